@@ -1,0 +1,238 @@
+//! The command line: parses arguments, runs a command, prints diagnostics
+//! and a one-line summary, and owns the exit code policy:
+//! 0 success, 1 build or check failure, 2 usage error.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::pipeline::{self, Options};
+use crate::site::LinkStyle;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aula",
+    version,
+    about = "Build a static, multilingual open course campus from Markdown"
+)]
+pub struct Cli {
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more detail (timings of each language, every file written).
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (atomically replaced).
+    Build {
+        /// Folder holding aula.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// How links to pages are written: `dir` (cursos/x/) for web
+        /// servers, `file` (cursos/x/index.html) for browsing from disk.
+        #[arg(long, value_enum, default_value_t = Links::Dir)]
+        links: Links,
+    },
+    /// Validate everything a build validates, without writing.
+    Check {
+        /// Folder holding aula.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Create a new three-language campus in DIR.
+    New {
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+        /// Also copy the default theme into themes/default/ to customise it.
+        #[arg(long)]
+        with_theme: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Links {
+    Dir,
+    File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Runs aula with the process arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(run(cli))
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            links,
+        } => {
+            let links = match links {
+                Links::Dir => LinkStyle::Directory,
+                Links::File => LinkStyle::File,
+            };
+            let opts = Options {
+                root,
+                output,
+                drafts,
+                links,
+                write: true,
+            };
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    print_diagnostics(&report.warnings, cli.quiet);
+                    if !cli.quiet {
+                        let langs: Vec<String> = report
+                            .pages_by_language
+                            .iter()
+                            .map(|(l, n)| format!("{l} {n}"))
+                            .collect();
+                        let total: usize = report.pages_by_language.values().sum();
+                        eprintln!(
+                            "built {total} pages ({}) and {} files into {} in {:.2} s",
+                            langs.join(", "),
+                            report.files,
+                            report.output.display(),
+                            report.elapsed.as_secs_f64()
+                        );
+                    }
+                    0
+                }
+                Err(errors) => {
+                    print_diagnostics(&errors, cli.quiet);
+                    eprintln!(
+                        "build failed: {}; the previous output was left untouched",
+                        count(&errors)
+                    );
+                    1
+                }
+            }
+        }
+        Command::Check {
+            root,
+            drafts,
+            format,
+        } => {
+            let opts = Options {
+                root,
+                output: None,
+                drafts,
+                links: LinkStyle::Directory,
+                write: false,
+            };
+            let result = pipeline::build(&opts);
+            let (diags, ok) = match &result {
+                Ok(r) => (r.warnings.as_slice(), true),
+                Err(e) => (e.as_slice(), false),
+            };
+            if format == Format::Json {
+                println!("{}", json_report(diags, ok));
+            } else {
+                print_diagnostics(diags, cli.quiet);
+                if ok && !cli.quiet {
+                    eprintln!(
+                        "check passed{}",
+                        if diags.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" with {}", count(diags))
+                        }
+                    );
+                } else if !ok {
+                    eprintln!("check failed: {}", count(diags));
+                }
+            }
+            if ok { 0 } else { 1 }
+        }
+        Command::New { dir, with_theme } => match crate::scaffold::create(&dir, with_theme) {
+            Ok(n) => {
+                if !cli.quiet {
+                    eprintln!(
+                        "created a new campus in {} ({n} files); next: cd {} && aula build",
+                        dir.display(),
+                        dir.display()
+                    );
+                }
+                0
+            }
+            Err(d) => {
+                print_diagnostics(&[d], false);
+                1
+            }
+        },
+    }
+}
+
+fn count(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic], quiet: bool) {
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for d in diags {
+        if quiet && d.severity == Severity::Warning {
+            continue;
+        }
+        let _ = writeln!(out, "{d}");
+    }
+}
+
+/// The `--format json` report: stable keys, one object per diagnostic.
+fn json_report(diags: &[Diagnostic], ok: bool) -> String {
+    let items: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": if d.is_error() { "error" } else { "warning" },
+                "message": d.message,
+                "file": d.file.as_ref().map(|f| f.display().to_string().replace('\\', "/")),
+                "line": d.line,
+                "column": d.column,
+                "help": d.help,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "ok": ok, "diagnostics": items }))
+        .unwrap_or_else(|_| "{}".into())
+}

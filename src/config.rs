@@ -1,0 +1,314 @@
+//! The site configuration, `aula.toml`.
+//!
+//! Parsed once at the start of a build into a read-only [`Config`]. Unknown
+//! keys are errors with a hint, because a silently ignored typo in a
+//! configuration file is the worst kind of bug for a publisher. This module
+//! reads exactly one file and never writes.
+
+use crate::diagnostic::Diagnostic;
+use crate::slug::slugify;
+use crate::tomlerr::{Fragment, diagnose};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "aula.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: Option<String>,
+    default_language: String,
+    theme: Option<String>,
+    languages: BTreeMap<String, RawLanguage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: Option<String>,
+    title: String,
+    description: Option<String>,
+    courses: Option<String>,
+    guidelines: Option<String>,
+    itineraries: Option<String>,
+}
+
+/// One site language, with its translated URL segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// Code as written in file suffixes and URLs: `es`, `en`, `pt`.
+    pub code: String,
+    /// The language's name in itself: `Español`.
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub sections: Sections,
+}
+
+/// URL segment of each section in one language (`cursos`, `courses`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sections {
+    pub courses: String,
+    pub guidelines: String,
+    pub itineraries: String,
+}
+
+/// The whole, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder holding `aula.toml`, `content/`, `themes/`.
+    pub root: PathBuf,
+    /// Absolute site URL with a trailing slash, if the site has one.
+    pub base_url: Option<String>,
+    pub default_language: String,
+    pub theme: String,
+    /// The default language first, then the others by code.
+    pub languages: Vec<Language>,
+}
+
+impl Config {
+    /// Reads and validates `ROOT/aula.toml`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![
+                Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
+                    .file(&path)
+                    .help("run aula in the site's folder, pass --root DIR, or create a site with `aula new DIR`"),
+            ]
+        })?;
+        Config::parse(root, &text)
+    }
+
+    /// Validates configuration text; `root` is only recorded.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let file = Path::new(CONFIG_FILE);
+        let frag = Fragment {
+            file,
+            file_text: text,
+            offset: 0,
+            what: CONFIG_FILE,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![diagnose(&e, &frag)])?;
+        let mut errors = Vec::new();
+        let at_key = |key: &str| {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map(|i| i + 1)
+                .unwrap_or(1);
+            Diagnostic::error(String::new())
+                .file(file)
+                .at(line, 1, Some(text))
+        };
+
+        if raw.languages.is_empty() {
+            errors.push(
+                Diagnostic {
+                    message: "no languages configured".into(),
+                    ..at_key("[languages")
+                }
+                .help("add a table per language, e.g. [languages.es] with title = \"...\""),
+            );
+        }
+        for code in raw.languages.keys() {
+            let valid = !code.is_empty()
+                && code.len() <= 12
+                && code
+                    .split('-')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+                && code.parse::<unic_langid::LanguageIdentifier>().is_ok();
+            if !valid {
+                errors.push(
+                    Diagnostic {
+                        message: format!("`{code}` is not a language code"),
+                        ..at_key(&format!("[languages.{code}"))
+                    }
+                    .help("use a BCP 47 code such as `es`, `en`, `pt` or `pt-BR`"),
+                );
+            }
+        }
+        if !raw.languages.is_empty() && !raw.languages.contains_key(&raw.default_language) {
+            let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
+            errors.push(
+                Diagnostic {
+                    message: format!(
+                        "default_language `{}` has no [languages.{}] table",
+                        raw.default_language, raw.default_language
+                    ),
+                    ..at_key("default_language")
+                }
+                .help(format!("use one of: {}", known.join(", "))),
+            );
+        }
+        let base_url = match raw.base_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                Some(if url.ends_with('/') {
+                    url.to_string()
+                } else {
+                    format!("{url}/")
+                })
+            }
+            Some(url) => {
+                errors.push(Diagnostic {
+                    message: format!("base_url `{url}` is not an absolute http(s) URL"),
+                    ..at_key("base_url")
+                }
+                .help("write it like base_url = \"https://example.org/campus/\", or remove the line"));
+                None
+            }
+        };
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if slugify(&theme) != theme {
+            errors.push(
+                Diagnostic {
+                    message: format!("theme `{theme}` is not a plain folder name"),
+                    ..at_key("theme")
+                }
+                .help("name a folder of themes/ using lowercase letters, digits and dashes"),
+            );
+        }
+
+        let mut languages = Vec::new();
+        for (code, lang) in raw.languages {
+            let defaults = default_sections(&code);
+            let mut segment = |key: &str, value: Option<String>, default: &str| {
+                let value = value.unwrap_or_else(|| default.to_string());
+                if value.is_empty() || slugify(&value) != value {
+                    errors.push(
+                        Diagnostic {
+                            message: format!(
+                                "section name `{value}` in [languages.{code}] is not a URL segment"
+                            ),
+                            ..at_key(key)
+                        }
+                        .help(format!(
+                            "use lowercase ASCII letters, digits and dashes, e.g. `{}`",
+                            slugify(&value)
+                        )),
+                    );
+                }
+                value
+            };
+            let sections = Sections {
+                courses: segment("courses", lang.courses, defaults.0),
+                guidelines: segment("guidelines", lang.guidelines, defaults.1),
+                itineraries: segment("itineraries", lang.itineraries, defaults.2),
+            };
+            languages.push(Language {
+                name: lang.name.unwrap_or_else(|| native_name(&code).to_string()),
+                title: lang.title,
+                description: lang.description.unwrap_or_default(),
+                code,
+                sections,
+            });
+        }
+        let default = raw.default_language.clone();
+        languages.sort_by(|a, b| (a.code != default, &a.code).cmp(&(b.code != default, &b.code)));
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            base_url,
+            default_language: raw.default_language,
+            theme,
+            languages,
+        })
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+}
+
+/// Section segments used when `aula.toml` does not name them.
+fn default_sections(code: &str) -> (&'static str, &'static str, &'static str) {
+    match code.split('-').next().unwrap_or(code) {
+        "es" | "pt" => ("cursos", "guias", "itinerarios"),
+        _ => ("courses", "guidelines", "itineraries"),
+    }
+}
+
+/// The name of a language in itself, for switchers; the code otherwise.
+fn native_name(code: &str) -> &str {
+    match code.split('-').next().unwrap_or(code) {
+        "es" => "Español",
+        "en" => "English",
+        "pt" => "Português",
+        "fr" => "Français",
+        "ht" => "Kreyòl ayisyen",
+        "qu" => "Runa Simi",
+        "gn" => "Avañe'ẽ",
+        _ => code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+default_language = "es"
+[languages.es]
+title = "Campus"
+[languages.en]
+title = "Campus"
+courses = "courses"
+"#;
+
+    #[test]
+    fn parses_and_orders_default_first() {
+        let c = Config::parse(Path::new("."), OK).expect("valid config");
+        let codes: Vec<_> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["es", "en"]);
+        assert_eq!(c.languages[0].sections.courses, "cursos");
+        assert_eq!(c.languages[0].name, "Español");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.base_url, None);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_hint() {
+        let text = format!("{OK}\nbase_ulr = \"https://x.org\"\n");
+        let errs = Config::parse(Path::new("."), &text).expect_err("typo must fail");
+        assert_eq!(errs[0].message, "unknown key `base_ulr` in aula.toml");
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn default_language_must_exist() {
+        let text = OK.replace("default_language = \"es\"", "default_language = \"fr\"");
+        let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
+        assert!(errs[0].message.contains("default_language `fr`"));
+        assert_eq!(errs[0].line, Some(2));
+    }
+
+    #[test]
+    fn base_url_gets_trailing_slash() {
+        let text = format!("base_url = \"https://x.org/campus\"\n{OK}");
+        let c = Config::parse(Path::new("."), &text).expect("valid");
+        assert_eq!(c.base_url.as_deref(), Some("https://x.org/campus/"));
+    }
+
+    #[test]
+    fn section_segments_must_be_slugs() {
+        let text = OK.replace("courses = \"courses\"", "courses = \"Cursos Híbridos\"");
+        let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
+        assert!(errs[0].message.contains("not a URL segment"));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("cursos-hibridos")
+        );
+    }
+}

@@ -1,0 +1,350 @@
+//! Front matter: splitting it off a Markdown file and reading it into a
+//! typed, closed schema per kind of page.
+//!
+//! Every kind has its own struct with `deny_unknown_fields`, so a key that
+//! belongs to another kind (say `duration` on a guideline) is reported
+//! like a typo, with the keys that *are* allowed. Pure: text in, values or
+//! diagnostics out.
+
+use super::Kind;
+use crate::diagnostic::{Diagnostic, line_col};
+use crate::tomlerr::{Fragment, diagnose};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A date or date-time written as a TOML value (`updated = 2026-10-01`) or
+/// as a string; kept as the text the author wrote, normalised to TOML's form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Date(pub String);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Toml(toml::value::Datetime),
+            Text(String),
+        }
+        let text = match Either::deserialize(d)? {
+            Either::Toml(dt) => dt.to_string(),
+            Either::Text(s) => s,
+        };
+        match text.parse::<toml::value::Datetime>() {
+            Ok(dt) if dt.date.is_some() => Ok(Date(dt.to_string())),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{text}` is not a date: write it as 2026-10-01"
+            ))),
+        }
+    }
+}
+
+/// A badge a course awards (Open Badges come later; this is the promise).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Badge {
+    pub name: String,
+    #[serde(default)]
+    pub criteria: String,
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// The credential an itinerary leads to.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    pub name: String,
+    #[serde(default)]
+    pub hours: Option<u32>,
+    #[serde(default)]
+    pub criteria: String,
+}
+
+/// Everything front matter can say, across kinds. Keys a kind does not
+/// accept are rejected while parsing, so here they are simply absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FrontMatter {
+    pub title: String,
+    pub slug: Option<String>,
+    pub summary: String,
+    pub draft: bool,
+    pub updated: Option<Date>,
+    pub tags: Vec<String>,
+    pub weight: Option<i64>,
+    pub extra: toml::Table,
+    // module
+    pub duration: Option<u32>,
+    pub objectives: Vec<String>,
+    // course
+    pub level: String,
+    pub authors: Vec<String>,
+    pub license: String,
+    pub prerequisites: Vec<String>,
+    pub badge: Option<Badge>,
+    // guideline
+    pub audience: String,
+    pub version: String,
+    // itinerary
+    pub courses: Vec<String>,
+    pub credential: Option<Credential>,
+}
+
+/// Declares one closed front-matter struct per kind: the common keys plus
+/// the kind's own, all moved into [`FrontMatter`].
+macro_rules! kind_schema {
+    ($name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            title: String,
+            #[serde(default)] slug: Option<String>,
+            #[serde(default)] summary: String,
+            #[serde(default)] draft: bool,
+            #[serde(default)] updated: Option<Date>,
+            #[serde(default)] tags: Vec<String>,
+            #[serde(default)] weight: Option<i64>,
+            #[serde(default)] extra: toml::Table,
+            $( #[serde(default)] $field: $ty, )*
+        }
+        impl From<$name> for FrontMatter {
+            #[allow(clippy::needless_update)]
+            fn from(v: $name) -> FrontMatter {
+                FrontMatter {
+                    title: v.title, slug: v.slug, summary: v.summary, draft: v.draft,
+                    updated: v.updated, tags: v.tags, weight: v.weight, extra: v.extra,
+                    $( $field: v.$field, )*
+                    ..FrontMatter::default()
+                }
+            }
+        }
+    };
+}
+
+kind_schema!(PageSchema {});
+kind_schema!(ModuleSchema { duration: Option<u32>, objectives: Vec<String> });
+kind_schema!(CourseSchema {
+    level: String,
+    authors: Vec<String>,
+    license: String,
+    prerequisites: Vec<String>,
+    badge: Option<Badge>,
+});
+kind_schema!(GuidelineSchema {
+    audience: String,
+    version: String
+});
+kind_schema!(ItinerarySchema { courses: Vec<String>, credential: Option<Credential> });
+
+/// The home page takes fewer keys: it has no slug, weight or tags.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HomeSchema {
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    updated: Option<Date>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+impl From<HomeSchema> for FrontMatter {
+    fn from(v: HomeSchema) -> FrontMatter {
+        FrontMatter {
+            title: v.title,
+            summary: v.summary,
+            updated: v.updated,
+            extra: v.extra,
+            ..FrontMatter::default()
+        }
+    }
+}
+
+/// Byte ranges of the two parts of a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// The TOML between the `+++` lines.
+    pub front: (usize, usize),
+    /// Everything after the closing `+++` line.
+    pub body_start: usize,
+    /// 1-based line of the first body line.
+    pub body_line: usize,
+}
+
+/// Finds the `+++` fences. Tolerates a UTF-8 byte-order mark and CRLF.
+pub fn split(text: &str, file: &Path) -> Result<Split, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = LineIter { text, pos: start };
+    let first = lines.next();
+    match first {
+        Some((_, l)) if l.trim_end() == "+++" => {}
+        _ => {
+            let msg = if text[start..].trim().is_empty() {
+                "empty file: a page needs front matter with at least a title"
+            } else {
+                "missing front matter: the file must start with a `+++` line"
+            };
+            return Err(Diagnostic::error(msg)
+                .file(file)
+                .at(1, 1, Some(text))
+                .help("start the file with:\n+++\ntitle = \"Page title\"\n+++"));
+        }
+    }
+    let front_start = lines.pos;
+    for (line_start, l) in lines.by_ref() {
+        if l.trim_end() == "+++" {
+            let body_start = lines.pos;
+            let body_line = line_col(text, body_start).0
+                + usize::from(body_start == text.len() && !text.ends_with('\n'));
+            return Ok(Split {
+                front: (front_start, line_start),
+                body_start,
+                body_line,
+            });
+        }
+    }
+    Err(
+        Diagnostic::error("unclosed front matter: no closing `+++` line")
+            .file(file)
+            .at(1, 1, Some(text))
+            .help("add a line with only `+++` after the last front-matter key"),
+    )
+}
+
+/// Lines with their start offsets, keeping the position after each.
+struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = (usize, &'a str);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let start = self.pos;
+        let rest = &self.text[start..];
+        let end = rest
+            .find('\n')
+            .map(|i| start + i + 1)
+            .unwrap_or(self.text.len());
+        self.pos = end;
+        Some((start, self.text[start..end].trim_end_matches(['\n', '\r'])))
+    }
+}
+
+/// Parses the front matter of a file of the given kind.
+pub fn parse(
+    text: &str,
+    split: &Split,
+    kind: Kind,
+    file: &Path,
+) -> Result<FrontMatter, Diagnostic> {
+    let toml_text = &text[split.front.0..split.front.1];
+    let frag = Fragment {
+        file,
+        file_text: text,
+        offset: split.front.0,
+        what: "front matter",
+    };
+    fn de<T: for<'de> Deserialize<'de> + Into<FrontMatter>>(
+        s: &str,
+    ) -> Result<FrontMatter, toml::de::Error> {
+        toml::from_str::<T>(s).map(Into::into)
+    }
+    let parsed = match kind {
+        Kind::Home => de::<HomeSchema>(toml_text),
+        Kind::Module => de::<ModuleSchema>(toml_text),
+        Kind::Course => de::<CourseSchema>(toml_text),
+        Kind::Guideline => de::<GuidelineSchema>(toml_text),
+        Kind::Itinerary => de::<ItinerarySchema>(toml_text),
+        Kind::Section | Kind::Page => de::<PageSchema>(toml_text),
+    };
+    let front = parsed.map_err(|e| {
+        let mut d = diagnose(&e, &frag);
+        if d.message.starts_with("unknown key") {
+            d.message.push_str(&format!(" of a {} page", kind.name()));
+        }
+        d
+    })?;
+    if front.title.trim().is_empty() {
+        let line = toml_text
+            .lines()
+            .position(|l| l.trim_start().starts_with("title"))
+            .unwrap_or(0);
+        let (l, _) = line_col(text, split.front.0);
+        return Err(Diagnostic::error("the title is empty")
+            .file(file)
+            .at(l + line, 1, Some(text))
+            .help("write a title, e.g. title = \"Planning for continuity\""));
+    }
+    Ok(front)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("content/x.es.md")
+    }
+
+    #[test]
+    fn splits_with_bom_and_crlf() {
+        let text = "\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n";
+        let s = split(text, p()).expect("valid");
+        assert_eq!(&text[s.front.0..s.front.1], "title = \"A\"\r\n");
+        assert_eq!(&text[s.body_start..], "Body\r\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_and_missing_are_errors() {
+        let e = split("+++\ntitle = \"A\"\n", p()).expect_err("unclosed");
+        assert!(e.message.starts_with("unclosed front matter"));
+        let e = split("# Title\n", p()).expect_err("missing");
+        assert!(e.message.starts_with("missing front matter"));
+        let e = split("  \n", p()).expect_err("empty");
+        assert!(e.message.starts_with("empty file"));
+    }
+
+    #[test]
+    fn kind_specific_keys_are_closed() {
+        let text = "+++\ntitle = \"G\"\nduration = 30\n+++\n";
+        let s = split(text, p()).expect("split");
+        let e = parse(text, &s, Kind::Guideline, p()).expect_err("duration is a module key");
+        assert_eq!(
+            e.message,
+            "unknown key `duration` in front matter of a guideline page"
+        );
+        assert_eq!(e.line, Some(3));
+        let m = parse(text, &s, Kind::Module, p()).expect("modules take duration");
+        assert_eq!(m.duration, Some(30));
+    }
+
+    #[test]
+    fn type_errors_point_at_the_value_line() {
+        let text = "+++\ntitle = \"M\"\nweight = \"first\"\n+++\n";
+        let s = split(text, p()).expect("split");
+        let e = parse(text, &s, Kind::Module, p()).expect_err("weight is a number");
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.message.starts_with("wrong type in front matter"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn dates_accept_toml_dates_and_strings() {
+        let text = "+++\ntitle = \"M\"\nupdated = 2026-10-01\n+++\n";
+        let s = split(text, p()).expect("split");
+        let f = parse(text, &s, Kind::Page, p()).expect("valid");
+        assert_eq!(f.updated, Some(Date("2026-10-01".into())));
+        let text = "+++\ntitle = \"M\"\nupdated = \"yesterday\"\n+++\n";
+        let s = split(text, p()).expect("split");
+        assert!(parse(text, &s, Kind::Page, p()).is_err());
+    }
+}

@@ -1,0 +1,33 @@
+//! aula: a static-site generator for multilingual open course campuses.
+//!
+//! Data flows one way (see DESIGN.md §4):
+//!
+//! ```text
+//! aula.toml  --config-->  Config
+//! themes/, templates/, locales/  --theme-->  Theme --> I18n (Fluent), Renderer (Tera)
+//! content/   --content--> Vec<Document>  --site-->  Site (URLs, courses, translations)
+//!            --markdown--> Rendered per page (HTML, TOC, links)  --checks-->
+//!            --render-->  HTML per page  --output-->  public/ (atomic swap)
+//! ```
+//!
+//! [`pipeline::build`] runs the whole chain; [`cli`] is the command line.
+//! No stage keeps global state: expensive shared things (syntax set, Tera,
+//! Fluent bundles) are built once per build and passed by reference.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod highlight;
+pub mod i18n;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod slug;
+pub mod theme;
+pub mod tomlerr;

@@ -1,0 +1,188 @@
+//! Output: writing the rendered site to disk, atomically.
+//!
+//! Everything is written into a hidden temporary folder next to the
+//! output folder; only when every file is written is the old output moved
+//! aside and the new one renamed into place. A failed or interrupted build
+//! therefore never leaves a half-written `public/`. Folders are created
+//! once each, in sorted order, and files are written in parallel.
+
+use crate::diagnostic::Diagnostic;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The content of one output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Data {
+    Bytes(Vec<u8>),
+    /// Copied from a source file (colocated assets).
+    Copy(PathBuf),
+}
+
+/// All output files by path relative to the output folder (`/`-separated).
+pub type Files = BTreeMap<String, Data>;
+
+/// Writes `files` as the new content of `out`. Returns the number of files.
+pub fn write(out: &Path, root: &Path, files: &Files) -> Result<usize, Diagnostic> {
+    guard(out, root)?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    std::fs::create_dir_all(parent)
+        .map_err(|e| io_error(parent, &e, "cannot create the output's parent folder"))?;
+    let tmp = parent.join(format!(".{name}.aula-tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.aula-old-{}", std::process::id()));
+    let result = write_tree(&tmp, files).and_then(|()| swap(out, &tmp, &old));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result.map(|()| files.len())
+}
+
+/// Refuses output folders whose replacement would destroy sources.
+fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
+    if out.is_file() {
+        return Err(Diagnostic::error(format!(
+            "the output path {} is a file, not a folder",
+            out.display()
+        ))
+        .help("remove the file or choose another folder with --output"));
+    }
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (out_abs, root_abs) = (abs(out), abs(root));
+    if root_abs.starts_with(&out_abs)
+        || out.join("aula.toml").exists()
+        || out.join("content").is_dir()
+    {
+        return Err(Diagnostic::error(format!(
+            "refusing to replace {}: it holds the site's sources",
+            out.display()
+        ))
+        .help("choose an output folder of its own, e.g. --output public"));
+    }
+    Ok(())
+}
+
+fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
+    if tmp.exists() {
+        std::fs::remove_dir_all(tmp)
+            .map_err(|e| io_error(tmp, &e, "cannot clear a stale temporary folder"))?;
+    }
+    std::fs::create_dir(tmp)
+        .map_err(|e| io_error(tmp, &e, "cannot create the temporary output folder"))?;
+    let mut dirs = BTreeSet::new();
+    for path in files.keys() {
+        let mut p = path.as_str();
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            if !dirs.insert(parent) {
+                break;
+            }
+            p = parent;
+        }
+    }
+    // BTreeSet order puts every parent before its children.
+    for d in &dirs {
+        let path = tmp.join(d);
+        std::fs::create_dir(&path)
+            .map_err(|e| io_error(&path, &e, "cannot create an output folder"))?;
+    }
+    files.par_iter().try_for_each(|(rel, data)| {
+        let path = tmp.join(rel);
+        match data {
+            Data::Bytes(b) => std::fs::write(&path, b)
+                .map_err(|e| io_error(&path, &e, "cannot write an output file")),
+            Data::Copy(src) => std::fs::copy(src, &path)
+                .map(|_| ())
+                .map_err(|e| io_error(src, &e, "cannot copy this file into the output")),
+        }
+    })
+}
+
+fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<(), Diagnostic> {
+    let had_old = out.exists();
+    if had_old {
+        std::fs::rename(out, old)
+            .map_err(|e| io_error(out, &e, "cannot move the previous output aside"))?;
+    }
+    if let Err(e) = std::fs::rename(tmp, out) {
+        if had_old {
+            let _ = std::fs::rename(old, out);
+        }
+        return Err(io_error(out, &e, "cannot move the new output into place"));
+    }
+    if had_old {
+        std::fs::remove_dir_all(old).map_err(|e| {
+            io_error(
+                old,
+                &e,
+                "the new site is in place, but the previous one could not be removed",
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path, e: &std::io::Error, what: &str) -> Diagnostic {
+    Diagnostic::error(format!("{what}: {e}")).file(path).help(
+        "check that the folder exists, that you may write to it, and that the disk is not full",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_then_replaces_atomically() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let mut files = Files::new();
+        files.insert("es/cursos/a/index.html".into(), Data::Bytes(b"a".to_vec()));
+        files.insert("index.html".into(), Data::Bytes(b"root".to_vec()));
+        assert_eq!(write(&out, dir.path(), &files).expect("write"), 2);
+        assert_eq!(
+            std::fs::read(out.join("es/cursos/a/index.html")).expect("read"),
+            b"a"
+        );
+        files.remove("es/cursos/a/index.html");
+        write(&out, dir.path(), &files).expect("rewrite");
+        assert!(
+            !out.join("es").exists(),
+            "stale files are gone after a rebuild"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_output() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let mut files = Files::new();
+        files.insert("index.html".into(), Data::Bytes(b"old".to_vec()));
+        write(&out, dir.path(), &files).expect("write");
+        files.insert("x.png".into(), Data::Copy(dir.path().join("missing.png")));
+        assert!(write(&out, dir.path(), &files).is_err());
+        assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"old");
+    }
+
+    #[test]
+    fn refuses_to_overwrite_sources_or_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("aula.toml"), "").expect("write");
+        assert!(write(dir.path(), dir.path(), &Files::new()).is_err());
+        let f = dir.path().join("file");
+        std::fs::write(&f, "").expect("write");
+        let e = write(&f, dir.path(), &Files::new()).expect_err("a file");
+        assert!(e.message.contains("is a file"));
+    }
+}
