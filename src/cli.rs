@@ -20,7 +20,7 @@ pub struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Print more detail (timings of each language, every file written).
+    /// Print more detail (the time of each build stage).
     #[arg(long, short, global = true)]
     verbose: bool,
     #[command(subcommand)]
@@ -114,6 +114,11 @@ fn run(cli: Cli) -> u8 {
             match pipeline::build(&opts) {
                 Ok(report) => {
                     print_diagnostics(&report.warnings, cli.quiet);
+                    if cli.verbose {
+                        for (stage, t) in &report.stages {
+                            eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
+                        }
+                    }
                     if !cli.quiet {
                         let langs: Vec<String> = report
                             .pages_by_language

@@ -277,7 +277,7 @@ courses = "courses"
 
     #[test]
     fn unknown_key_is_an_error_with_hint() {
-        let text = format!("{OK}\nbase_ulr = \"https://x.org\"\n");
+        let text = format!("base_ulr = \"https://x.org\"\n{OK}");
         let errs = Config::parse(Path::new("."), &text).expect_err("typo must fail");
         assert_eq!(errs[0].message, "unknown key `base_ulr` in aula.toml");
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `base_url`?"));

@@ -126,7 +126,9 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {}^", " ".repeat(col.saturating_sub(1)))?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "{pad} = help: {help}")?;
+            // Continuation lines line up under the first line's text.
+            let indent = format!("\n{pad}         ");
+            writeln!(f, "{pad} = help: {}", help.replace('\n', &indent))?;
         }
         Ok(())
     }

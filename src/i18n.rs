@@ -70,7 +70,10 @@ impl I18n {
                     Ok(r) => r,
                     Err((r, errs)) => {
                         for e in errs {
-                            let (line, col) = line_col(&file.text, e.pos.start);
+                            // Point at the start of the broken message: the
+                            // parser's own position is often the end of file.
+                            let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
+                            let (line, col) = line_col(&file.text, at);
                             errors.push(
                                 Diagnostic::error(format!("Fluent syntax error: {}", e.kind))
                                     .file(&file.shown)
@@ -207,7 +210,7 @@ mod tests {
     fn plurals_use_numbers() {
         let i = i18n(&[(
             "pt",
-            "mods = { $count -> [one] { $count } módulo *[other] { $count } módulos }",
+            "mods = { $count ->\n    [one] { $count } módulo\n   *[other] { $count } módulos\n}\n",
         )])
         .expect("valid");
         let mut args = FluentArgs::new();

@@ -42,13 +42,33 @@ pub struct Report {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Wall time of each stage, in order, for `--verbose`.
+    pub stages: Vec<(&'static str, Duration)>,
     pub output: PathBuf,
+}
+
+/// Records the wall time between successive stages.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch { last: Instant::now(), stages: Vec::new() }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Builds the site. On failure, returns every error found (sorted), with
 /// the warnings after them.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     let start = Instant::now();
+    let mut watch = Stopwatch::new();
     let config = Config::load(&opts.root)?;
     let out_dir = opts
         .output
@@ -78,10 +98,13 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             "add content/_index.<lang>.md (the home page) and more Markdown files; `aula new DIR` shows a working layout",
         )]);
     }
+    watch.lap("load config, theme, templates and content");
     let site = Site::assemble(config, content, opts.links).map_err(finish)?;
+    watch.lap("assemble site");
 
     let highlighter = Highlighter::new();
     let bodies = render_markdown(&site, &highlighter);
+    watch.lap("render Markdown");
     let mut errors = check(&site, &bodies);
     if !errors.is_empty() {
         return Err(finish(errors));
@@ -93,6 +116,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         .map(|i| render::page(&renderer, &theme, &i18n, &site, &shared, i, &bodies[i]))
         .collect();
     let mut files = Files::new();
+    let mut template_errors = Vec::new();
     for (i, r) in pages.into_iter().enumerate() {
         match r {
             Ok(html) => {
@@ -101,9 +125,10 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
                     Data::Bytes(html.into_bytes()),
                 );
             }
-            Err(d) => errors.push(d),
+            Err(d) => template_errors.push(d),
         }
     }
+    errors.extend(merge_repeated(template_errors));
     for (template, path) in [("chooser.html", "index.html"), ("404.html", "404.html")] {
         match render::root_page(&renderer, &theme, &site, &shared, template) {
             Ok(html) => {
@@ -131,6 +156,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             Data::Bytes(highlighter.stylesheet().into_bytes()),
         );
     }
+    watch.lap("render templates");
     let mut warnings = i18n.fallback_warnings();
     if !errors.is_empty() {
         errors.append(&mut warnings);
@@ -142,6 +168,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     } else {
         0
     };
+    watch.lap("write output");
     diagnostic::sort(&mut warnings);
     Ok(Report {
         pages_by_language: site
@@ -152,8 +179,33 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         files: count,
         warnings,
         elapsed: start.elapsed(),
+        stages: watch.stages,
         output: out_dir,
     })
+}
+
+/// One template mistake fails every page that uses the template; report
+/// it once, naming the first page and how many others failed with it.
+fn merge_repeated(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    const MARK: &str = " (while rendering ";
+    let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in errors {
+        let core = |d: &Diagnostic| d.message.split(MARK).next().unwrap_or("").to_string();
+        match merged.iter_mut().find(|(m, _)| m.file == d.file && m.line == d.line && m.column == d.column && core(m) == core(&d)) {
+            Some((_, n)) => *n += 1,
+            None => merged.push((d, 0)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut d, others)| {
+            if others > 0 && d.message.ends_with(')') {
+                d.message.pop();
+                d.message.push_str(&format!(" and {others} other page{})", if others == 1 { "" } else { "s" }));
+            }
+            d
+        })
+        .collect()
 }
 
 fn finish(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {

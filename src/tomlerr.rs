@@ -67,8 +67,13 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         }
     }
     if raw.starts_with("invalid type") {
+        let plain = raw
+            .replace("expected u32", "expected a whole number")
+            .replace("expected i64", "expected a whole number")
+            .replace("expected a sequence", "expected a list like [\"a\", \"b\"]")
+            .replace("invalid type: ", "");
         return (
-            format!("wrong type in {what}: {raw}"),
+            format!("wrong type in {what}: {plain}"),
             Some("check the quotes and brackets: strings are \"quoted\", lists are [\"a\", \"b\"], numbers are bare".into()),
         );
     }

@@ -265,7 +265,10 @@ pub fn parse(
     let front = parsed.map_err(|e| {
         let mut d = diagnose(&e, &frag);
         if d.message.starts_with("unknown key") {
-            d.message.push_str(&format!(" of a {} page", kind.name()));
+            match kind {
+                Kind::Page => d.message.push_str(" of a page"),
+                _ => d.message.push_str(&format!(" of a {} page", kind.name())),
+            }
         }
         d
     })?;

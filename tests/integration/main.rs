@@ -1,0 +1,9 @@
+//! aula's integration tests: one binary, so a 2-core machine links once.
+//! Each module builds fixture sites from tests/fixtures/ in a temp folder
+//! and asserts on the output files or on the diagnostics.
+
+mod build;
+mod cli;
+mod common;
+mod errors;
+mod repo;
