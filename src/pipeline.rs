@@ -55,7 +55,10 @@ struct Stopwatch {
 
 impl Stopwatch {
     fn new() -> Self {
-        Stopwatch { last: Instant::now(), stages: Vec::new() }
+        Stopwatch {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
     }
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
@@ -191,7 +194,9 @@ fn merge_repeated(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
     for d in errors {
         let core = |d: &Diagnostic| d.message.split(MARK).next().unwrap_or("").to_string();
-        match merged.iter_mut().find(|(m, _)| m.file == d.file && m.line == d.line && m.column == d.column && core(m) == core(&d)) {
+        match merged.iter_mut().find(|(m, _)| {
+            m.file == d.file && m.line == d.line && m.column == d.column && core(m) == core(&d)
+        }) {
             Some((_, n)) => *n += 1,
             None => merged.push((d, 0)),
         }
@@ -201,7 +206,10 @@ fn merge_repeated(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .map(|(mut d, others)| {
             if others > 0 && d.message.ends_with(')') {
                 d.message.pop();
-                d.message.push_str(&format!(" and {others} other page{})", if others == 1 { "" } else { "s" }));
+                d.message.push_str(&format!(
+                    " and {others} other page{})",
+                    if others == 1 { "" } else { "s" }
+                ));
             }
             d
         })

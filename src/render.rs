@@ -98,12 +98,17 @@ impl Renderer {
 /// Fluent variables; the language is the context's `lang`.
 fn translate(i18n: &I18n, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
     let key: String = kwargs.must_get::<String>("key")?;
-    let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+    // `lang=` overrides the page language (the chooser and 404 show
+    // each language's own words); it is not a Fluent variable.
+    let lang: String = match kwargs.get::<String>("lang")? {
+        Some(l) => l,
+        None => state.get::<String>("lang")?.unwrap_or_default(),
+    };
     let mut args = FluentArgs::new();
     let mut any = false;
     for (k, v) in kwargs.iter() {
         let k = k.to_string();
-        if k != "key" {
+        if k != "key" && k != "lang" {
             args.set(k, fluent_value(v));
             any = true;
         }

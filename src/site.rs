@@ -182,9 +182,10 @@ impl Site {
         let mut courses = Vec::new();
         let mut course_index: HashMap<String, usize> = HashMap::new();
         for d in docs.iter().filter(|d| d.kind == Kind::Course) {
-            let folder = d.dir().to_string();
-            if !course_index.contains_key(&folder) {
-                course_index.insert(folder, courses.len());
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                course_index.entry(d.dir().to_string())
+            {
+                slot.insert(courses.len());
                 courses.push(Course {
                     key: d.key.clone(),
                     modules: BTreeMap::new(),

@@ -283,7 +283,7 @@ mod tests {
     #[test]
     fn classifies_by_place() {
         let c = config();
-        let k = |p: &str| classify(&c, p).map(|(k, l, kind)| (k, l, kind)).expect(p);
+        let k = |p: &str| classify(&c, p).expect(p);
         assert_eq!(
             k("_index.en.md"),
             ("_index".into(), "en".into(), Kind::Home)

@@ -14,12 +14,18 @@ fn every_kind_of_page_in_three_languages() {
     insta::assert_snapshot!(files(&public).join("\n"));
     for (lang, home) in [("es", "Inicio"), ("en", "Home"), ("pt", "Início")] {
         let html = read(&public, &format!("{lang}/index.html"));
-        assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{lang} home has its lang");
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\"")),
+            "{lang} home has its lang"
+        );
         assert!(html.contains(home));
     }
     let en_course = read(&public, "en/courses/alfa-en/index.html");
     assert!(en_course.contains("Alpha course"));
-    assert!(en_course.contains("Introduction") && en_course.contains("Guided practice"), "outline lists modules");
+    assert!(
+        en_course.contains("Introduction") && en_course.contains("Guided practice"),
+        "outline lists modules"
+    );
 }
 
 #[test]
@@ -28,12 +34,26 @@ fn internal_links_resolve_to_same_language_with_anchors() {
     build_ok(site.path());
     let public = site.path().join("public");
     let es = read(&public, "es/cursos/alfa-es/01-intro/index.html");
-    assert!(es.contains("href=\"../02-practice/#steps\""), "module link with anchor");
-    assert!(es.contains("href=\"../../../guias/access/#tables\""), "link into another section");
+    assert!(
+        es.contains("href=\"../02-practice/#steps\""),
+        "module link with anchor"
+    );
+    assert!(
+        es.contains("href=\"../../../guias/access/#tables\""),
+        "link into another section"
+    );
     let pt = read(&public, "pt/cursos/alfa-pt/01-intro/index.html");
     assert!(pt.contains("href=\"../../../guias/access/#tables\""));
-    let en = read(&public, "en/cursos/alfa-en/01-intro/index.html".replace("cursos", "courses").as_str());
-    assert!(en.contains("href=\"../../../guidelines/access/#tables\""), "en uses en section names");
+    let en = read(
+        &public,
+        "en/cursos/alfa-en/01-intro/index.html"
+            .replace("cursos", "courses")
+            .as_str(),
+    );
+    assert!(
+        en.contains("href=\"../../../guidelines/access/#tables\""),
+        "en uses en section names"
+    );
 }
 
 #[test]
@@ -73,7 +93,11 @@ fn rebuilds_are_byte_identical() {
     let (one, two) = (site.path().join("one"), site.path().join("two"));
     assert_eq!(files(&one), files(&two));
     for f in files(&one) {
-        assert_eq!(std::fs::read(one.join(&f)).ok(), std::fs::read(two.join(&f)).ok(), "{f} differs");
+        assert_eq!(
+            std::fs::read(one.join(&f)).ok(),
+            std::fs::read(two.join(&f)).ok(),
+            "{f} differs"
+        );
     }
 }
 
@@ -82,12 +106,20 @@ fn failed_build_keeps_previous_output() {
     let site = site("basic");
     build_ok(site.path());
     let public = site.path().join("public");
-    let before: Vec<(String, Vec<u8>)> =
-        files(&public).into_iter().map(|f| (f.clone(), std::fs::read(public.join(&f)).expect("read"))).collect();
-    std::fs::write(site.path().join("content/about.es.md"), "+++\ntitle = \"x\"\nbroken = \n+++\n").expect("write");
+    let before: Vec<(String, Vec<u8>)> = files(&public)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(public.join(&f)).expect("read")))
+        .collect();
+    std::fs::write(
+        site.path().join("content/about.es.md"),
+        "+++\ntitle = \"x\"\nbroken = \n+++\n",
+    )
+    .expect("write");
     assert!(build(site.path()).is_err());
-    let after: Vec<(String, Vec<u8>)> =
-        files(&public).into_iter().map(|f| (f.clone(), std::fs::read(public.join(&f)).expect("read"))).collect();
+    let after: Vec<(String, Vec<u8>)> = files(&public)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(public.join(&f)).expect("read")))
+        .collect();
     assert!(before == after, "public/ changed after a failed build");
     let names: Vec<String> = std::fs::read_dir(site.path())
         .expect("ls")
@@ -113,7 +145,10 @@ fn drafts_only_with_the_flag() {
 fn module_page_main_snapshot() {
     let site = site("basic");
     build_ok(site.path());
-    let html = read(&site.path().join("public"), "es/cursos/alfa-es/01-intro/index.html");
+    let html = read(
+        &site.path().join("public"),
+        "es/cursos/alfa-es/01-intro/index.html",
+    );
     insta::assert_snapshot!(main_of(&html));
 }
 
@@ -121,8 +156,19 @@ fn module_page_main_snapshot() {
 fn colocated_assets_are_copied_next_to_each_page() {
     let site = site("basic");
     build_ok(site.path());
-    for p in ["es/cursos/alfa-es/01-intro", "en/courses/alfa-en/01-intro", "pt/cursos/alfa-pt/01-intro"] {
-        assert!(site.path().join("public").join(p).join("diagram.png").is_file(), "{p}");
+    for p in [
+        "es/cursos/alfa-es/01-intro",
+        "en/courses/alfa-en/01-intro",
+        "pt/cursos/alfa-pt/01-intro",
+    ] {
+        assert!(
+            site.path()
+                .join("public")
+                .join(p)
+                .join("diagram.png")
+                .is_file(),
+            "{p}"
+        );
     }
 }
 
@@ -132,7 +178,10 @@ fn highlighting_uses_classes_and_one_stylesheet() {
     build_ok(site.path());
     let public = site.path().join("public");
     let html = read(&public, "es/cursos/alfa-es/02-practice/index.html");
-    assert!(html.contains("class=\"hl-"), "toml block is highlighted with classes");
+    assert!(
+        html.contains("class=\"hl-"),
+        "toml block is highlighted with classes"
+    );
     assert!(!html.contains("style=\""), "no inline styles");
     assert!(html.contains("syntax.css"));
     let css = read(&public, "syntax.css");
@@ -154,7 +203,10 @@ fn module_pages_link_prev_and_next() {
 fn language_switcher_links_translations() {
     let site = site("basic");
     build_ok(site.path());
-    let html = read(&site.path().join("public"), "pt/cursos/alfa-pt/02-practice/index.html");
+    let html = read(
+        &site.path().join("public"),
+        "pt/cursos/alfa-pt/02-practice/index.html",
+    );
     assert!(html.contains("href=\"../../../../es/cursos/alfa-es/02-practice/\""));
     assert!(html.contains("href=\"../../../../en/courses/alfa-en/02-practice/\""));
 }

@@ -10,33 +10,60 @@ fn aula() -> Command {
 #[test]
 fn build_exits_zero_and_prints_a_summary() {
     let site = site("basic");
-    let out = aula().args(["build", "--root"]).arg(site.path()).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = aula()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("built 30 pages (en 10, es 10, pt 10)"), "{stderr}");
+    assert!(
+        stderr.contains("built 30 pages (en 10, es 10, pt 10)"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn failures_exit_one_and_usage_errors_two() {
     let site = site("basic");
     copy_tree(&fixture("invalid/broken_link"), site.path());
-    let out = aula().args(["build", "--root"]).arg(site.path()).output().expect("runs");
+    let out = aula()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error: broken internal link"));
     let out = aula().arg("frobnicate").output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    let out = aula().args(["build", "--links", "sideways"]).output().expect("runs");
+    let out = aula()
+        .args(["build", "--links", "sideways"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn check_writes_nothing_and_reports_json() {
     let site = site("basic");
-    let out = aula().args(["check", "--root"]).arg(site.path()).output().expect("runs");
+    let out = aula()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     assert!(!site.path().join("public").exists(), "check never writes");
     copy_tree(&fixture("invalid/unknown_key"), site.path());
-    let out = aula().args(["check", "--format", "json", "--root"]).arg(site.path()).output().expect("runs");
+    let out = aula()
+        .args(["check", "--format", "json", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(json["ok"], false);
@@ -50,11 +77,22 @@ fn new_creates_a_campus_that_builds_in_three_languages() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("campus");
     let out = aula().arg("new").arg(&root).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = build_ok(&root);
-    assert_eq!(report.pages_by_language.keys().cloned().collect::<Vec<_>>(), ["en", "es", "pt"]);
+    assert_eq!(
+        report.pages_by_language.keys().cloned().collect::<Vec<_>>(),
+        ["en", "es", "pt"]
+    );
     assert!(report.warnings.is_empty(), "{}", render(&report.warnings));
-    assert_eq!(broken_references(&root.join("public")), Vec::<String>::new());
+    assert_eq!(
+        broken_references(&root.join("public")),
+        Vec::<String>::new()
+    );
     let again = aula().arg("new").arg(&root).output().expect("runs");
     assert_eq!(again.status.code(), Some(1), "never overwrites");
 }
@@ -63,7 +101,12 @@ fn new_creates_a_campus_that_builds_in_three_languages() {
 fn new_with_theme_copies_the_theme() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("campus");
-    let out = aula().arg("new").arg("--with-theme").arg(&root).output().expect("runs");
+    let out = aula()
+        .arg("new")
+        .arg("--with-theme")
+        .arg(&root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     assert!(root.join("themes/default/templates/module.html").is_file());
     build_ok(&root);

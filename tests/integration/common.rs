@@ -6,7 +6,9 @@ use aula::site::LinkStyle;
 use std::path::{Path, PathBuf};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Copies `src` into `dst` recursively (overwriting files).
@@ -31,7 +33,13 @@ pub fn site(name: &str) -> tempfile::TempDir {
 }
 
 pub fn options(root: &Path) -> Options {
-    Options { root: root.to_path_buf(), output: None, drafts: false, links: LinkStyle::Directory, write: true }
+    Options {
+        root: root.to_path_buf(),
+        output: None,
+        drafts: false,
+        links: LinkStyle::Directory,
+        write: true,
+    }
 }
 
 pub fn build(root: &Path) -> Result<Report, Vec<Diagnostic>> {
@@ -46,7 +54,11 @@ pub fn build_ok(root: &Path) -> Report {
 }
 
 pub fn render(diags: &[Diagnostic]) -> String {
-    diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn read(root: &Path, rel: &str) -> String {
@@ -59,7 +71,13 @@ pub fn files(dir: &Path) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     v.sort();
     v
@@ -93,9 +111,17 @@ pub fn broken_references(public: &Path) -> Vec<String> {
     let mut broken = Vec::new();
     for rel in files(public).into_iter().filter(|f| f.ends_with(".html")) {
         let html = read(public, &rel);
-        let dir = Path::new(&rel).parent().unwrap_or(Path::new("")).to_path_buf();
+        let dir = Path::new(&rel)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
         for r in references(&html) {
-            if r.starts_with("http://") || r.starts_with("https://") || r.starts_with("mailto:") || r.starts_with('#') || r.starts_with("data:") {
+            if r.starts_with("http://")
+                || r.starts_with("https://")
+                || r.starts_with("mailto:")
+                || r.starts_with('#')
+                || r.starts_with("data:")
+            {
                 continue;
             }
             let path = r.split(['#', '?']).next().unwrap_or("");

@@ -16,9 +16,15 @@ fn errors_of(case: &str) -> String {
         Ok(_) => panic!("{case}: the build should fail"),
         Err(e) => e,
     };
-    assert!(errs.iter().any(|d| d.is_error()), "{case}: no error among diagnostics");
+    assert!(
+        errs.iter().any(|d| d.is_error()),
+        "{case}: no error among diagnostics"
+    );
     for d in errs.iter().filter(|d| d.is_error()) {
-        assert!(d.help.is_some(), "{case}: every error says how to fix it: {d}");
+        assert!(
+            d.help.is_some(),
+            "{case}: every error says how to fix it: {d}"
+        );
     }
     assert_eq!(files(&public), before, "{case}: public/ changed");
     render(&errs)
@@ -79,7 +85,12 @@ fn all_errors_of_a_build_are_reported_together() {
     copy_tree(&fixture("invalid/wrong_type"), site.path());
     copy_tree(&fixture("invalid/kind_key"), site.path());
     let errs = build(site.path()).expect_err("three bad files");
-    assert_eq!(errs.iter().filter(|d| d.is_error()).count(), 3, "{}", render(&errs));
+    assert_eq!(
+        errs.iter().filter(|d| d.is_error()).count(),
+        3,
+        "{}",
+        render(&errs)
+    );
 }
 
 #[test]

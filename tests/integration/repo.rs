@@ -19,5 +19,8 @@ fn sample_campus_builds_without_warnings_and_links_resolve() {
     let counts = &report.pages_by_language;
     assert_eq!(counts.get("es"), counts.get("en"));
     assert_eq!(counts.get("es"), counts.get("pt"));
-    assert_eq!(broken_references(&out.path().join("public")), Vec::<String>::new());
+    assert_eq!(
+        broken_references(&out.path().join("public")),
+        Vec::<String>::new()
+    );
 }

@@ -1,0 +1,348 @@
+//! Build-time syntax highlighting of code blocks into CSS classes.
+//!
+//! Highlighting is by far the most expensive per-page step (about twenty
+//! times the rest of a page's work), so a [`Highlighter`] is built once per
+//! build, shared read-only across rayon threads, and remembers every block it
+//! has highlighted: translations of a page repeat the same code, and
+//! `aula serve` reuses the instance between rebuilds. The syntax set is loaded
+//! on first use, so a site without code never pays for it.
+//!
+//! Output carries classes only (`hl-…`), never inline styles, so one
+//! stylesheet from [`Highlighter::stylesheet`] serves both colour schemes and
+//! a strict content security policy. This module must never panic on any code
+//! or language name, and never touch the disk.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use syntect::highlighting::{Theme, ThemeSet};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+/// Prefix of every class we emit, so theme CSS cannot collide with ours.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+const LIGHT_THEME: &str = "InspiredGitHub";
+const DARK_THEME: &str = "base16-ocean.dark";
+
+/// Build-time syntax highlighting into CSS classes (no inline styles).
+///
+/// Built once per build and shared read-only across threads; it is
+/// `Send + Sync`. The syntax set loads lazily on the first highlighted block.
+pub struct Highlighter {
+    syntaxes: OnceLock<SyntaxSet>,
+    /// Finished `<pre>` blocks keyed by a hash of (language, code).
+    cache: Mutex<HashMap<u64, Arc<str>>>,
+}
+
+impl Highlighter {
+    /// A highlighter with nothing loaded yet; cheap.
+    pub fn new() -> Self {
+        Self {
+            syntaxes: OnceLock::new(),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Full block HTML:
+    /// `<pre class="code" data-lang="python"><code>…spans…</code></pre>`.
+    ///
+    /// `lang` is the first word of a fenced block's info string. When it is
+    /// `None` (or blank) the code is plain escaped text and `data-lang` is
+    /// omitted; an unknown language also gives plain escaped text but keeps
+    /// `data-lang`. Results are cached, so the same block in the same language
+    /// is highlighted only once per instance.
+    pub fn highlight(&self, code: &str, lang: Option<&str>) -> String {
+        let lang = lang.map(str::trim).filter(|l| !l.is_empty());
+        let Some(lang) = lang else {
+            return render_block(code, None, None);
+        };
+        let key = cache_key(code, lang);
+        if let Some(hit) = self.lock_cache().get(&key) {
+            return hit.to_string();
+        }
+        // Highlight without holding the lock, so other threads keep going; two
+        // threads meeting the same new block at the same moment may both do
+        // the work, and the first result stays.
+        let syntaxes = self.syntaxes();
+        let syntax = syntaxes.find_syntax_by_token(lang);
+        let html: Arc<str> = render_block(code, Some(lang), syntax.map(|s| (s, syntaxes))).into();
+        Arc::clone(self.lock_cache().entry(key).or_insert(html)).to_string()
+    }
+
+    /// One stylesheet for both colour schemes: the light theme (InspiredGitHub)
+    /// and the dark one (base16-ocean.dark), each inside its own media query.
+    ///
+    /// The two themes style different sets of selectors (the light one
+    /// ~130, the dark one ~65), so light token rules left at top level would
+    /// leak into dark mode (dark blue on dark grey, light diff backgrounds).
+    /// Only `pre.code` gets the light colours at top level, as the fallback
+    /// for browsers without `prefers-color-scheme`; the token rules sit in
+    /// `@media not all and (prefers-color-scheme: dark)` and
+    /// `@media (prefers-color-scheme: dark)`, so exactly one set applies.
+    /// Deterministic.
+    pub fn stylesheet(&self) -> String {
+        let themes = ThemeSet::load_defaults();
+        let mut css = String::new();
+        if let Some(light) = themes.themes.get(LIGHT_THEME) {
+            css.push_str(&block_css(light));
+            css.push_str("\n@media not all and (prefers-color-scheme: dark) {\n");
+            css.push_str(&token_css(light));
+            css.push_str("}\n");
+        }
+        if let Some(dark) = themes.themes.get(DARK_THEME) {
+            css.push_str("\n@media (prefers-color-scheme: dark) {\n");
+            css.push_str(&block_css(dark));
+            css.push_str(&token_css(dark));
+            css.push_str("}\n");
+        }
+        css
+    }
+
+    fn syntaxes(&self) -> &SyntaxSet {
+        self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
+    }
+
+    fn lock_cache(&self) -> MutexGuard<'_, HashMap<u64, Arc<str>>> {
+        // A panic elsewhere while holding the lock cannot leave the map half
+        // written (insert is atomic from our point of view), so keep using it.
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Highlighter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Highlighter")
+            .field("syntaxes_loaded", &self.syntaxes.get().is_some())
+            .field("cached_blocks", &self.lock_cache().len())
+            .finish()
+    }
+}
+
+fn cache_key(code: &str, lang: &str) -> u64 {
+    // `DefaultHasher::new()` uses fixed keys, so keys are stable for the
+    // lifetime of the process, which is all the cache needs.
+    let mut hasher = DefaultHasher::new();
+    lang.hash(&mut hasher);
+    code.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn render_block(
+    code: &str,
+    lang: Option<&str>,
+    syntax: Option<(&SyntaxReference, &SyntaxSet)>,
+) -> String {
+    let mut out = String::with_capacity(code.len() * 2 + 64);
+    out.push_str("<pre class=\"code\"");
+    if let Some(lang) = lang {
+        out.push_str(" data-lang=\"");
+        push_escaped(&mut out, lang);
+        out.push('"');
+    }
+    out.push_str("><code>");
+    match syntax.and_then(|(syntax, set)| classed_spans(code, syntax, set)) {
+        Some(spans) => out.push_str(&spans),
+        None => push_escaped(&mut out, code),
+    }
+    out.push_str("</code></pre>\n");
+    out
+}
+
+/// The code as syntect's classed spans, or `None` if syntect gives up on any
+/// line (the caller then falls back to plain text for the whole block).
+fn classed_spans(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
+    }
+    Some(generator.finalize())
+}
+
+/// Colours of the block itself: syntect styles `.hl-code`, but our `<pre>`
+/// carries the class `code`.
+fn block_css(theme: &Theme) -> String {
+    let mut css = String::from("pre.code {\n");
+    if let Some(c) = theme.settings.foreground {
+        css.push_str(&format!(" color: #{:02x}{:02x}{:02x};\n", c.r, c.g, c.b));
+    }
+    if let Some(c) = theme.settings.background {
+        css.push_str(&format!(
+            " background-color: #{:02x}{:02x}{:02x};\n",
+            c.r, c.g, c.b
+        ));
+    }
+    css.push_str("}\n");
+    css
+}
+
+fn token_css(theme: &Theme) -> String {
+    // Only formatting into a String happens inside; an error would mean a
+    // syntect bug, and a stylesheet without token colours is still usable.
+    css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap_or_default()
+}
+
+/// Escapes text for HTML body and double-quoted attributes.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn is_send_and_sync() {
+        assert_send_sync::<Highlighter>();
+    }
+
+    #[test]
+    fn new_does_not_load_syntaxes() {
+        let h = Highlighter::new();
+        assert!(h.syntaxes.get().is_none());
+        let _ = h.highlight("plain", None);
+        assert!(
+            h.syntaxes.get().is_none(),
+            "plain text must not load syntect"
+        );
+    }
+
+    #[test]
+    fn python_gets_prefixed_classes_and_no_inline_style() {
+        let h = Highlighter::new();
+        let html = h.highlight("def f(x):\n    return x < 1\n", Some("python"));
+        assert!(
+            html.starts_with("<pre class=\"code\" data-lang=\"python\"><code>"),
+            "{html}"
+        );
+        assert!(html.ends_with("</code></pre>\n"), "{html}");
+        assert!(html.contains("<span class=\"hl-"), "{html}");
+        assert!(html.contains("hl-keyword"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn toml_is_highlighted() {
+        let h = Highlighter::new();
+        let html = h.highlight("[site]\ntitle = \"Aula\"\n", Some("toml"));
+        assert!(html.contains("data-lang=\"toml\""), "{html}");
+        assert!(html.contains("<span class=\"hl-"), "{html}");
+    }
+
+    #[test]
+    fn language_token_is_case_insensitive() {
+        let h = Highlighter::new();
+        assert!(h.highlight("x = 1\n", Some("Python")).contains("hl-"));
+    }
+
+    #[test]
+    fn unknown_or_missing_language_is_escaped_text() {
+        let h = Highlighter::new();
+        let unknown = h.highlight("a < b && c\n", Some("no-such-lang"));
+        assert_eq!(
+            unknown,
+            "<pre class=\"code\" data-lang=\"no-such-lang\"><code>a &lt; b &amp;&amp; c\n</code></pre>\n"
+        );
+        let none = h.highlight("<b>\n", None);
+        assert_eq!(none, "<pre class=\"code\"><code>&lt;b&gt;\n</code></pre>\n");
+        assert_eq!(h.highlight("x\n", Some("  ")), h.highlight("x\n", None));
+    }
+
+    #[test]
+    fn language_attribute_is_escaped() {
+        let h = Highlighter::new();
+        let html = h.highlight("x\n", Some("\"><script>"));
+        assert!(
+            html.contains("data-lang=\"&quot;&gt;&lt;script&gt;\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn repeated_blocks_come_from_the_cache() {
+        let h = Highlighter::new();
+        let first = h.highlight("print(1)\n", Some("python"));
+        let second = h.highlight("print(1)\n", Some("python"));
+        assert_eq!(first, second);
+        assert_eq!(h.lock_cache().len(), 1);
+        let _ = h.highlight("print(1)\n", Some("py"));
+        assert_eq!(h.lock_cache().len(), 2, "the language is part of the key");
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let h = Highlighter::new();
+        for code in [
+            "",
+            "\n",
+            "no newline",
+            "\u{0}\u{0}",
+            "\r\n\r\n",
+            "\"\"\"unclosed",
+        ] {
+            for lang in [
+                None,
+                Some("python"),
+                Some("toml"),
+                Some("rust"),
+                Some("html"),
+            ] {
+                let html = h.highlight(code, lang);
+                assert!(html.ends_with("</code></pre>\n"));
+            }
+        }
+    }
+
+    #[test]
+    fn stylesheet_covers_both_schemes_deterministically() {
+        let h = Highlighter::new();
+        let css = h.stylesheet();
+        assert!(
+            css.contains("@media (prefers-color-scheme: dark) {"),
+            "{css}"
+        );
+        assert!(css.starts_with("pre.code {"), "{css}");
+        assert!(!css.contains("style="), "{css}");
+        assert_eq!(css, Highlighter::new().stylesheet());
+        let (light, dark) = css
+            .split_once("@media (prefers-color-scheme: dark)")
+            .expect("a dark block");
+        // syntect names the themes by their display names.
+        assert!(light.contains("theme \"GitHub\"") && light.contains(".hl-comment"));
+        assert!(dark.contains("theme \"Base16 Ocean Dark\"") && dark.contains(".hl-comment"));
+        // Light token rules must not apply in dark mode.
+        let first_token_rule = light.find(".hl-").unwrap_or(0);
+        assert!(
+            light[..first_token_rule].contains("@media not all and (prefers-color-scheme: dark)")
+        );
+    }
+}

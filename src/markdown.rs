@@ -1,0 +1,1359 @@
+//! Markdown to HTML for one page body.
+//!
+//! [`render`] parses the body once with pulldown-cmark and, in the same pass
+//! over the events, gives headings unique ids and collects the table of
+//! contents, rewrites `@/` internal links through the caller's resolver,
+//! collects local assets, highlights code blocks, wraps tables so they scroll
+//! on narrow screens and makes images lazy. Everything else is left to
+//! pulldown-cmark's HTML writer.
+//!
+//! It is pure: it never reads or writes the disk and knows nothing about the
+//! site beyond the resolver callback. It must never panic, whatever the input;
+//! problems in the text (unknown internal links, assets outside the page's
+//! folder) are returned as [`MarkdownError`]s with a line and column in the
+//! real source file, so that the build can report them all together.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as CmarkOptions, Parser, Tag,
+    TagEnd, html,
+};
+
+use crate::highlight::Highlighter;
+use crate::slug::slugify;
+
+/// Where an internal link points, as the resolver found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    /// Relative to the linking page, without `#anchor`.
+    pub href: String,
+    /// The caller's index of the target page.
+    pub page: usize,
+}
+
+/// Why an internal link could not be resolved, worded for the author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    pub message: String,
+    pub help: String,
+}
+
+/// Resolves the path part of an `@/` link (relative to `content/`).
+pub type Resolver<'a> = &'a (dyn Fn(&str) -> Result<LinkTarget, LinkError> + Sync);
+
+/// What [`render`] needs from the rest of the build.
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    pub highlighter: &'a Highlighter,
+    /// Called with the path part of an internal link: for
+    /// `@/courses/x/01-a.md#sec` it gets `"courses/x/01-a.md"`.
+    pub resolve: Resolver<'a>,
+    /// Line number (1-based) in the source file of the body's first line, so
+    /// positions point into the real file.
+    pub first_line: usize,
+}
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    /// Plain text of the heading (markup removed, not escaped).
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A resolved `@/` link, kept for the anchor check done by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    pub page: usize,
+    pub anchor: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    /// The whole original destination, e.g. `"@/a.md#b"`.
+    pub raw: String,
+}
+
+/// A relative reference to a local file that the caller copies next to the
+/// page. `path` is relative to the page's folder, percent-decoded, without
+/// `#fragment` or `?query`, and has no `.`, `..` or empty segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRef {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A problem in the Markdown text, positioned in the source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownError {
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// The rendered body and everything learned while rendering it.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// h2 entries with nested h3 children; h1 and h4+ are left out, and an
+    /// h3 before any h2 becomes top-level.
+    pub toc: Vec<TocEntry>,
+    /// Every id defined in the page (headings of all levels, explicit and
+    /// generated, and footnote definitions `fn-N`), in document order.
+    pub anchors: Vec<String>,
+    /// Every resolved `@/` link.
+    pub links: Vec<InternalLink>,
+    /// Relative local references (images and links) that are not `@/`, not
+    /// `#frag`, not absolute and have no URL scheme.
+    pub assets: Vec<AssetRef>,
+    pub errors: Vec<MarkdownError>,
+    /// At least one fenced or indented code block.
+    pub has_code: bool,
+    /// Words of prose (text, not code), for reading time.
+    pub word_count: usize,
+}
+
+/// Renders one page body. Never panics; see [`Rendered`] for what it returns.
+pub fn render(body: &str, opts: &Options) -> Rendered {
+    let mut renderer = Renderer::new(body, opts);
+    for (event, range) in Parser::new_ext(body, cmark_options()).into_offset_iter() {
+        renderer.event(event, range.start);
+    }
+    renderer.finish()
+}
+
+fn cmark_options() -> CmarkOptions {
+    CmarkOptions::ENABLE_TABLES
+        | CmarkOptions::ENABLE_FOOTNOTES
+        | CmarkOptions::ENABLE_STRIKETHROUGH
+        | CmarkOptions::ENABLE_TASKLISTS
+        | CmarkOptions::ENABLE_HEADING_ATTRIBUTES
+        | CmarkOptions::ENABLE_SMART_PUNCTUATION
+}
+
+/// The single place that decides what happens to raw HTML written in
+/// Markdown (blocks and inline). For now it passes through unchanged; the
+/// escape policy will go here.
+fn raw_html(html: CowStr<'_>) -> CowStr<'_> {
+    html
+}
+
+struct OpenHeading {
+    /// Index of its `Start` event in `Renderer::events`, patched with the id.
+    event: usize,
+    offset: usize,
+    level: u8,
+    explicit_id: Option<String>,
+    text: String,
+}
+
+struct OpenCode {
+    lang: Option<String>,
+    text: String,
+}
+
+struct OpenImage {
+    /// Nesting depth of tags inside the image's alt text.
+    depth: usize,
+    /// `None` when the destination could not be resolved.
+    src: Option<String>,
+    title: String,
+    alt: String,
+}
+
+enum AnchorSlot {
+    /// Index into `Renderer::headings`; the id is known only at the end.
+    Heading(usize),
+    Fixed(String),
+}
+
+/// What to do with a link or image destination.
+enum Dest {
+    Keep,
+    Rewrite(String),
+    /// Unresolvable: render the text without the link.
+    Drop,
+}
+
+struct Renderer<'a, 'o> {
+    opts: &'o Options<'o>,
+    locator: Locator<'a>,
+    events: Vec<Event<'a>>,
+    out: Rendered,
+    heading: Option<OpenHeading>,
+    headings: Vec<OpenHeading>,
+    anchor_slots: Vec<AnchorSlot>,
+    code: Option<OpenCode>,
+    image: Option<OpenImage>,
+    /// For each open link, whether its `<a>` was emitted.
+    links_kept: Vec<bool>,
+    footnotes: HashMap<String, usize>,
+    in_word: bool,
+}
+
+impl<'a, 'o> Renderer<'a, 'o> {
+    fn new(body: &'a str, opts: &'o Options<'o>) -> Self {
+        Self {
+            opts,
+            locator: Locator::new(body, opts.first_line),
+            events: Vec::with_capacity(body.len() / 16 + 16),
+            out: Rendered::default(),
+            heading: None,
+            headings: Vec::new(),
+            anchor_slots: Vec::new(),
+            code: None,
+            image: None,
+            links_kept: Vec::new(),
+            footnotes: HashMap::new(),
+            in_word: false,
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        if self.image.is_some() {
+            self.image_event(event);
+            return;
+        }
+        if let Some(code) = &mut self.code {
+            match event {
+                Event::End(TagEnd::CodeBlock) => self.close_code(),
+                Event::Text(text) => code.text.push_str(&text),
+                // Nothing else occurs inside a code block.
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, offset),
+            Event::End(end) => self.end(end),
+            Event::Text(text) => {
+                self.count_words(&text);
+                if let Some(heading) = &mut self.heading {
+                    heading.text.push_str(&text);
+                }
+                self.events.push(Event::Text(text));
+            }
+            Event::Code(text) => {
+                if let Some(heading) = &mut self.heading {
+                    heading.text.push_str(&text);
+                }
+                self.events.push(Event::Code(text));
+            }
+            Event::Html(html) => self.events.push(Event::Html(raw_html(html))),
+            Event::InlineHtml(html) => self.events.push(Event::InlineHtml(raw_html(html))),
+            Event::FootnoteReference(label) => {
+                let n = self.footnote_number(&label);
+                let html =
+                    format!("<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>");
+                self.events.push(Event::InlineHtml(html.into()));
+            }
+            event @ (Event::SoftBreak | Event::HardBreak) => {
+                self.in_word = false;
+                self.events.push(event);
+            }
+            other => self.events.push(other),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, offset: usize) {
+        if !is_inline(&tag) {
+            self.in_word = false;
+        }
+        match tag {
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => {
+                self.heading = Some(OpenHeading {
+                    event: self.events.len(),
+                    offset,
+                    level: heading_level(level),
+                    explicit_id: id.filter(|id| !id.is_empty()).map(CowStr::into_string),
+                    text: String::new(),
+                });
+                self.events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
+            }
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',')
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned),
+                    CodeBlockKind::Indented => None,
+                };
+                self.out.has_code = true;
+                self.code = Some(OpenCode {
+                    lang,
+                    text: String::new(),
+                });
+            }
+            Tag::Table(alignments) => {
+                self.events
+                    .push(Event::Html("<div class=\"table-wrap\">".into()));
+                self.events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Tag::FootnoteDefinition(label) => {
+                let n = self.footnote_number(&label);
+                self.anchor_slots.push(AnchorSlot::Fixed(format!("fn-{n}")));
+                let html = format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{n}\">\
+                     <sup class=\"footnote-definition-label\">{n}</sup>"
+                );
+                self.events.push(Event::Html(html.into()));
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                // `<foo@bar.org>` and `<https://…>` carry no local path.
+                let dest = if matches!(link_type, LinkType::Email | LinkType::Autolink) {
+                    Dest::Keep
+                } else {
+                    self.destination(&dest_url, offset)
+                };
+                let dest_url = match dest {
+                    Dest::Keep => dest_url,
+                    Dest::Rewrite(href) => href.into(),
+                    Dest::Drop => {
+                        self.links_kept.push(false);
+                        return;
+                    }
+                };
+                self.links_kept.push(true);
+                self.events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                let src = match self.destination(&dest_url, offset) {
+                    Dest::Keep => Some(dest_url.into_string()),
+                    Dest::Rewrite(href) => Some(href),
+                    Dest::Drop => None,
+                };
+                self.image = Some(OpenImage {
+                    depth: 0,
+                    src,
+                    title: title.into_string(),
+                    alt: String::new(),
+                });
+            }
+            other => self.events.push(Event::Start(other)),
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        if !matches!(
+            end,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        ) {
+            self.in_word = false;
+        }
+        match end {
+            TagEnd::Heading(_) => {
+                self.events.push(Event::End(end));
+                if let Some(heading) = self.heading.take() {
+                    self.anchor_slots
+                        .push(AnchorSlot::Heading(self.headings.len()));
+                    self.headings.push(heading);
+                }
+            }
+            TagEnd::Table => {
+                self.events.push(Event::End(end));
+                self.events.push(Event::Html("</div>\n".into()));
+            }
+            TagEnd::Link => {
+                if self.links_kept.pop().unwrap_or(true) {
+                    self.events.push(Event::End(end));
+                }
+            }
+            _ => self.events.push(Event::End(end)),
+        }
+    }
+
+    /// Inside an image: collect the alt text, emit the `<img>` at its end.
+    fn image_event(&mut self, event: Event<'a>) {
+        let Some(image) = &mut self.image else {
+            return;
+        };
+        match event {
+            Event::Start(_) => image.depth += 1,
+            Event::End(_) if image.depth > 0 => image.depth -= 1,
+            Event::End(_) => self.close_image(),
+            Event::Text(text) | Event::Code(text) => image.alt.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+            _ => {}
+        }
+    }
+
+    fn close_image(&mut self) {
+        let Some(image) = self.image.take() else {
+            return;
+        };
+        let Some(src) = image.src else {
+            // The error is already recorded; keep the words.
+            self.events.push(Event::Text(image.alt.into()));
+            return;
+        };
+        let mut html = String::with_capacity(src.len() + image.alt.len() + 48);
+        html.push_str("<img src=\"");
+        push_href(&mut html, &src);
+        html.push_str("\" alt=\"");
+        push_escaped(&mut html, &image.alt);
+        if !image.title.is_empty() {
+            html.push_str("\" title=\"");
+            push_escaped(&mut html, &image.title);
+        }
+        html.push_str("\" loading=\"lazy\" />");
+        self.events.push(Event::InlineHtml(html.into()));
+    }
+
+    fn close_code(&mut self) {
+        if let Some(code) = self.code.take() {
+            let html = self
+                .opts
+                .highlighter
+                .highlight(&code.text, code.lang.as_deref());
+            self.events.push(Event::Html(html.into()));
+        }
+    }
+
+    /// Resolves `@/` links and records local assets for a destination found
+    /// at `offset`.
+    fn destination(&mut self, dest: &str, offset: usize) -> Dest {
+        if let Some(rest) = dest.strip_prefix("@/") {
+            return self.internal_link(dest, rest, offset);
+        }
+        let Some(path) = local_asset_path(dest) else {
+            return Dest::Keep;
+        };
+        let (line, column) = self.locator.position(offset);
+        match check_asset_path(&path) {
+            Ok(()) => {
+                // `./a.png` and `a//b.png` name the same files as `a.png` and
+                // `a/b.png`; the caller joins the path to the page's folder.
+                let path = path
+                    .split('/')
+                    .filter(|segment| !segment.is_empty() && *segment != ".")
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if !path.is_empty() {
+                    self.out.assets.push(AssetRef { path, line, column });
+                }
+            }
+            Err((message, help)) => self.out.errors.push(MarkdownError {
+                line,
+                column,
+                message,
+                help,
+            }),
+        }
+        Dest::Keep
+    }
+
+    fn internal_link(&mut self, dest: &str, rest: &str, offset: usize) -> Dest {
+        let (path, anchor) = match rest.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor).filter(|a| !a.is_empty())),
+            None => (rest, None),
+        };
+        let (line, column) = self.locator.position(offset);
+        if path.is_empty() {
+            let here = anchor.map_or_else(|| "#anchor".to_owned(), |a| format!("#{a}"));
+            self.out.errors.push(MarkdownError {
+                line,
+                column,
+                message: format!("internal link `{dest}` names no page"),
+                help: format!(
+                    "write `@/path/from/content.md{here}`, or just `{here}` for a place on this page"
+                ),
+            });
+            return Dest::Drop;
+        }
+        match (self.opts.resolve)(path) {
+            Ok(target) => {
+                let mut href = target.href;
+                if let Some(anchor) = anchor {
+                    href.push('#');
+                    href.push_str(anchor);
+                }
+                self.out.links.push(InternalLink {
+                    page: target.page,
+                    anchor: anchor.map(str::to_owned),
+                    line,
+                    column,
+                    raw: dest.to_owned(),
+                });
+                Dest::Rewrite(href)
+            }
+            Err(error) => {
+                self.out.errors.push(MarkdownError {
+                    line,
+                    column,
+                    message: error.message,
+                    help: error.help,
+                });
+                Dest::Drop
+            }
+        }
+    }
+
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnotes.len() + 1;
+        *self.footnotes.entry(label.to_owned()).or_insert(next)
+    }
+
+    /// Counts words across consecutive text events, so that a word split by
+    /// inline markup or smart punctuation (`don’t` arrives in three pieces)
+    /// counts once.
+    fn count_words(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+            return;
+        };
+        // A word starts at every non-space byte that follows a space. Written
+        // without a loop-carried flag and summed in u8 lanes (chunks of at
+        // most 255 pairs cannot overflow) so that it vectorises: the plain
+        // loop was the most expensive part of rendering after parsing.
+        let pairs = bytes.len() - 1;
+        let starts: usize = bytes[..pairs]
+            .chunks(255)
+            .zip(bytes[1..].chunks(255))
+            .map(|(before, after)| {
+                let in_chunk: u8 = before
+                    .iter()
+                    .zip(after)
+                    .map(|(&a, &b)| u8::from(is_space(a) & !is_space(b)))
+                    .fold(0, u8::wrapping_add);
+                usize::from(in_chunk)
+            })
+            .sum();
+        self.out.word_count += starts + usize::from(!self.in_word && !is_space(first));
+        self.in_word = !is_space(last);
+    }
+
+    fn finish(mut self) -> Rendered {
+        // A code block or image left open (cannot happen with a well-behaved
+        // parser) still gets rendered rather than lost.
+        if self.code.is_some() {
+            self.close_code();
+        }
+        if self.image.is_some() {
+            self.close_image();
+        }
+        let ids = self.assign_heading_ids();
+        self.out.anchors = self
+            .anchor_slots
+            .iter()
+            .map(|slot| match slot {
+                AnchorSlot::Heading(i) => ids.get(*i).cloned().unwrap_or_default(),
+                AnchorSlot::Fixed(id) => id.clone(),
+            })
+            .collect();
+        self.out.toc = build_toc(&self.headings, &ids);
+        let mut html = String::with_capacity(self.locator.text.len() * 3 / 2 + 64);
+        html::push_html(&mut html, self.events.into_iter());
+        self.out.html = html;
+        self.out
+    }
+
+    /// Gives every heading its id and patches it into the heading's `Start`
+    /// event. Explicit ids and footnote ids are reserved first, so a
+    /// generated id never takes a name the author chose later in the page.
+    fn assign_heading_ids(&mut self) -> Vec<String> {
+        let mut used: HashSet<String> =
+            self.footnotes.values().map(|n| format!("fn-{n}")).collect();
+        for heading in &self.headings {
+            let Some(id) = &heading.explicit_id else {
+                continue;
+            };
+            if !used.insert(id.clone()) {
+                let (line, column) = self.locator.position(heading.offset);
+                self.out.errors.push(MarkdownError {
+                    line,
+                    column,
+                    message: format!("the id `{id}` is used twice in this page"),
+                    help: "give each heading a different `{#id}`; footnotes use `fn-1`, `fn-2`…"
+                        .to_owned(),
+                });
+            }
+        }
+        let mut ids = Vec::with_capacity(self.headings.len());
+        for heading in &self.headings {
+            let id = match &heading.explicit_id {
+                Some(id) => id.clone(),
+                None => unique_id(&heading.text, &mut used),
+            };
+            if let Some(Event::Start(Tag::Heading { id: slot, .. })) =
+                self.events.get_mut(heading.event)
+            {
+                *slot = Some(id.clone().into());
+            }
+            ids.push(id);
+        }
+        ids
+    }
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
+}
+
+/// Word separators for the word count: ASCII whitespace only, which is
+/// enough for reading time and lets the count work on bytes.
+fn is_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn unique_id(text: &str, used: &mut HashSet<String>) -> String {
+    let mut base = slugify(text);
+    if base.is_empty() {
+        base.push_str("section");
+    }
+    let mut id = base.clone();
+    let mut n = 0usize;
+    while used.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    used.insert(id.clone());
+    id
+}
+
+fn build_toc(headings: &[OpenHeading], ids: &[String]) -> Vec<TocEntry> {
+    let mut toc: Vec<TocEntry> = Vec::new();
+    for (heading, id) in headings.iter().zip(ids) {
+        let entry = TocEntry {
+            level: heading.level,
+            id: id.clone(),
+            title: heading.text.trim().to_owned(),
+            children: Vec::new(),
+        };
+        match heading.level {
+            2 => toc.push(entry),
+            3 => match toc.last_mut() {
+                Some(parent) if parent.level == 2 => parent.children.push(entry),
+                _ => toc.push(entry),
+            },
+            _ => {}
+        }
+    }
+    toc
+}
+
+/// The local file a destination points to, if it is one: not a fragment,
+/// not absolute, no URL scheme. Fragment and query are cut off and
+/// percent-escapes decoded, since the file on disk has the decoded name.
+fn local_asset_path(dest: &str) -> Option<String> {
+    let end = dest.find(['#', '?']).unwrap_or(dest.len());
+    let path = &dest[..end];
+    if path.is_empty() || path.starts_with('/') || has_scheme(path) {
+        return None;
+    }
+    Some(percent_decode(path))
+}
+
+/// `scheme:` as in RFC 3986, at least two characters long so that a Windows
+/// drive (`C:\…`) is treated as a (bad) path rather than a URL.
+fn has_scheme(path: &str) -> bool {
+    let Some(colon) = path.find(':') else {
+        return false;
+    };
+    let scheme = &path[..colon];
+    let mut chars = scheme.chars();
+    scheme.len() >= 2
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+fn percent_decode(path: &str) -> String {
+    if !path.contains('%') {
+        return path.to_owned();
+    }
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = match (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(b'%'), Some(&hi), Some(&lo)) => hex(hi).zip(hex(lo)).map(|(h, l)| h << 4 | l),
+            _ => None,
+        };
+        match decoded {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_owned())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Rejects asset paths that could reach outside the page's folder, and
+/// relative links to Markdown sources (which would be copied, not rendered).
+fn check_asset_path(path: &str) -> Result<(), (String, String)> {
+    const WHERE: &str = "assets must sit in the page's folder or below it";
+    if path.contains('\\') {
+        return Err((
+            format!("asset path `{path}` contains a backslash"),
+            format!("use `/` between folder names; {WHERE}"),
+        ));
+    }
+    if path.contains('\0') {
+        return Err((
+            "asset path contains a NUL character".to_owned(),
+            format!("remove it; {WHERE}"),
+        ));
+    }
+    if path.split('/').any(|segment| segment == "..") {
+        return Err((
+            format!("asset path `{path}` goes up with `..`"),
+            format!("{WHERE}: move the file next to the page or into a subfolder"),
+        ));
+    }
+    let is_markdown = path
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"));
+    if is_markdown {
+        return Err((
+            format!("relative link to the Markdown file `{path}`"),
+            "link to pages as `@/path/from/content.md`, so the link follows the page's \
+             language and is checked"
+                .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Escapes text for HTML body and double-quoted attributes.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
+/// Writes a URL into a double-quoted attribute the way pulldown-cmark writes
+/// link hrefs: bytes outside the URL-safe set are percent-encoded (existing
+/// escapes are kept), `&` and `'` become entities.
+fn push_href(out: &mut String, url: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut last = 0;
+    for (i, b) in url.bytes().enumerate() {
+        let safe = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b'-'
+                    | b'.'
+                    | b'/'
+                    | b':'
+                    | b';'
+                    | b'='
+                    | b'?'
+                    | b'@'
+                    | b'_'
+                    | b'~'
+            );
+        if safe {
+            continue;
+        }
+        out.push_str(&url[last..i]);
+        match b {
+            b'&' => out.push_str("&amp;"),
+            b'\'' => out.push_str("&#x27;"),
+            _ => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+        last = i + 1;
+    }
+    out.push_str(&url[last..]);
+}
+
+/// Turns byte offsets into 1-based line and character column in the source
+/// file. The line table is built on first use, since many pages need none.
+struct Locator<'a> {
+    text: &'a str,
+    first_line: usize,
+    line_starts: Vec<usize>,
+    /// The last answer (line index, offset, column), so that many positions
+    /// on one long line are counted incrementally rather than from its start.
+    last: Option<(usize, usize, usize)>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        Self {
+            text,
+            first_line,
+            line_starts: Vec::new(),
+            last: None,
+        }
+    }
+
+    fn position(&mut self, offset: usize) -> (usize, usize) {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            // `match_indices` with a char searches with memchr.
+            self.line_starts
+                .extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+        }
+        let offset = offset.min(self.text.len());
+        let index = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let line_start = self.line_starts.get(index).copied().unwrap_or(0);
+        let (from, base) = match self.last {
+            Some((last_index, last_offset, last_column))
+                if last_index == index && last_offset <= offset =>
+            {
+                (last_offset, last_column)
+            }
+            _ => (line_start, 1),
+        };
+        let column = base
+            + self
+                .text
+                .get(from..offset)
+                .map_or(offset - from, |s| s.chars().count());
+        self.last = Some((index, offset, column));
+        let line = self
+            .first_line
+            .saturating_sub(1)
+            .saturating_add(index)
+            .saturating_add(1);
+        (line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(path: &str) -> Result<LinkTarget, LinkError> {
+        match path {
+            "courses/x/01-a.md" => Ok(LinkTarget {
+                href: "../01-a/".to_owned(),
+                page: 7,
+            }),
+            "guidelines/access.md" => Ok(LinkTarget {
+                href: "../../guidelines/access/".to_owned(),
+                page: 3,
+            }),
+            _ => Err(LinkError {
+                message: format!("no page `{path}`"),
+                help: "check the path under content/".to_owned(),
+            }),
+        }
+    }
+
+    fn render_with(body: &str, first_line: usize) -> Rendered {
+        let highlighter = Highlighter::new();
+        let opts = Options {
+            highlighter: &highlighter,
+            resolve: &resolve,
+            first_line,
+        };
+        render(body, &opts)
+    }
+
+    fn md(body: &str) -> Rendered {
+        render_with(body, 1)
+    }
+
+    #[test]
+    fn heading_ids_from_text_with_accents() {
+        let r = md("## Docencia híbrida\n\n### ¿Qué es la IA?\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"docencia-hibrida\">Docencia híbrida</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h3 id=\"que-es-la-ia\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn duplicate_headings_get_numbered() {
+        let r = md("## Intro\n\n## Intro\n\n#### Intro\n");
+        assert_eq!(r.anchors, ["intro", "intro-1", "intro-2"]);
+    }
+
+    #[test]
+    fn explicit_ids_are_verbatim_and_reserved() {
+        let r = md("## Setup\n\n## Custom {#Setup_X}\n\n## Other {#setup-1 .wide}\n\n## Setup\n");
+        assert_eq!(r.anchors, ["setup", "Setup_X", "setup-1", "setup-2"]);
+        assert!(
+            r.html
+                .contains("<h2 id=\"setup-1\" class=\"wide\">Other</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.errors.is_empty());
+    }
+
+    #[test]
+    fn duplicate_explicit_id_is_an_error() {
+        let r = md("## A {#x}\n\n## B {#x}\n");
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!((r.errors[0].line, r.errors[0].column), (3, 1));
+    }
+
+    #[test]
+    fn empty_heading_slug_becomes_section() {
+        let r = md("## ¿?!\n\n## ***\n\n## …\n");
+        assert_eq!(r.anchors, ["section", "section-1", "section-2"]);
+        let r = md("## ¿?\n\n## !!\n");
+        assert_eq!(r.anchors, ["section", "section-1"]);
+    }
+
+    #[test]
+    fn heading_keeps_inline_markup() {
+        let r = md("## Use `cargo` *now*\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"use-cargo-now\">Use <code>cargo</code> <em>now</em></h2>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.toc[0].title, "Use cargo now");
+    }
+
+    #[test]
+    fn toc_nests_h3_under_h2() {
+        let r =
+            md("# Title\n\n### Early\n\n## One\n\n### One a\n\n#### Deep\n\n### One b\n\n## Two\n");
+        let shape: Vec<(&str, Vec<&str>)> = r
+            .toc
+            .iter()
+            .map(|e| {
+                (
+                    e.id.as_str(),
+                    e.children.iter().map(|c| c.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("early", vec![]),
+                ("one", vec!["one-a", "one-b"]),
+                ("two", vec![]),
+            ]
+        );
+        assert_eq!(r.toc[1].level, 2);
+        assert_eq!(r.toc[1].children[0].level, 3);
+        assert_eq!(
+            r.anchors,
+            ["title", "early", "one", "one-a", "deep", "one-b", "two"]
+        );
+    }
+
+    #[test]
+    fn internal_link_is_rewritten_with_anchor() {
+        let r = md(
+            "See [the module](@/courses/x/01-a.md#sec \"Title\") and [g](@/guidelines/access.md).\n",
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"../01-a/#sec\" title=\"Title\">the module</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"../../guidelines/access/\">g</a>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.links[0],
+            InternalLink {
+                page: 7,
+                anchor: Some("sec".to_owned()),
+                line: 1,
+                column: 5,
+                raw: "@/courses/x/01-a.md#sec".to_owned(),
+            }
+        );
+        assert_eq!(r.links[1].anchor, None);
+        assert!(r.errors.is_empty());
+        assert!(r.assets.is_empty());
+    }
+
+    #[test]
+    fn unresolved_link_reports_line_and_column() {
+        let r = render_with("First line.\n\nSé [gone](@/missing.md#x) now.\n", 5);
+        assert_eq!(
+            r.errors,
+            [MarkdownError {
+                line: 7,
+                column: 4,
+                message: "no page `missing.md`".to_owned(),
+                help: "check the path under content/".to_owned(),
+            }]
+        );
+        assert!(r.links.is_empty());
+        assert!(!r.html.contains("<a"), "{}", r.html);
+        assert!(r.html.contains("Sé gone now."), "{}", r.html);
+    }
+
+    #[test]
+    fn empty_internal_paths_are_errors_without_calling_the_resolver() {
+        let r = md("[a](@/) and [b](@/#x)\n");
+        assert_eq!(r.errors.len(), 2);
+        assert!(r.errors[1].help.contains("`#x`"), "{:?}", r.errors[1]);
+    }
+
+    #[test]
+    fn assets_are_collected_and_dotdot_rejected() {
+        let body = "![A photo](img/photo.png)\n\
+                    [slides](files/my%20slides.pdf#page=2) [ext](https://x.org/a.png)\n\
+                    [m](mailto:a@b.org) [abs](/x.png) [frag](#top) [d](data:image/png;base64,AA)\n\
+                    ![up](../secret.png) [win](dir\\file.png) [q](./notes.txt?v=1) <me@x.org>\n";
+        let r = md(body);
+        let assets: Vec<(&str, usize, usize)> = r
+            .assets
+            .iter()
+            .map(|a| (a.path.as_str(), a.line, a.column))
+            .collect();
+        assert_eq!(
+            assets,
+            [
+                ("img/photo.png", 1, 1),
+                ("files/my slides.pdf", 2, 1),
+                ("notes.txt", 4, 42)
+            ]
+        );
+        let errors: Vec<(usize, usize)> = r.errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(errors, [(4, 1), (4, 22)]);
+        assert!(r.errors[0].message.contains("../secret.png"));
+        assert!(
+            r.errors[0]
+                .help
+                .contains("assets must sit in the page's folder or below it")
+        );
+        assert!(r.errors[1].message.contains("backslash"));
+    }
+
+    #[test]
+    fn asset_paths_are_normalised() {
+        let r = md("![a](./img//a.png) [b](sub/./b.pdf) [c](./) [d](.)\n");
+        let paths: Vec<&str> = r.assets.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(paths, ["img/a.png", "sub/b.pdf"]);
+        assert!(r.html.contains("src=\"./img//a.png\""), "{}", r.html);
+    }
+
+    #[test]
+    fn encoded_dotdot_is_rejected_too() {
+        let r = md("![x](a/%2e%2e/%2E%2E/b.png)\n");
+        assert!(r.assets.is_empty());
+        assert_eq!(r.errors.len(), 1);
+    }
+
+    #[test]
+    fn relative_markdown_link_is_an_error() {
+        let r = md("[next](02-next.md)\n");
+        assert!(r.assets.is_empty());
+        assert!(r.errors[0].help.contains("@/"), "{:?}", r.errors);
+    }
+
+    #[test]
+    fn images_are_lazy_with_escaped_alt() {
+        let r = md("![A \"quoted\" <b>*alt*</b>](<pics/a b.png> \"T&C\")\n");
+        assert!(
+            r.html.contains(
+                "<img src=\"pics/a%20b.png\" alt=\"A “quoted” alt\" title=\"T&amp;C\" loading=\"lazy\" />"
+            ),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.assets[0].path, "pics/a b.png");
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes() {
+        let r =
+            md("```python\ndef f():\n    return 1\n```\n\n```toml\n[site]\ntitle = \"x\"\n```\n");
+        assert!(r.has_code);
+        let python = r.html.find("data-lang=\"python\"").expect("python block");
+        let toml = r.html.find("data-lang=\"toml\"").expect("toml block");
+        assert!(r.html[python..toml].contains("class=\"hl-"), "{}", r.html);
+        assert!(r.html[toml..].contains("class=\"hl-"), "{}", r.html);
+        assert!(!r.html.contains("style="), "{}", r.html);
+    }
+
+    #[test]
+    fn unknown_language_is_escaped_text() {
+        let r = md("```klingon extra words\nif a < b { qapla }\n```\n");
+        assert!(
+            r.html.contains(
+                "<pre class=\"code\" data-lang=\"klingon\"><code>if a &lt; b { qapla }\n</code></pre>"
+            ),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn indented_code_has_no_language() {
+        let r = md("Text\n\n    <tag>\n");
+        assert!(r.has_code);
+        assert!(
+            r.html
+                .contains("<pre class=\"code\"><code>&lt;tag&gt;\n</code></pre>"),
+            "{}",
+            r.html
+        );
+        assert!(!md("no code").has_code);
+    }
+
+    #[test]
+    fn tables_are_wrapped() {
+        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(
+            r.html.starts_with("<div class=\"table-wrap\"><table>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.trim_end().ends_with("</table>\n</div>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn smart_punctuation() {
+        let r = md("\"Hola\" -- it's... ok\n");
+        assert_eq!(r.html, "<p>“Hola” – it’s… ok</p>\n");
+    }
+
+    #[test]
+    fn footnotes_get_prefixed_ids() {
+        let r = md("## Notes\n\nText[^a] and more[^b].\n\n[^b]: Second.\n[^a]: First.\n");
+        assert!(
+            r.html
+                .contains("<sup class=\"footnote-reference\"><a href=\"#fn-1\">1</a></sup>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<div class=\"footnote-definition\" id=\"fn-2\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<div class=\"footnote-definition\" id=\"fn-1\">"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.anchors, ["notes", "fn-2", "fn-1"]);
+    }
+
+    #[test]
+    fn footnote_ids_are_reserved_from_headings() {
+        let r = md("## Fn 1\n\nText[^x].\n\n[^x]: Note.\n");
+        assert_eq!(r.anchors, ["fn-1-1", "fn-1"]);
+    }
+
+    #[test]
+    fn task_lists() {
+        let r = md("- [x] done\n- [ ] todo\n");
+        assert!(
+            r.html
+                .contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<input disabled=\"\" type=\"checkbox\"/>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn strikethrough() {
+        assert_eq!(md("~~old~~").html, "<p><del>old</del></p>\n");
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let r = md("<aside class=\"x\">\nhi\n</aside>\n\nA <kbd>K</kbd>.\n");
+        assert!(
+            r.html.contains("<aside class=\"x\">\nhi\n</aside>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<kbd>K</kbd>"), "{}", r.html);
+    }
+
+    #[test]
+    fn word_count_skips_code_and_joins_smart_quotes() {
+        let r = md(
+            "# Title here\n\nOne *two* thr**ee** don't.\n\n```\nnot counted at all\n```\n\n- four `code`\n",
+        );
+        // Title here (2) + One two three don't (4) + four (1)
+        assert_eq!(r.word_count, 7);
+    }
+
+    #[test]
+    fn first_line_zero_does_not_underflow() {
+        let r = render_with("[x](@/nope.md)", 0);
+        assert_eq!((r.errors[0].line, r.errors[0].column), (1, 1));
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        let line = "é".repeat(50);
+        let body = format!("{line} [a](@/x.md) {line} [b](@/y.md) [c](@/z.md)\n");
+        let r = md(&body);
+        let columns: Vec<usize> = r.errors.iter().map(|e| e.column).collect();
+        assert_eq!(columns, [52, 115, 127]);
+    }
+
+    #[test]
+    fn never_panics_on_hostile_input() {
+        let huge = "word ".repeat(200_000);
+        let cases = [
+            String::new(),
+            "```".to_owned(),
+            "```python\nunclosed fence\n".to_owned(),
+            ">".repeat(200) + " deep",
+            (0..200)
+                .map(|i| format!("{}- item\n", "  ".repeat(i)))
+                .collect(),
+            (0..200)
+                .map(|i| format!("{}1. item\n", "   ".repeat(i)))
+                .collect(),
+            "## !!!\n".to_owned(),
+            "#\n##\n### #\n".to_owned(),
+            huge,
+            "[a](@/) [b](@/#x) ![c](@/) [d](@) [e](@/#)".to_owned(),
+            "nul \0 in \0 text [x](\0) ![y](a\0b.png) ## \0\n# \0 {#\0}\n".to_owned(),
+            "[^1]\n\n[^1]: [^1]\n".to_owned(),
+            "![![![nested](a.png)](b.png)](c.png)".to_owned(),
+            "| a |\n|---|\n| ![x](../y.png) |\n".to_owned(),
+            "\r\n\r\n[x](../a)\r\n".to_owned(),
+            "<div>\n<!-- unclosed\n".to_owned(),
+            "- [ ] ```\n".to_owned(),
+            "\u{feff}# BOM {#}\n".to_owned(),
+        ];
+        for body in &cases {
+            for first_line in [0, 1, usize::MAX] {
+                let r = render_with(body, first_line);
+                assert!(r.word_count <= body.len());
+            }
+        }
+    }
+
+    #[test]
+    fn snapshot_representative_document() {
+        let body = r#"# Primeros pasos
+
+Bienvenida a la **docencia híbrida**. Lee la [guía](@/guidelines/access.md#intro) antes de empezar.[^1]
+
+## Objetivos {#goals}
+
+1. Planificar una sesión
+2. Elegir herramientas
+   - vídeo
+   - foro
+
+## Herramientas
+
+| Herramienta | Uso | Coste |
+|:------------|:---:|------:|
+| Foro        | debate | 0 € |
+| Vídeo       | clase  | 5 € |
+
+### Un ejemplo en Python
+
+```python
+def saludo(nombre: str) -> str:
+    return f"Hola, {nombre} <3"
+```
+
+![Aula con pizarra](img/aula.jpg "Una aula")
+
+Siguiente: [módulo 1](@/courses/x/01-a.md).
+
+[^1]: Basado en la experiencia de 2024.
+"#;
+        let r = render_with(body, 4);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        insta::assert_snapshot!(r.html);
+    }
+}

@@ -1,0 +1,98 @@
+# UI strings of the default theme: Portuguese (Brazil).
+# Every key here exists in es/ and en/ too; a site overrides any of them in
+# its own locales/pt/*.ftl.
+
+## Header, navigation and footer
+skip-link = Pular para o conteúdo
+nav-label = Navegação principal
+nav-home = Início
+nav-courses = Cursos
+nav-guidelines = Guias
+nav-itineraries = Trilhas
+language-switcher = Idioma
+translation-missing = sem tradução, leva à página inicial
+translation-notice = Esta página ainda não foi traduzida para o português: ela é exibida no idioma original.
+breadcrumb = Você está em
+footer-text = Feito com aula. Todas as páginas funcionam sem JavaScript e sem conexão.
+
+## Page parts
+toc-title = Nesta página
+pager-label = Módulo anterior e próximo
+previous = Anterior
+next = Próximo
+course-outline = Módulos do curso
+module-position = Módulo { $index } de { $total }
+objectives = Objetivos de aprendizagem
+tags = Temas
+section-empty = Ainda não há nada publicado nesta seção.
+view-all-courses = Ver todos os cursos
+view-all-guidelines = Ver todos os guias
+view-all-itineraries = Ver todas as trilhas
+start-course = Começar o curso
+itinerary-courses = Cursos da trilha
+
+## Metadata
+duration = Duração
+total-duration = Duração total
+duration-minutes = { $minutes } min
+duration-hours = { $minutes ->
+    [0] { $hours } h
+   *[other] { $hours } h { $minutes } min
+}
+reading-time = Leitura
+reading-minutes = { $minutes ->
+    [one] { $minutes } minuto
+   *[other] { $minutes } minutos
+}
+updated = Atualizado em
+date-long = { $day ->
+    [1] 1º
+   *[other] { $day }
+} de { $month ->
+    [1] janeiro
+    [2] fevereiro
+    [3] março
+    [4] abril
+    [5] maio
+    [6] junho
+    [7] julho
+    [8] agosto
+    [9] setembro
+    [10] outubro
+    [11] novembro
+   *[12] dezembro
+} de { $year }
+level = Nível
+modules = Módulos
+module-count = { $count ->
+    [one] { $count } módulo
+   *[other] { $count } módulos
+}
+course-count = { $count ->
+    [one] { $count } curso
+   *[other] { $count } cursos
+}
+authors = { $count ->
+    [one] Autoria
+   *[other] Autoria
+}
+license = Licença
+prerequisites = Pré-requisitos
+prerequisites-none = Nenhum
+badge = Selo
+badge-criteria = Para obtê-lo
+audience = Público
+version = Versão
+credential = Certificado
+credential-hours = Carga horária
+credential-criteria = Requisitos
+hours = { $hours ->
+    [one] { $hours } hora
+   *[other] { $hours } horas
+}
+
+## Language chooser and page not found (each shown in its own language)
+chooser-heading = Escolha seu idioma
+not-found-title = Página não encontrada
+not-found-text = O endereço que você procura não existe ou mudou de lugar.
+not-found-home = Ir para o início do { $site }
