@@ -21,6 +21,28 @@ struct RawConfig {
     default_language: String,
     theme: Option<String>,
     languages: BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+}
+
+/// `[markdown]`: how Markdown is turned into HTML.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// What happens to raw HTML written inside Markdown.
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// Policy for raw HTML in Markdown bodies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Shown as text: a contributor's Markdown can never run script.
+    #[default]
+    Escape,
+    /// Passed through unchanged: the site owner trusts every author.
+    Allow,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +87,7 @@ pub struct Config {
     pub theme: String,
     /// The default language first, then the others by code.
     pub languages: Vec<Language>,
+    pub markdown: MarkdownConfig,
 }
 
 impl Config {
@@ -217,6 +240,7 @@ impl Config {
             default_language: raw.default_language,
             theme,
             languages,
+            markdown: raw.markdown,
         })
     }
 

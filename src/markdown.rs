@@ -52,6 +52,8 @@ pub struct Options<'a> {
     /// Line number (1-based) in the source file of the body's first line, so
     /// positions point into the real file.
     pub first_line: usize,
+    /// What to do with raw HTML in the body (`[markdown] raw_html`).
+    pub raw_html: crate::config::RawHtml,
 }
 
 /// One entry of a page's table of contents.
@@ -922,6 +924,7 @@ mod tests {
             highlighter: &highlighter,
             resolve: &resolve,
             first_line,
+            raw_html: crate::config::RawHtml::Allow,
         };
         render(body, &opts)
     }

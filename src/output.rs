@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 /// The content of one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Data {
-    Bytes(Vec<u8>),
+    /// Shared, so an unchanged page can be kept from one build to the next.
+    Bytes(std::sync::Arc<[u8]>),
     /// Copied from a source file (colocated assets).
     Copy(PathBuf),
 }
@@ -94,7 +95,7 @@ fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
     files.par_iter().try_for_each(|(rel, data)| {
         let path = tmp.join(rel);
         match data {
-            Data::Bytes(b) => std::fs::write(&path, b)
+            Data::Bytes(b) => std::fs::write(&path, &b[..])
                 .map_err(|e| io_error(&path, &e, "cannot write an output file")),
             Data::Copy(src) => std::fs::copy(src, &path)
                 .map(|_| ())
@@ -142,8 +143,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("public");
         let mut files = Files::new();
-        files.insert("es/cursos/a/index.html".into(), Data::Bytes(b"a".to_vec()));
-        files.insert("index.html".into(), Data::Bytes(b"root".to_vec()));
+        files.insert(
+            "es/cursos/a/index.html".into(),
+            Data::Bytes(b"a"[..].into()),
+        );
+        files.insert("index.html".into(), Data::Bytes(b"root"[..].into()));
         assert_eq!(write(&out, dir.path(), &files).expect("write"), 2);
         assert_eq!(
             std::fs::read(out.join("es/cursos/a/index.html")).expect("read"),
@@ -168,7 +172,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("public");
         let mut files = Files::new();
-        files.insert("index.html".into(), Data::Bytes(b"old".to_vec()));
+        files.insert("index.html".into(), Data::Bytes(b"old"[..].into()));
         write(&out, dir.path(), &files).expect("write");
         files.insert("x.png".into(), Data::Copy(dir.path().join("missing.png")));
         assert!(write(&out, dir.path(), &files).is_err());

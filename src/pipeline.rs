@@ -67,9 +67,44 @@ impl Stopwatch {
     }
 }
 
-/// Builds the site. On failure, returns every error found (sorted), with
-/// the warnings after them.
+/// Builds the site and, when `opts.write`, replaces the output folder
+/// with it. On failure, returns every error found (sorted), with the
+/// warnings after them, and writes nothing.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
+    let (files, mut report) = render_site(opts)?;
+    if opts.write {
+        let start = Instant::now();
+        report.files = output::write(&report.output, &opts.root, &files).map_err(|d| vec![d])?;
+        report.stages.push(("write output", start.elapsed()));
+        report.elapsed += start.elapsed();
+    }
+    Ok(report)
+}
+
+/// Keeps a site in memory across rebuilds, for `aula serve`: each
+/// [`Session::build`] returns the complete set of output files.
+pub struct Session {
+    opts: Options,
+}
+
+impl Session {
+    pub fn new(opts: Options) -> Session {
+        Session { opts }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Builds the site from what is on disk now; never writes.
+    pub fn build(&mut self) -> Result<(Arc<Files>, Report), Vec<Diagnostic>> {
+        let (files, report) = render_site(&self.opts)?;
+        Ok((Arc::new(files), report))
+    }
+}
+
+/// Everything up to (not including) writing: the output files in memory.
+pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     let config = Config::load(&opts.root)?;
@@ -125,7 +160,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             Ok(html) => {
                 files.insert(
                     format!("{}/index.html", site.pages[i].dir),
-                    Data::Bytes(html.into_bytes()),
+                    Data::Bytes(html.into_bytes().into()),
                 );
             }
             Err(d) => template_errors.push(d),
@@ -135,7 +170,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     for (template, path) in [("chooser.html", "index.html"), ("404.html", "404.html")] {
         match render::root_page(&renderer, &theme, &site, &shared, template) {
             Ok(html) => {
-                files.insert(path.into(), Data::Bytes(html.into_bytes()));
+                files.insert(path.into(), Data::Bytes(html.into_bytes().into()));
             }
             Err(d) => errors.push(d),
         }
@@ -151,12 +186,12 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         }
     }
     for (name, bytes) in &theme.statics {
-        files.insert(name.clone(), Data::Bytes(bytes.clone()));
+        files.insert(name.clone(), Data::Bytes(bytes.as_slice().into()));
     }
     if bodies.iter().any(|b| b.has_code) {
         files.insert(
             "syntax.css".into(),
-            Data::Bytes(highlighter.stylesheet().into_bytes()),
+            Data::Bytes(highlighter.stylesheet().into_bytes().into()),
         );
     }
     watch.lap("render templates");
@@ -166,25 +201,20 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         return Err(finish(errors));
     }
 
-    let count = if opts.write {
-        output::write(&out_dir, &site.config.root, &files).map_err(|d| vec![d])?
-    } else {
-        0
-    };
-    watch.lap("write output");
     diagnostic::sort(&mut warnings);
-    Ok(Report {
+    let report = Report {
         pages_by_language: site
             .count_by_language()
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
-        files: count,
+        files: files.len(),
         warnings,
         elapsed: start.elapsed(),
         stages: watch.stages,
         output: out_dir,
-    })
+    };
+    Ok((files, report))
 }
 
 /// One template mistake fails every page that uses the template; report
@@ -251,6 +281,7 @@ fn render_markdown(site: &Site, highlighter: &Highlighter) -> Vec<Rendered> {
                 highlighter,
                 resolve: &resolve,
                 first_line: page.doc.body_line,
+                raw_html: site.config.markdown.raw_html,
             };
             markdown::render(page.doc.body(), &opts)
         })

@@ -379,10 +379,7 @@ fn course_value(site: &Site, c: usize, lang: &str, key: &str) -> Value {
         .prerequisites
         .iter()
         .filter_map(|r| {
-            let k = format!(
-                "{}/_index",
-                r.trim_end_matches('/').trim_end_matches("/_index")
-            );
+            let k = crate::site::course_key(r);
             let i = site
                 .page(&k, lang)
                 .or_else(|| site.page(&k, &site.config.default_language))?;
@@ -538,10 +535,7 @@ pub fn page(
                 .courses
                 .iter()
                 .filter_map(|r| {
-                    let k = format!(
-                        "{}/_index",
-                        r.trim_end_matches('/').trim_end_matches("/_index")
-                    );
+                    let k = crate::site::course_key(r);
                     site.page(&k, lang)
                         .or_else(|| site.page(&k, &site.config.default_language))
                         .map(|j| item_value(site, j))

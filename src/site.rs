@@ -383,7 +383,7 @@ impl Site {
 
 /// Turns `courses/x`, `courses/x/_index` or `courses/x/_index.md` into the
 /// course's translation key.
-fn course_key(r: &str) -> String {
+pub fn course_key(r: &str) -> String {
     let r = r.trim().trim_matches('/');
     let r = r.strip_prefix("@/").unwrap_or(r);
     let r = r.strip_suffix(".md").unwrap_or(r);

@@ -77,6 +77,12 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             Some("check the quotes and brackets: strings are \"quoted\", lists are [\"a\", \"b\"], numbers are bare".into()),
         );
     }
+    if raw.contains("is not a date") {
+        return (
+            format!("wrong value in {what}: {raw}"),
+            Some("dates are written year-month-day, without quotes: updated = 2026-10-01".into()),
+        );
+    }
     (
         format!("invalid TOML in {what}: {raw}"),
         Some("see https://toml.io for the syntax; strings need \"double quotes\"".into()),

@@ -227,7 +227,7 @@ fn classify(config: &Config, rel: &str) -> Result<(String, String, Kind), Diagno
         }
         ["guidelines", _] => Kind::Guideline,
         ["itineraries", _] => Kind::Itinerary,
-        [section @ ("guidelines" | "itineraries"), ..] => {
+        [section @ ("guidelines" | "itineraries"), _, ..] => {
             return Err(
                 Diagnostic::error(format!("`{rel}` is nested inside {section}/"))
                     .help(format!("put the file directly in content/{section}/")),
