@@ -248,6 +248,26 @@ impl Config {
         self.languages.iter().find(|l| l.code == code)
     }
 
+    /// Like [`Config::language`], but a regional code falls back to its
+    /// base language: `es-419` and `es-MX` to `es`, `pt-BR` to `pt`
+    /// (case-insensitive), unless the region is configured itself.
+    pub fn resolve_language(&self, code: &str) -> Option<&Language> {
+        if let Some(l) = self
+            .languages
+            .iter()
+            .find(|l| l.code.eq_ignore_ascii_case(code))
+        {
+            return Some(l);
+        }
+        let base = code.split(['-', '_']).next()?;
+        if base.len() == code.len() {
+            return None;
+        }
+        self.languages
+            .iter()
+            .find(|l| l.code.eq_ignore_ascii_case(base))
+    }
+
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
@@ -313,6 +333,17 @@ courses = "courses"
         let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
         assert!(errs[0].message.contains("default_language `fr`"));
         assert_eq!(errs[0].line, Some(2));
+    }
+
+    #[test]
+    fn regional_codes_map_to_their_base() {
+        let c = Config::parse(Path::new("."), OK).expect("valid");
+        let code = |x: &str| c.resolve_language(x).map(|l| l.code.as_str());
+        assert_eq!(code("es-419"), Some("es"));
+        assert_eq!(code("es-MX"), Some("es"));
+        assert_eq!(code("EN_gb"), Some("en"));
+        assert_eq!(code("pt-BR"), None, "pt is not configured here");
+        assert_eq!(code("esx"), None);
     }
 
     #[test]

@@ -333,9 +333,13 @@ impl Site {
         let trimmed = path.trim_start_matches('/');
         let stem = trimmed.strip_suffix(".md").unwrap_or(trimmed);
         let (mut key, lang) = match stem.rsplit_once('.') {
-            Some((base, suffix)) if self.config.language(suffix).is_some() => {
-                (base.to_string(), suffix.to_string())
-            }
+            Some((base, suffix)) if self.config.resolve_language(suffix).is_some() => (
+                base.to_string(),
+                self.config
+                    .resolve_language(suffix)
+                    .map(|l| l.code.clone())
+                    .unwrap_or_default(),
+            ),
             _ => (stem.to_string(), page.doc.lang.clone()),
         };
         if !self.translations.contains_key(&key)

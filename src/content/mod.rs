@@ -244,8 +244,8 @@ fn classify(config: &Config, rel: &str) -> Result<(String, String, Kind), Diagno
 fn split_language<'a>(config: &Config, stem: &'a str) -> Result<(&'a str, String), Diagnostic> {
     if let Some((base, suffix)) = stem.rsplit_once('.') {
         if !base.is_empty() && !base.ends_with('/') {
-            if config.language(suffix).is_some() {
-                return Ok((base, suffix.to_string()));
+            if let Some(lang) = config.resolve_language(suffix) {
+                return Ok((base, lang.code.clone()));
             }
             if looks_like_language(suffix) {
                 let known: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
@@ -300,6 +300,11 @@ mod tests {
         assert_eq!(k("guidelines/g.md").2, Kind::Guideline);
         assert_eq!(k("itineraries/i.es.md").2, Kind::Itinerary);
         assert_eq!(k("about.en.md").2, Kind::Page);
+        assert_eq!(
+            k("about.es-419.md").1,
+            "es",
+            "regional suffixes map to their base"
+        );
         assert_eq!(
             k("help/faq/v1.2.md"),
             ("help/faq/v1.2".into(), "es".into(), Kind::Page)
