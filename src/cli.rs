@@ -56,6 +56,20 @@ enum Command {
         /// Report format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also report which translations are up to date, outdated or missing.
+        #[arg(long)]
+        translations: bool,
+        /// With --translations: fail (exit 1) when a translation is outdated or missing.
+        #[arg(long, requires = "translations")]
+        strict: bool,
+    },
+    /// Print the hash a translation of PATH records in `translation_of`.
+    TranslationHash {
+        /// The source page, e.g. content/courses/x/01-a.es.md.
+        path: PathBuf,
+        /// Folder holding aula.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Create a new three-language campus in DIR.
     New {
@@ -119,6 +133,13 @@ fn run(cli: Cli) -> u8 {
                             eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
                         }
                     }
+                    if !cli.quiet && report.fallback_pages > 0 {
+                        eprintln!(
+                            "{} page{} shown in a fallback language with a notice; `aula check --translations` lists them",
+                            report.fallback_pages,
+                            if report.fallback_pages == 1 { "" } else { "s" }
+                        );
+                    }
                     if !cli.quiet {
                         let langs: Vec<String> = report
                             .pages_by_language
@@ -150,6 +171,8 @@ fn run(cli: Cli) -> u8 {
             root,
             drafts,
             format,
+            translations,
+            strict,
         } => {
             let opts = Options {
                 root,
@@ -163,9 +186,18 @@ fn run(cli: Cli) -> u8 {
                 Ok(r) => (r.warnings.as_slice(), true),
                 Err(e) => (e.as_slice(), false),
             };
+            let status = result
+                .as_ref()
+                .ok()
+                .filter(|_| translations)
+                .map(|r| &r.translations);
+            let failed_strict = strict && status.is_some_and(|s| s.has_work());
             if format == Format::Json {
-                println!("{}", json_report(diags, ok));
+                println!("{}", json_report(diags, ok, status));
             } else {
+                if let Some(s) = status {
+                    print!("{}", s.text());
+                }
                 print_diagnostics(diags, cli.quiet);
                 if ok && !cli.quiet {
                     eprintln!(
@@ -180,8 +212,18 @@ fn run(cli: Cli) -> u8 {
                     eprintln!("check failed: {}", count(diags));
                 }
             }
-            if ok { 0 } else { 1 }
+            if ok && !failed_strict { 0 } else { 1 }
         }
+        Command::TranslationHash { path, root } => match translation_hash(&root, &path) {
+            Ok(hash) => {
+                println!("{hash}");
+                0
+            }
+            Err(d) => {
+                print_diagnostics(&d, false);
+                1
+            }
+        },
         Command::New { dir, with_theme } => match crate::scaffold::create(&dir, with_theme) {
             Ok(n) => {
                 if !cli.quiet {
@@ -224,7 +266,37 @@ fn print_diagnostics(diags: &[Diagnostic], quiet: bool) {
 }
 
 /// The `--format json` report: stable keys, one object per diagnostic.
-fn json_report(diags: &[Diagnostic], ok: bool) -> String {
+/// The hash of the page in `path` (relative to the current folder or to
+/// `root`), computed from the parsed page exactly as the build does.
+fn translation_hash(
+    root: &std::path::Path,
+    path: &std::path::Path,
+) -> Result<String, Vec<Diagnostic>> {
+    let config = crate::config::Config::load(root)?;
+    let content = crate::content::load(&config, true)?;
+    let wanted = |p: &std::path::Path| {
+        let abs = |x: &std::path::Path| std::fs::canonicalize(x).ok();
+        abs(&root.join(p)) == abs(path) || abs(p) == abs(path)
+    };
+    content
+        .documents
+        .iter()
+        .find(|d| wanted(&d.path))
+        .map(|d| crate::translations::source_hash(&d.front, d.body()))
+        .ok_or_else(|| {
+            vec![
+                Diagnostic::error(format!("{} is not a page of this site", path.display())).help(
+                    "pass the path of a Markdown file under content/, e.g. content/about.es.md",
+                ),
+            ]
+        })
+}
+
+fn json_report(
+    diags: &[Diagnostic],
+    ok: bool,
+    translations: Option<&crate::translations::Report>,
+) -> String {
     let items: Vec<serde_json::Value> = diags
         .iter()
         .map(|d| {
@@ -238,6 +310,9 @@ fn json_report(diags: &[Diagnostic], ok: bool) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "ok": ok, "diagnostics": items }))
-        .unwrap_or_else(|_| "{}".into())
+    let mut report = serde_json::json!({ "ok": ok, "diagnostics": items });
+    if let Some(t) = translations {
+        report["translations"] = serde_json::to_value(t).unwrap_or_default();
+    }
+    serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into())
 }

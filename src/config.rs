@@ -23,6 +23,8 @@ struct RawConfig {
     languages: BTreeMap<String, RawLanguage>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    translations: TranslationConfig,
 }
 
 /// `[markdown]`: how Markdown is turned into HTML.
@@ -54,6 +56,33 @@ struct RawLanguage {
     courses: Option<String>,
     guidelines: Option<String>,
     itineraries: Option<String>,
+    /// Languages to show, in order, when a page is not translated.
+    #[serde(default)]
+    fallback: Vec<String>,
+}
+
+/// `[translations]`: what happens to pages missing in a language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationConfig {
+    /// The policy for the whole site.
+    #[serde(default)]
+    pub missing: Missing,
+    /// Per-section overrides: `courses`, `guidelines`, `itineraries`, `pages`.
+    #[serde(default)]
+    pub sections: BTreeMap<String, Missing>,
+}
+
+/// What a language gets for a page that is not translated into it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Missing {
+    /// The page is generated in the language's UI, showing the fallback
+    /// text with a visible notice.
+    #[default]
+    Notice,
+    /// No page; links go to the fallback language's page.
+    Omit,
 }
 
 /// One site language, with its translated URL segments.
@@ -66,6 +95,10 @@ pub struct Language {
     pub title: String,
     pub description: String,
     pub sections: Sections,
+    /// Where to look, in order, for a page missing in this language: the
+    /// configured `fallback` list, then the default language, then every
+    /// other language (so a page written in any language reaches all).
+    pub fallback: Vec<String>,
 }
 
 /// URL segment of each section in one language (`cursos`, `courses`).
@@ -88,6 +121,7 @@ pub struct Config {
     /// The default language first, then the others by code.
     pub languages: Vec<Language>,
     pub markdown: MarkdownConfig,
+    pub translations: TranslationConfig,
 }
 
 impl Config {
@@ -226,10 +260,67 @@ impl Config {
                 description: lang.description.unwrap_or_default(),
                 code,
                 sections,
+                fallback: lang.fallback,
             });
         }
         let default = raw.default_language.clone();
         languages.sort_by(|a, b| (a.code != default, &a.code).cmp(&(b.code != default, &b.code)));
+
+        // Fallback chains: validate what was written, then complete them.
+        let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
+        for lang in &mut languages {
+            let mut chain: Vec<String> = Vec::new();
+            for want in std::mem::take(&mut lang.fallback) {
+                let found = codes
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(&want))
+                    .or_else(|| {
+                        let base = want.split(['-', '_']).next().unwrap_or(&want);
+                        codes.iter().find(|c| c.eq_ignore_ascii_case(base))
+                    });
+                match found {
+                    Some(c) if *c != lang.code => {
+                        if !chain.contains(c) {
+                            chain.push(c.clone());
+                        }
+                    }
+                    Some(_) => errors.push(
+                        Diagnostic {
+                            message: format!("[languages.{}] falls back to itself", lang.code),
+                            ..at_key("fallback")
+                        }
+                        .help("list other languages only, e.g. fallback = [\"es\", \"en\"]"),
+                    ),
+                    None => errors.push(
+                        Diagnostic {
+                            message: format!(
+                                "fallback language `{want}` of [languages.{}] is not configured",
+                                lang.code
+                            ),
+                            ..at_key("fallback")
+                        }
+                        .help(format!("use one of: {}", codes.join(", "))),
+                    ),
+                }
+            }
+            for c in std::iter::once(&default).chain(codes.iter()) {
+                if *c != lang.code && !chain.contains(c) {
+                    chain.push(c.clone());
+                }
+            }
+            lang.fallback = chain;
+        }
+        for name in raw.translations.sections.keys() {
+            if !["courses", "guidelines", "itineraries", "pages"].contains(&name.as_str()) {
+                errors.push(
+                    Diagnostic {
+                        message: format!("unknown section `{name}` in [translations.sections]"),
+                        ..at_key(name)
+                    }
+                    .help("sections are courses, guidelines, itineraries and pages"),
+                );
+            }
+        }
 
         if !errors.is_empty() {
             return Err(errors);
@@ -241,6 +332,7 @@ impl Config {
             theme,
             languages,
             markdown: raw.markdown,
+            translations: raw.translations,
         })
     }
 
@@ -266,6 +358,16 @@ impl Config {
         self.languages
             .iter()
             .find(|l| l.code.eq_ignore_ascii_case(base))
+    }
+
+    /// The missing-translation policy of a section (`courses`,
+    /// `guidelines`, `itineraries` or `pages`).
+    pub fn policy(&self, section: &str) -> Missing {
+        self.translations
+            .sections
+            .get(section)
+            .copied()
+            .unwrap_or(self.translations.missing)
     }
 
     pub fn content_dir(&self) -> PathBuf {
@@ -333,6 +435,42 @@ courses = "courses"
         let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
         assert!(errs[0].message.contains("default_language `fr`"));
         assert_eq!(errs[0].line, Some(2));
+    }
+
+    #[test]
+    fn fallback_chains_are_completed_in_order() {
+        let text = format!("{OK}\n[languages.pt]\ntitle = \"c\"\nfallback = [\"en\"]\n");
+        let c = Config::parse(Path::new("."), &text).expect("valid");
+        let chain = |code: &str| {
+            c.language(code)
+                .map(|l| l.fallback.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(chain("pt"), ["en", "es"]);
+        assert_eq!(chain("en"), ["es", "pt"]);
+        assert_eq!(chain("es"), ["en", "pt"]);
+    }
+
+    #[test]
+    fn fallback_to_unknown_language_is_an_error() {
+        let text = OK.replace("courses = \"courses\"", "fallback = [\"fr\"]");
+        let errs = Config::parse(Path::new("."), &text).expect_err("fr not configured");
+        assert!(
+            errs[0].message.contains("fallback language `fr`"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn translation_policy_per_section() {
+        let text = format!(
+            "{OK}\n[translations]\nmissing = \"omit\"\n[translations.sections]\ncourses = \"notice\"\n"
+        );
+        let c = Config::parse(Path::new("."), &text).expect("valid");
+        assert_eq!(c.translations.missing, Missing::Omit);
+        assert_eq!(c.policy("courses"), Missing::Notice);
+        assert_eq!(c.policy("guidelines"), Missing::Omit);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::output::{self, Data, Files};
 use crate::render::{self, Renderer, Shared};
 use crate::site::{LinkStyle, Site};
 use crate::theme::Theme;
+use crate::{feeds, translations};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -45,6 +46,10 @@ pub struct Report {
     /// Wall time of each stage, in order, for `--verbose`.
     pub stages: Vec<(&'static str, Duration)>,
     pub output: PathBuf,
+    /// Pages shown in a fallback language (missing translations, `notice`).
+    pub fallback_pages: usize,
+    /// Which translations are up to date, outdated or missing.
+    pub translations: translations::Report,
 }
 
 /// Records the wall time between successive stages.
@@ -148,6 +153,7 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
         return Err(finish(errors));
     }
 
+    let status = translations::Report::new(&site);
     let shared = Shared::build(&site);
     let pages: Vec<Result<String, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
@@ -175,6 +181,35 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
             Err(d) => errors.push(d),
         }
     }
+    // The translators' status page: optional for themes.
+    if theme.templates.contains_key("translations.html") {
+        match render::status_page(&renderer, &theme, &site, &shared, &status) {
+            Ok(html) => {
+                files.insert(
+                    render::STATUS_PAGE.into(),
+                    Data::Bytes(html.into_bytes().into()),
+                );
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    let mut machine_warnings = Vec::new();
+    match site.config.base_url.as_deref() {
+        Some(base) => {
+            files.insert("sitemap.xml".into(), Data::Bytes(feeds::sitemap(&site, base).into_bytes().into()));
+            files.insert("robots.txt".into(), Data::Bytes(feeds::robots(base).into_bytes().into()));
+            for lang in &site.config.languages {
+                if let Some(feed) = feeds::atom(&site, base, &lang.code) {
+                    files.insert(format!("{}/atom.xml", lang.code), Data::Bytes(feed.into_bytes().into()));
+                }
+            }
+        }
+        None => machine_warnings.push(
+            Diagnostic::warning("base_url is not set: sitemap.xml, robots.txt and the Atom feeds were not written")
+                .file(crate::config::CONFIG_FILE)
+                .help("they need absolute addresses: add base_url = \"https://your.site/path/\" to aula.toml"),
+        ),
+    }
     for (i, body) in bodies.iter().enumerate() {
         let page = &site.pages[i];
         for a in &body.assets {
@@ -196,6 +231,8 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
     }
     watch.lap("render templates");
     let mut warnings = i18n.fallback_warnings();
+    warnings.extend(translations::anchor_warnings(&site, &status));
+    warnings.extend(machine_warnings);
     if !errors.is_empty() {
         errors.append(&mut warnings);
         return Err(finish(errors));
@@ -213,6 +250,8 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
         elapsed: start.elapsed(),
         stages: watch.stages,
         output: out_dir,
+        fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
+        translations: status,
     };
     Ok((files, report))
 }

@@ -201,6 +201,9 @@ struct Item<'a> {
     module_count: usize,
     level: &'a str,
     objectives: &'a [String],
+    /// Language of the item's text: differs from the list's language for
+    /// untranslated pages.
+    lang: &'a str,
 }
 
 #[derive(Serialize)]
@@ -215,7 +218,17 @@ struct Translation<'a> {
     name: &'a str,
     url: String,
     current: bool,
+    /// A real translation exists in this language.
     exists: bool,
+    /// Language of the text at `url` (differs from `code` when the link
+    /// leads to a fallback).
+    text_lang: &'a str,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
 }
 
 #[derive(Serialize)]
@@ -242,6 +255,8 @@ pub struct Shared {
 }
 
 struct LangShared {
+    /// The language has an Atom feed (see [`crate::feeds::entries`]).
+    has_feed: bool,
     site: Value,
     nav: Value,
     home: Value,
@@ -311,6 +326,8 @@ impl Shared {
             langs.insert(
                 lang.code.clone(),
                 LangShared {
+                    has_feed: cfg.base_url.is_some()
+                        && !crate::feeds::entries(site, code).is_empty(),
                     site: Value::from_serializable(&site_ctx),
                     nav: Value::from_serializable(&nav),
                     home: Value::from(home),
@@ -356,16 +373,14 @@ fn item_value(site: &Site, i: usize) -> Value {
         module_count,
         level: &f.level,
         objectives: &f.objectives,
+        lang: &p.text_lang,
     })
 }
 
 /// A course's outline in one language: built once, shared by the course
 /// page and all its modules.
 fn course_value(site: &Site, c: usize, lang: &str, key: &str) -> Value {
-    let Some(ci) = site
-        .page(key, lang)
-        .or_else(|| site.page(key, &site.config.default_language))
-    else {
+    let Some(ci) = site.page(key, lang).or_else(|| site.chain_page(key, lang)) else {
         return Value::none();
     };
     let course = &site.pages[ci];
@@ -380,9 +395,7 @@ fn course_value(site: &Site, c: usize, lang: &str, key: &str) -> Value {
         .iter()
         .filter_map(|r| {
             let k = crate::site::course_key(r);
-            let i = site
-                .page(&k, lang)
-                .or_else(|| site.page(&k, &site.config.default_language))?;
+            let i = site.page(&k, lang).or_else(|| site.chain_page(&k, lang))?;
             Some(Value::from_serializable(&Link {
                 title: &site.pages[i].front().title,
                 url: &site.pages[i].url,
@@ -450,18 +463,62 @@ pub fn page(
         .languages
         .iter()
         .map(|l| {
-            let target = site.page(&p.doc.key, &l.code);
-            let url = &site.pages[target.unwrap_or_else(|| site.home(&l.code))].url;
+            // The page in that language (real or a notice page), else the
+            // first real translation along its fallback chain, else home.
+            let target = site
+                .page(&p.doc.key, &l.code)
+                .or_else(|| site.chain_page(&p.doc.key, &l.code))
+                .unwrap_or_else(|| site.home(&l.code));
+            let t = &site.pages[target];
+            let exists = t.doc.key == p.doc.key && t.doc.lang == l.code && !t.is_fallback();
             Translation {
                 code: &l.code,
                 name: &l.name,
-                url: url.clone(),
+                url: t.url.clone(),
                 current: l.code == lang,
-                exists: target.is_some(),
+                exists: exists || p.synthetic,
+                text_lang: &t.text_lang,
             }
         })
         .collect();
     ctx.insert("translations", &translations);
+
+    // Search engines see real translations only: a notice page is
+    // `noindex` with a canonical link to the text it shows.
+    if let Some(base) = site.config.base_url.as_deref() {
+        let source = &site.pages[site.text_source(i)];
+        ctx.insert("canonical", &format!("{base}{}/", source.dir));
+        let mut alternates = Vec::new();
+        if !p.is_fallback() {
+            for l in &site.config.languages {
+                if let Some(j) = site
+                    .page(&p.doc.key, &l.code)
+                    .filter(|&j| !site.pages[j].is_fallback())
+                {
+                    alternates.push(Alternate {
+                        hreflang: l.code.clone(),
+                        href: format!("{base}{}/", site.pages[j].dir),
+                    });
+                }
+            }
+            let default = site
+                .page(&p.doc.key, &site.config.default_language)
+                .filter(|&j| !site.pages[j].is_fallback())
+                .unwrap_or(i);
+            if alternates.len() > 1 {
+                alternates.push(Alternate {
+                    hreflang: "x-default".into(),
+                    href: format!("{base}{}/", site.pages[default].dir),
+                });
+            } else {
+                alternates.clear();
+            }
+        }
+        ctx.insert("alternates", &alternates);
+        if ls.has_feed {
+            ctx.insert("feed", &format!("{}{lang}/atom.xml", p.root()));
+        }
+    }
 
     let words = body.word_count;
     let page_ctx = PageCtx {
@@ -478,6 +535,10 @@ pub fn page(
         .into_map()
         .unwrap_or_default();
     page_map.insert("content".into(), Value::safe_string(&body.html));
+    if p.is_fallback() {
+        page_map.insert("content_lang".into(), Value::from(p.text_lang.as_str()));
+        page_map.insert("noindex".into(), Value::from(true));
+    }
     if p.synthetic || p.front().title.is_empty() {
         page_map.insert("title".into(), Value::from(fallback_title(site, i18n, i)));
     }
@@ -537,7 +598,7 @@ pub fn page(
                 .filter_map(|r| {
                     let k = crate::site::course_key(r);
                     site.page(&k, lang)
-                        .or_else(|| site.page(&k, &site.config.default_language))
+                        .or_else(|| site.chain_page(&k, lang))
                         .map(|j| item_value(site, j))
                 })
                 .collect();
@@ -571,4 +632,26 @@ pub fn root_page(
     ctx.insert_value("site", shared.langs[lang.as_str()].site.clone());
     ctx.insert_value("languages", shared.languages.clone());
     renderer.render(template, &ctx, theme, None)
+}
+
+/// Where the translators' status page is written.
+pub const STATUS_PAGE: &str = "translations/index.html";
+
+/// The translators' status page (`translations.html`): not linked from
+/// learner navigation, `noindex`, in the default language.
+pub fn status_page(
+    renderer: &Renderer,
+    theme: &Theme,
+    site: &Site,
+    shared: &Shared,
+    report: &crate::translations::Report,
+) -> Result<String, Diagnostic> {
+    let lang = &site.config.default_language;
+    let mut ctx = Context::new();
+    ctx.insert("lang", lang);
+    ctx.insert("root", "../");
+    ctx.insert_value("site", shared.langs[lang.as_str()].site.clone());
+    ctx.insert_value("languages", shared.languages.clone());
+    ctx.insert("report", report);
+    renderer.render("translations.html", &ctx, theme, None)
 }

@@ -35,9 +35,17 @@ pub struct Page {
     pub course: Option<usize>,
     /// Made by aula (a home or section list with no source file).
     pub synthetic: bool,
+    /// Language the text is written in: the page's language, except for a
+    /// page shown in a fallback language (missing-translation `notice`).
+    pub text_lang: String,
 }
 
 impl Page {
+    /// Whether this page shows another language's text because it is not
+    /// translated (policy `notice`).
+    pub fn is_fallback(&self) -> bool {
+        self.text_lang != self.doc.lang
+    }
     pub fn kind(&self) -> Kind {
         self.doc.kind
     }
@@ -88,6 +96,7 @@ impl Site {
         let mut errors = Vec::new();
         let mut docs = content.documents;
         add_synthetic(&config, &mut docs);
+        let text_langs = add_fallbacks(&config, &mut docs);
         docs.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
 
         let mut translations: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
@@ -197,22 +206,9 @@ impl Site {
             if matches!(d.kind, Kind::Course | Kind::Module) && urls[i].is_some() {
                 if let Some(&c) = course_index.get(d.dir()) {
                     course_of[i] = Some(c);
-                    if d.kind == Kind::Module {
-                        courses[c]
-                            .modules
-                            .entry(d.lang.clone())
-                            .or_default()
-                            .push(i);
-                    }
                 }
             }
         }
-        for c in &mut courses {
-            for list in c.modules.values_mut() {
-                list.sort_by(|&a, &b| order_key(&docs[a]).cmp(&order_key(&docs[b])));
-            }
-        }
-
         // References to courses from front matter must exist.
         for d in &docs {
             let refs = d
@@ -269,46 +265,120 @@ impl Site {
                     LinkStyle::File => format!("{dir}/index.html"),
                 };
                 let synthetic = doc.path.as_os_str().is_empty();
+                let text_lang = text_langs
+                    .get(&(doc.key.clone(), doc.lang.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| doc.lang.clone());
                 Page {
                     doc,
                     url,
                     dir,
                     course,
                     synthetic,
+                    text_lang,
                 }
             })
             .collect();
 
-        let mut sections: BTreeMap<String, BTreeMap<&'static str, Vec<usize>>> = BTreeMap::new();
-        for (i, p) in pages.iter().enumerate() {
-            let name = match p.kind() {
-                Kind::Course => "courses",
-                Kind::Guideline => "guidelines",
-                Kind::Itinerary => "itineraries",
-                _ => continue,
-            };
-            sections
-                .entry(p.doc.lang.clone())
-                .or_default()
-                .entry(name)
-                .or_default()
-                .push(i);
-        }
-        for per_lang in sections.values_mut() {
-            for list in per_lang.values_mut() {
-                list.sort_by(|&a, &b| order_key(&pages[a].doc).cmp(&order_key(&pages[b].doc)));
-            }
-        }
-
-        Ok(Site {
+        let mut site = Site {
             config,
             links,
             pages,
             translations,
             courses,
-            sections,
+            sections: BTreeMap::new(),
             assets: content.assets,
-        })
+        };
+        site.order_lists();
+        Ok(site)
+    }
+
+    /// Fills the per-language section lists and course outlines. A page
+    /// missing in a language under the `omit` policy is listed with its
+    /// fallback language's page, so learners can still reach it.
+    fn order_lists(&mut self) {
+        let mut keys: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
+        let mut module_keys: Vec<Vec<String>> = vec![Vec::new(); self.courses.len()];
+        let mut seen = BTreeSet::new();
+        for p in &self.pages {
+            if !seen.insert(p.doc.key.as_str()) {
+                continue;
+            }
+            match p.kind() {
+                Kind::Course => keys
+                    .entry(("courses", String::new()))
+                    .or_default()
+                    .push(p.doc.key.clone()),
+                Kind::Guideline => keys
+                    .entry(("guidelines", String::new()))
+                    .or_default()
+                    .push(p.doc.key.clone()),
+                Kind::Itinerary => keys
+                    .entry(("itineraries", String::new()))
+                    .or_default()
+                    .push(p.doc.key.clone()),
+                Kind::Module => {
+                    if let Some(c) = p.course {
+                        module_keys[c].push(p.doc.key.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let codes: Vec<String> = self
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        for lang in &codes {
+            let mut per_lang: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+            for ((name, _), list) in &keys {
+                let mut pages: Vec<usize> =
+                    list.iter().filter_map(|k| self.listed(k, lang)).collect();
+                pages.sort_by(|&a, &b| {
+                    order_key(&self.pages[a].doc).cmp(&order_key(&self.pages[b].doc))
+                });
+                per_lang.insert(name, pages);
+            }
+            self.sections.insert(lang.clone(), per_lang);
+            for (c, list) in module_keys.iter().enumerate() {
+                let mut pages: Vec<usize> =
+                    list.iter().filter_map(|k| self.listed(k, lang)).collect();
+                pages.sort_by(|&a, &b| {
+                    order_key(&self.pages[a].doc).cmp(&order_key(&self.pages[b].doc))
+                });
+                self.courses[c].modules.insert(lang.clone(), pages);
+            }
+        }
+    }
+
+    /// The page to list for `key` in `lang`: its own (or its notice page),
+    /// else the first real page along the fallback chain.
+    fn listed(&self, key: &str, lang: &str) -> Option<usize> {
+        self.page(key, lang).or_else(|| self.chain_page(key, lang))
+    }
+
+    /// The first real translation of `key` along `lang`'s fallback chain.
+    pub fn chain_page(&self, key: &str, lang: &str) -> Option<usize> {
+        let langs = self.translations.get(key)?;
+        let chain = &self.config.language(lang)?.fallback;
+        chain
+            .iter()
+            .filter_map(|l| langs.get(l))
+            .copied()
+            .find(|&i| !self.pages[i].is_fallback())
+    }
+
+    /// The real page whose text a page shows: itself, or for a notice page
+    /// the translation it falls back to.
+    pub fn text_source(&self, i: usize) -> usize {
+        let p = &self.pages[i];
+        if p.is_fallback() {
+            self.page(&p.doc.key, &p.text_lang).unwrap_or(i)
+        } else {
+            i
+        }
     }
 
     /// The page for `key` in `lang`, if that translation exists.
@@ -360,8 +430,12 @@ impl Site {
                     hint,
                 ))
             }
-            Some(langs) => match langs.get(&lang) {
-                Some(&i) => Ok(Target { page: i }),
+            Some(langs) => match langs
+                .get(&lang)
+                .copied()
+                .or_else(|| self.chain_page(&key, &lang))
+            {
+                Some(i) => Ok(Target { page: i }),
                 None => Err((
                     format!(
                         "broken internal link `@/{path}`: the page has no `{lang}` translation"
@@ -471,6 +545,54 @@ fn own_slug(d: &Document) -> Result<String, Diagnostic> {
             }
         }
     }
+}
+
+/// The translation-policy section of a key: `courses`, `guidelines`,
+/// `itineraries` or `pages`.
+pub fn policy_section(key: &str) -> &'static str {
+    match key.split('/').next() {
+        Some("courses") => "courses",
+        Some("guidelines") => "guidelines",
+        Some("itineraries") => "itineraries",
+        _ => "pages",
+    }
+}
+
+/// Under the `notice` policy, adds for every page missing in a language a
+/// copy of its first available translation along that language's fallback
+/// chain. Returns (key, language) -> language of the text shown.
+fn add_fallbacks(config: &Config, docs: &mut Vec<Document>) -> HashMap<(String, String), String> {
+    let mut by_key: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        by_key
+            .entry(d.key.as_str())
+            .or_default()
+            .insert(d.lang.as_str(), i);
+    }
+    let mut added = Vec::new();
+    let mut text_langs = HashMap::new();
+    for (key, langs) in &by_key {
+        if config.policy(policy_section(key)) != crate::config::Missing::Notice {
+            continue;
+        }
+        for lang in &config.languages {
+            if langs.contains_key(lang.code.as_str()) {
+                continue;
+            }
+            let Some(&src) = lang.fallback.iter().find_map(|l| langs.get(l.as_str())) else {
+                continue;
+            };
+            let mut doc = docs[src].clone();
+            text_langs.insert((doc.key.clone(), lang.code.clone()), doc.lang.clone());
+            doc.lang = lang.code.clone();
+            // A slug is written for its own language: the fallback page
+            // takes the language-neutral file name instead.
+            doc.front.slug = None;
+            added.push(doc);
+        }
+    }
+    docs.extend(added);
+    text_langs
 }
 
 /// Adds a home and section list page for every language that lacks one.

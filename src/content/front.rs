@@ -73,6 +73,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub weight: Option<i64>,
     pub extra: toml::Table,
+    /// Hash of the source page this translation was made from.
+    pub translation_of: Option<String>,
     // module
     pub duration: Option<u32>,
     pub objectives: Vec<String>,
@@ -105,6 +107,7 @@ macro_rules! kind_schema {
             #[serde(default)] tags: Vec<String>,
             #[serde(default)] weight: Option<i64>,
             #[serde(default)] extra: toml::Table,
+            #[serde(default)] translation_of: Option<String>,
             $( #[serde(default)] $field: $ty, )*
         }
         impl From<$name> for FrontMatter {
@@ -113,6 +116,7 @@ macro_rules! kind_schema {
                 FrontMatter {
                     title: v.title, slug: v.slug, summary: v.summary, draft: v.draft,
                     updated: v.updated, tags: v.tags, weight: v.weight, extra: v.extra,
+                    translation_of: v.translation_of,
                     $( $field: v.$field, )*
                     ..FrontMatter::default()
                 }
@@ -147,6 +151,8 @@ struct HomeSchema {
     updated: Option<Date>,
     #[serde(default)]
     extra: toml::Table,
+    #[serde(default)]
+    translation_of: Option<String>,
 }
 
 impl From<HomeSchema> for FrontMatter {
@@ -156,6 +162,7 @@ impl From<HomeSchema> for FrontMatter {
             summary: v.summary,
             updated: v.updated,
             extra: v.extra,
+            translation_of: v.translation_of,
             ..FrontMatter::default()
         }
     }

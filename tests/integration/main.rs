@@ -7,3 +7,4 @@ mod cli;
 mod common;
 mod errors;
 mod repo;
+mod translations;

@@ -10,8 +10,18 @@ nav-courses = Cursos
 nav-guidelines = Guías
 nav-itineraries = Itinerarios
 language-switcher = Idioma
-translation-missing = sin traducción, lleva al inicio
-translation-notice = Esta página todavía no está traducida al español: se muestra en su idioma original.
+translation-missing = sin traducción
+translation-notice = Esta página aún no está traducida al español; se muestra la versión en { $source ->
+    [en] inglés
+    [pt] portugués
+   *[other] su idioma original
+}.
+translation-fallback = { $source ->
+    [en] en inglés
+    [pt] en portugués
+    [es] en español
+   *[other] en otro idioma
+}
 breadcrumb = Estás en
 footer-text = Hecho con aula. Todas las páginas funcionan sin JavaScript y sin conexión.
 
@@ -93,3 +103,20 @@ chooser-heading = Elige tu idioma
 not-found-title = Página no encontrada
 not-found-text = La dirección que buscas no existe o cambió de lugar.
 not-found-home = Ir al inicio de { $site }
+
+## Translators' status page (not linked from learner navigation)
+translations-title = Estado de las traducciones
+translations-intro = Qué páginas están al día, desactualizadas o sin traducir en cada idioma. Generado por aula; la misma información da `aula check --translations`.
+translations-summary = { $pages } páginas: { $outdated } desactualizadas, { $missing } sin traducir, { $untracked } sin seguimiento.
+translations-section = Sección
+translations-item = Elemento
+translations-pages = Páginas
+translations-details = Detalle por página
+translations-page = Página
+status-source = original
+status-up-to-date = al día
+status-outdated = desactualizada
+status-untracked = sin seguimiento
+status-missing = falta
+chooser-remember = Tu elección se recuerda en este navegador.
+not-found-other-languages = La misma dirección en otros idiomas:

@@ -10,8 +10,18 @@ nav-courses = Cursos
 nav-guidelines = Guias
 nav-itineraries = Trilhas
 language-switcher = Idioma
-translation-missing = sem tradução, leva à página inicial
-translation-notice = Esta página ainda não foi traduzida para o português: ela é exibida no idioma original.
+translation-missing = sem tradução
+translation-notice = Esta página ainda não foi traduzida para o português; mostramos a versão em { $source ->
+    [es] espanhol
+    [en] inglês
+   *[other] seu idioma original
+}.
+translation-fallback = { $source ->
+    [en] em inglês
+    [pt] em português
+    [es] em espanhol
+   *[other] em outro idioma
+}
 breadcrumb = Você está em
 footer-text = Feito com aula. Todas as páginas funcionam sem JavaScript e sem conexão.
 
@@ -96,3 +106,20 @@ chooser-heading = Escolha seu idioma
 not-found-title = Página não encontrada
 not-found-text = O endereço que você procura não existe ou mudou de lugar.
 not-found-home = Ir para o início do { $site }
+
+## Translators' status page (not linked from learner navigation)
+translations-title = Situação das traduções
+translations-intro = Quais páginas estão em dia, desatualizadas ou sem tradução em cada idioma. Gerado pelo aula; `aula check --translations` mostra o mesmo.
+translations-summary = { $pages } páginas: { $outdated } desatualizadas, { $missing } sem tradução, { $untracked } sem acompanhamento.
+translations-section = Seção
+translations-item = Item
+translations-pages = Páginas
+translations-details = Detalhe por página
+translations-page = Página
+status-source = original
+status-up-to-date = em dia
+status-outdated = desatualizada
+status-untracked = sem acompanhamento
+status-missing = falta
+chooser-remember = Sua escolha fica salva neste navegador.
+not-found-other-languages = O mesmo endereço em outros idiomas:
