@@ -20,6 +20,7 @@
 // for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod content;

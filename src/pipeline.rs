@@ -9,7 +9,7 @@
 use crate::config::Config;
 use crate::content;
 use crate::diagnostic::{self, Diagnostic};
-use crate::highlight::Highlighter;
+use crate::cache::{Cache, ThemeState};
 use crate::i18n::I18n;
 use crate::markdown::{self, LinkError, LinkTarget, Rendered};
 use crate::output::{self, Data, Files};
@@ -18,7 +18,7 @@ use crate::site::{LinkStyle, Site};
 use crate::theme::Theme;
 use crate::{feeds, translations};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -87,14 +87,16 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 }
 
 /// Keeps a site in memory across rebuilds, for `aula serve`: each
-/// [`Session::build`] returns the complete set of output files.
+/// [`Session::build`] returns the complete set of output files, redoing
+/// only the work whose inputs changed (see [`crate::cache`]).
 pub struct Session {
     opts: Options,
+    cache: Cache,
 }
 
 impl Session {
     pub fn new(opts: Options) -> Session {
-        Session { opts }
+        Session { opts, cache: Cache::default() }
     }
 
     pub fn options(&self) -> &Options {
@@ -103,39 +105,67 @@ impl Session {
 
     /// Builds the site from what is on disk now; never writes.
     pub fn build(&mut self) -> Result<(Arc<Files>, Report), Vec<Diagnostic>> {
-        let (files, report) = render_site(&self.opts)?;
+        let (files, report) = render_with(&self.opts, &mut self.cache)?;
         Ok((Arc::new(files), report))
     }
 }
 
 /// Everything up to (not including) writing: the output files in memory.
 pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
+    render_with(opts, &mut Cache::default())
+}
+
+/// [`render_site`] reusing what `cache` holds from a previous build.
+fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     let config = Config::load(&opts.root)?;
+    // Everything a page may depend on in the configuration and options.
+    let config_fingerprint = crate::cache::fingerprint(&(
+        std::fs::read_to_string(opts.root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+        opts.drafts,
+        opts.links == LinkStyle::File,
+    ));
     let out_dir = opts
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
 
     // Theme loading and template parsing do not depend on content: overlap them.
+    let previous_theme = cache.theme.take();
     let (front, back) = rayon::join(
-        || -> Result<_, Vec<Diagnostic>> {
+        || -> Result<ThemeState, Vec<Diagnostic>> {
             let theme = Theme::load(&config)?;
+            let fingerprint = crate::cache::fingerprint(&(
+                crate::cache::theme_fingerprint(&theme),
+                config_fingerprint,
+            ));
+            if let Some(prev) = previous_theme.filter(|p| p.fingerprint == fingerprint) {
+                return Ok(prev);
+            }
             let i18n = Arc::new(I18n::load(&config, &theme)?);
             let renderer = Renderer::new(&theme, Arc::clone(&i18n))?;
-            Ok((theme, i18n, renderer))
+            Ok(ThemeState { fingerprint, theme, i18n, renderer })
         },
         || content::load(&config, opts.drafts),
     );
-    let ((theme, i18n, renderer), content) = match (front, back) {
+    let (state, content) = match (front, back) {
         (Ok(f), Ok(c)) => (f, c),
         (f, c) => {
-            let mut errs = f.err().unwrap_or_default();
-            errs.extend(c.err().unwrap_or_default());
+            let mut errs = Vec::new();
+            match f {
+                Ok(state) => cache.theme = Some(state),
+                Err(e) => errs.extend(e),
+            }
+            if let Err(e) = c {
+                errs.extend(e);
+            }
             return Err(finish(errs));
         }
     };
+    let theme_fingerprint = state.fingerprint;
+    // Held here for this build and given back to the cache when it succeeds.
+    let (theme, i18n, renderer) = (&state.theme, &state.i18n, &state.renderer);
     if content.documents.is_empty() {
         return Err(vec![Diagnostic::error("content/ holds no pages").file("content").help(
             "add content/_index.<lang>.md (the home page) and more Markdown files; `aula new DIR` shows a working layout",
@@ -145,54 +175,130 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
     let site = Site::assemble(config, content, opts.links).map_err(finish)?;
     watch.lap("assemble site");
 
-    let highlighter = Highlighter::new();
-    let bodies = render_markdown(&site, &highlighter);
+    // What every page's links resolve against: all URLs and languages.
+    let url_fingerprint = crate::cache::fingerprint(
+        &site
+            .pages
+            .iter()
+            .map(|p| (&p.doc.key, &p.doc.lang, &p.url, &p.text_lang, p.synthetic))
+            .collect::<Vec<_>>(),
+    );
+    let doc_fingerprints: Vec<u64> = site
+        .pages
+        .par_iter()
+        .map(|p| crate::cache::fingerprint(&(&p.doc.source, &p.doc.path, &p.dir, &p.doc.lang, &p.text_lang)))
+        .collect();
+    watch.lap("fingerprint pages");
+    let bodies = render_markdown(&site, cache, &doc_fingerprints, (url_fingerprint, config_fingerprint));
     watch.lap("render Markdown");
     let mut errors = check(&site, &bodies);
     if !errors.is_empty() {
         return Err(finish(errors));
     }
 
-    let status = translations::Report::new(&site);
+    watch.lap("check links and anchors");
+    let status = {
+        // Source hashes cost a pass over each body: compute only new ones.
+        let wanted: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| !site.pages[i].synthetic && !cache.source_hashes.contains_key(&doc_fingerprints[i]))
+            .collect();
+        let fresh: Vec<(u64, String)> = wanted
+            .par_iter()
+            .map(|&i| {
+                let p = &site.pages[i];
+                (doc_fingerprints[i], translations::source_hash(p.front(), p.doc.body()))
+            })
+            .collect();
+        let mut known = std::mem::take(&mut cache.source_hashes);
+        known.extend(fresh);
+        // Keep only what this site still has, so the memo cannot grow forever.
+        let live: HashSet<u64> = doc_fingerprints.iter().copied().collect();
+        known.retain(|k, _| live.contains(k));
+        let report = translations::Report::with_hashes(&site, &|i| known.get(&doc_fingerprints[i]).cloned().unwrap_or_default());
+        cache.source_hashes = known;
+        report
+    };
+    watch.lap("translation status");
     let shared = Shared::build(&site);
-    let pages: Vec<Result<String, Diagnostic>> = (0..site.pages.len())
+    watch.lap("shared template context");
+    // A page is rendered again only when something it shows changed: its
+    // own text, the shared context of its language (and course), any URL,
+    // the configuration or the theme.
+    let global = crate::cache::fingerprint(&(theme_fingerprint, url_fingerprint, config_fingerprint));
+    let language_fps: HashMap<&str, u64> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.code.as_str(), shared.language_fingerprint(&l.code)))
+        .collect();
+    let mut outline_fps: HashMap<(usize, &str), u64> = HashMap::new();
+    let page_fingerprints: Vec<u64> = (0..site.pages.len())
+        .map(|i| {
+            let p = &site.pages[i];
+            let lang = p.doc.lang.as_str();
+            let outline = match (p.course, p.kind()) {
+                (Some(c), crate::content::Kind::Course | crate::content::Kind::Module) => {
+                    *outline_fps.entry((c, lang)).or_insert_with(|| shared.outline_fingerprint(c, lang))
+                }
+                _ => 0,
+            };
+            let language = language_fps.get(lang).copied().unwrap_or(0);
+            crate::cache::fingerprint(&(global, doc_fingerprints[i], language, outline))
+        })
+        .collect();
+    let previous = std::mem::take(&mut cache.pages);
+    let pages: Vec<Result<Arc<[u8]>, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| render::page(&renderer, &theme, &i18n, &site, &shared, i, &bodies[i]))
+        .map(|i| {
+            let p = &site.pages[i];
+            if let Some((fp, bytes)) = previous.get(&(p.doc.key.clone(), p.doc.lang.clone())) {
+                if *fp == page_fingerprints[i] {
+                    return Ok(Arc::clone(bytes));
+                }
+            }
+            render::page(renderer, theme, i18n, &site, &shared, i, &bodies[i]).map(|html| Arc::from(html.into_bytes()))
+        })
         .collect();
     let mut files = Files::new();
     let mut template_errors = Vec::new();
     for (i, r) in pages.into_iter().enumerate() {
         match r {
-            Ok(html) => {
-                files.insert(
-                    format!("{}/index.html", site.pages[i].dir),
-                    Data::Bytes(html.into_bytes().into()),
-                );
+            Ok(bytes) => {
+                let p = &site.pages[i];
+                cache.pages.insert((p.doc.key.clone(), p.doc.lang.clone()), (page_fingerprints[i], Arc::clone(&bytes)));
+                files.insert(format!("{}/index.html", p.dir), Data::Bytes(bytes));
             }
             Err(d) => template_errors.push(d),
         }
     }
     errors.extend(merge_repeated(template_errors));
-    for (template, path) in [("chooser.html", "index.html"), ("404.html", "404.html")] {
-        match render::root_page(&renderer, &theme, &site, &shared, template) {
-            Ok(html) => {
-                files.insert(path.into(), Data::Bytes(html.into_bytes().into()));
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-    // The translators' status page: optional for themes.
+    watch.lap("render pages");
+    // Root pages depend on the configuration, theme and URLs; the status
+    // page also on every document.
+    let all_docs = crate::cache::fingerprint(&(global, &doc_fingerprints));
+    let mut root_pages: Vec<(&'static str, u64, Option<&str>)> =
+        vec![("index.html", global, Some("chooser.html")), ("404.html", global, Some("404.html"))];
     if theme.templates.contains_key("translations.html") {
-        match render::status_page(&renderer, &theme, &site, &shared, &status) {
-            Ok(html) => {
-                files.insert(
-                    render::STATUS_PAGE.into(),
-                    Data::Bytes(html.into_bytes().into()),
-                );
+        root_pages.push((render::STATUS_PAGE, all_docs, None));
+    }
+    for (path, fp, template) in root_pages {
+        let bytes = match cache.root_pages.get(path).filter(|(old, _)| *old == fp) {
+            Some((_, b)) => Ok(Arc::clone(b)),
+            None => match template {
+                Some(t) => render::root_page(renderer, theme, &site, &shared, t),
+                None => render::status_page(renderer, theme, &site, &shared, &status),
+            }
+            .map(|html| Arc::<[u8]>::from(html.into_bytes())),
+        };
+        match bytes {
+            Ok(b) => {
+                cache.root_pages.insert(path, (fp, Arc::clone(&b)));
+                files.insert(path.into(), Data::Bytes(b));
             }
             Err(d) => errors.push(d),
         }
     }
+    watch.lap("render root and status pages");
     let mut machine_warnings = Vec::new();
     match site.config.base_url.as_deref() {
         Some(base) => {
@@ -226,7 +332,7 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
     if bodies.iter().any(|b| b.has_code) {
         files.insert(
             "syntax.css".into(),
-            Data::Bytes(highlighter.stylesheet().into_bytes().into()),
+            Data::Bytes(cache.highlighter.stylesheet().into_bytes().into()),
         );
     }
     watch.lap("render templates");
@@ -239,6 +345,8 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
     }
 
     diagnostic::sort(&mut warnings);
+    let fallback_pages = site.pages.iter().filter(|p| p.is_fallback()).count();
+    cache.theme = Some(state);
     let report = Report {
         pages_by_language: site
             .count_by_language()
@@ -250,7 +358,7 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
         elapsed: start.elapsed(),
         stages: watch.stages,
         output: out_dir,
-        fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
+        fallback_pages,
         translations: status,
     };
     Ok((files, report))
@@ -299,14 +407,24 @@ fn join(dir: &str, rel: &str) -> String {
 }
 
 /// Markdown to HTML for every page, in parallel; links are resolved to
-/// relative URLs in the linking page's language.
-fn render_markdown(site: &Site, highlighter: &Highlighter) -> Vec<Rendered> {
-    site.pages
+/// relative URLs in the linking page's language. A page whose source, place
+/// and link targets are unchanged reuses its previous result.
+fn render_markdown(site: &Site, cache: &mut Cache, docs: &[u64], env: (u64, u64)) -> Vec<Arc<Rendered>> {
+    let previous = std::mem::take(&mut cache.markdown);
+    let highlighter = &cache.highlighter;
+    let bodies: Vec<(u64, Arc<Rendered>)> = site
+        .pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
+            let fp = crate::cache::fingerprint(&(docs[i], env));
             if page.synthetic {
-                return Rendered::default();
+                return (fp, Arc::new(Rendered::default()));
+            }
+            if let Some((old, r)) = previous.get(&(page.doc.key.clone(), page.doc.lang.clone())) {
+                if *old == fp {
+                    return (fp, Arc::clone(r));
+                }
             }
             let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
                 site.resolve(i, path)
@@ -322,14 +440,18 @@ fn render_markdown(site: &Site, highlighter: &Highlighter) -> Vec<Rendered> {
                 first_line: page.doc.body_line,
                 raw_html: site.config.markdown.raw_html,
             };
-            markdown::render(page.doc.body(), &opts)
+            (fp, Arc::new(markdown::render(page.doc.body(), &opts)))
         })
-        .collect()
+        .collect();
+    for (page, (fp, r)) in site.pages.iter().zip(&bodies) {
+        cache.markdown.insert((page.doc.key.clone(), page.doc.lang.clone()), (*fp, Arc::clone(r)));
+    }
+    bodies.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Checks that need every page rendered: anchors of internal links exist,
 /// referenced assets exist; plus the Markdown stage's own errors.
-fn check(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
+fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
     let anchors: Vec<HashSet<&str>> = bodies
         .iter()
         .map(|b| b.anchors.iter().map(String::as_str).collect())

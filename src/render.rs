@@ -341,6 +341,25 @@ impl Shared {
             languages,
         }
     }
+
+    /// Fingerprint of everything shared that any page of `lang` may show
+    /// (site, navigation, section lists, feed, languages).
+    pub fn language_fingerprint(&self, lang: &str) -> u64 {
+        use crate::cache::fingerprint_serialized as fp;
+        let mut parts = vec![fp(&self.languages)];
+        if let Some(ls) = self.langs.get(lang) {
+            parts.extend([u64::from(ls.has_feed), fp(&ls.site), fp(&ls.nav), fp(&ls.home)]);
+        }
+        crate::cache::fingerprint(&parts)
+    }
+
+    /// Fingerprint of a course's outline in `lang` (its course page and
+    /// modules show it; prev/next come from it).
+    pub fn outline_fingerprint(&self, course: usize, lang: &str) -> u64 {
+        self.outlines
+            .get(&(course, lang.to_string()))
+            .map_or(0, crate::cache::fingerprint_serialized)
+    }
 }
 
 /// Total minutes of a course's modules in one language.

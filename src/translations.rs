@@ -92,16 +92,6 @@ impl Status {
             Status::Source { .. } | Status::UpToDate { .. } | Status::Untracked { .. }
         )
     }
-
-    fn label(&self) -> &'static str {
-        match self {
-            Status::Source { .. } => "source",
-            Status::UpToDate { .. } => "up to date",
-            Status::Outdated { .. } => "outdated",
-            Status::Untracked { .. } => "untracked",
-            Status::Missing => "missing",
-        }
-    }
 }
 
 /// One page (translation key) across languages.
@@ -154,6 +144,12 @@ pub struct Report {
 
 impl Report {
     pub fn new(site: &Site) -> Report {
+        Report::with_hashes(site, &|i| source_hash(site.pages[i].front(), site.pages[i].doc.body()))
+    }
+
+    /// [`Report::new`] with the source hash of page `i` supplied by the
+    /// caller (a build session memoises them).
+    pub fn with_hashes(site: &Site, hash_of: &(dyn Fn(usize) -> String + Sync)) -> Report {
         let languages: Vec<String> = site
             .config
             .languages
@@ -174,7 +170,7 @@ impl Report {
                 continue;
             };
             let src = &site.pages[source];
-            let hash = source_hash(src.front(), src.doc.body());
+            let hash = hash_of(source);
             let mut statuses = BTreeMap::new();
             for lang in &languages {
                 let status = match real.get(lang.as_str()) {

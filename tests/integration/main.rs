@@ -6,5 +6,6 @@ mod build;
 mod cli;
 mod common;
 mod errors;
+mod incremental;
 mod repo;
 mod translations;
