@@ -34,6 +34,14 @@ pub fn create(dir: &Path, with_theme: bool) -> Result<usize, Diagnostic> {
         .map(|(p, b)| (p.to_string(), *b))
         .chain(theme.filter(|_| with_theme))
         .collect();
+    // build.rs skips dot files, so the ignore file is written from here.
+    let files: Vec<(String, &[u8])> = files
+        .into_iter()
+        .chain(std::iter::once((
+            ".gitignore".to_string(),
+            &b"/public\n"[..],
+        )))
+        .collect();
     for (rel, bytes) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {

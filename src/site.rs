@@ -162,9 +162,11 @@ impl Site {
                 Kind::Page => {
                     let mut parts = vec![lang.code.clone()];
                     parts.extend(d.dir().split('/').filter(|s| !s.is_empty()).map(slugify));
-                    if !d.key.ends_with("/_index") {
-                        parts.push(slug.to_string());
+                    if d.key.ends_with("/_index") {
+                        // A folder's own page: its slug names the folder.
+                        parts.pop();
                     }
+                    parts.push(slug.to_string());
                     parts.join("/")
                 }
             };

@@ -2,8 +2,9 @@
 //!
 //! A theme is `themes/<name>/{templates,locales,static}`; the site's own
 //! `templates/`, `locales/` and `static/` are layered on top (same name
-//! wins). When the site has no `themes/default/`, the copy embedded in the
-//! binary is used, so a bare `content/` + `aula.toml` builds. Reads files;
+//! wins). The default theme embedded in the binary is always the bottom
+//! layer of the `default` theme, so a bare `content/` + `aula.toml` builds
+//! and a site's `themes/default/` may hold only the files it changes. Reads files;
 //! never writes.
 
 use crate::config::Config;
@@ -41,10 +42,15 @@ impl Theme {
         let mut theme = Theme::default();
         let mut errors = Vec::new();
         let dir = config.root.join("themes").join(&config.theme);
-        if dir.is_dir() {
-            theme.add_dir(&config.root, &dir, &mut errors);
-        } else if config.theme == "default" {
+        if config.theme == "default" {
+            // The built-in copy first: a site's themes/default/ may hold
+            // only the files it changes.
             theme.add_embedded(&mut errors);
+            if dir.is_dir() {
+                theme.add_dir(&config.root, &dir, &mut errors);
+            }
+        } else if dir.is_dir() {
+            theme.add_dir(&config.root, &dir, &mut errors);
         } else {
             return Err(vec![
                 Diagnostic::error(format!("theme `{}` not found", config.theme))

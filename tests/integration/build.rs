@@ -210,3 +210,42 @@ fn language_switcher_links_translations() {
     assert!(html.contains("href=\"../../../../es/cursos/alfa-es/02-practice/\""));
     assert!(html.contains("href=\"../../../../en/courses/alfa-en/02-practice/\""));
 }
+
+#[test]
+fn a_partial_default_theme_overrides_only_its_files() {
+    let site = site("basic");
+    let dir = site.path().join("themes/default/templates");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("page.html"),
+        "<!doctype html><html lang=\"{{ lang }}\"><title>{{ page.title }}</title><main>CUSTOM {{ page.title }}</main></html>",
+    )
+    .expect("write");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    assert!(read(&public, "es/about/index.html").contains("CUSTOM"));
+    assert!(
+        read(&public, "es/cursos/alfa-es/01-intro/index.html").contains("class=\"outline\""),
+        "other templates stay built in"
+    );
+}
+
+#[test]
+fn a_folder_page_takes_its_slug() {
+    let site = site("basic");
+    let dir = site.path().join("content/help");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("_index.pt.md"),
+        "+++\ntitle = \"Ajuda\"\nslug = \"ajuda\"\n+++\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("faq.pt.md"), "+++\ntitle = \"Perguntas\"\n+++\n").expect("write");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    assert!(public.join("pt/ajuda/index.html").is_file());
+    assert!(
+        public.join("pt/help/faq/index.html").is_file(),
+        "children keep the folder name"
+    );
+}
