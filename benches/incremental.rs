@@ -33,21 +33,36 @@ fn corpus() -> PathBuf {
 
 fn main() {
     let root = corpus();
-    let edits: usize = std::env::var("AULA_BENCH_EDITS").ok().and_then(|s| s.parse().ok()).unwrap_or(15);
-    let opts = Options { root: root.clone(), output: None, drafts: false, links: LinkStyle::Directory, write: false };
+    let edits: usize = std::env::var("AULA_BENCH_EDITS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    let opts = Options {
+        root: root.clone(),
+        output: None,
+        drafts: false,
+        links: LinkStyle::Directory,
+        write: false,
+    };
     let mut session = Session::new(opts);
     let t = Instant::now();
     let (files, _) = session.build().expect("first build");
     let pages = files.keys().filter(|k| k.ends_with("index.html")).count();
     println!("site: {} ({pages} pages)", root.display());
-    println!("first (full, in memory) build: {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "first (full, in memory) build: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
 
     let module = walkdir::WalkDir::new(root.join("content/courses"))
         .sort_by_file_name()
         .into_iter()
         .flatten()
         .map(|e| e.into_path())
-        .find(|p| p.to_string_lossy().ends_with(".es.md") && !p.to_string_lossy().ends_with("_index.es.md"))
+        .find(|p| {
+            p.to_string_lossy().ends_with(".es.md")
+                && !p.to_string_lossy().ends_with("_index.es.md")
+        })
         .expect("a module to edit");
     let original = std::fs::read_to_string(&module).expect("read module");
     let mut times = Vec::new();

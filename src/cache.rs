@@ -24,18 +24,24 @@ pub struct ThemeState {
     pub renderer: Renderer,
 }
 
+/// A page's identity across builds: (translation key, language).
+pub type PageKey = (String, String);
+
+/// A cached result with the fingerprint of the inputs that made it.
+pub type Fingerprinted<T> = (u64, T);
+
 /// Results of the previous build, by (translation key, language).
 #[derive(Default)]
 pub struct Cache {
     /// Kept across builds: it caches highlighted code blocks itself.
     pub highlighter: Highlighter,
     pub theme: Option<ThemeState>,
-    pub markdown: HashMap<(String, String), (u64, Arc<Rendered>)>,
-    pub pages: HashMap<(String, String), (u64, Arc<[u8]>)>,
+    pub markdown: HashMap<PageKey, Fingerprinted<Arc<Rendered>>>,
+    pub pages: HashMap<PageKey, Fingerprinted<Arc<[u8]>>>,
     /// Translation source hash by document fingerprint.
     pub source_hashes: HashMap<u64, String>,
     /// Pages outside the language tree (chooser, 404, status) by output path.
-    pub root_pages: HashMap<&'static str, (u64, Arc<[u8]>)>,
+    pub root_pages: HashMap<&'static str, Fingerprinted<Arc<[u8]>>>,
 }
 
 /// An in-process fingerprint of anything hashable (not stable across
@@ -63,7 +69,10 @@ pub fn fingerprint_serialized<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
     // order, which must not change the fingerprint. Serialising our own
     // types cannot fail; if it did, a unique fingerprint forces a render.
     let sorted = serde_json::to_value(value);
-    if sorted.and_then(|v| serde_json::to_writer(&mut w, &v)).is_err() {
+    if sorted
+        .and_then(|v| serde_json::to_writer(&mut w, &v))
+        .is_err()
+    {
         w.0.write_u64(rand_like());
     }
     w.0.finish()

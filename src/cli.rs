@@ -79,6 +79,23 @@ enum Command {
         #[arg(long)]
         with_theme: bool,
     },
+    /// Serve the site from memory and reload pages as you edit.
+    Serve {
+        /// Folder holding aula.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on; when taken, the next free one is used
+        /// (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Any other than 127.0.0.1 makes the site
+        /// readable from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -125,7 +142,8 @@ fn run(cli: Cli) -> u8 {
                 links,
                 write: true,
             };
-            match pipeline::build(&opts) {
+            let result = with_progress(!cli.quiet, || pipeline::build(&opts));
+            match result {
                 Ok(report) => {
                     print_diagnostics(&report.warnings, cli.quiet);
                     if cli.verbose {
@@ -224,6 +242,20 @@ fn run(cli: Cli) -> u8 {
                 1
             }
         },
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+        } => {
+            let opts = Options {
+                root,
+                drafts,
+                write: false,
+                ..Options::default()
+            };
+            serve(opts, bind, port, cli.quiet, cli.verbose)
+        }
         Command::New { dir, with_theme } => match crate::scaffold::create(&dir, with_theme) {
             Ok(n) => {
                 if !cli.quiet {
@@ -241,6 +273,68 @@ fn run(cli: Cli) -> u8 {
             }
         },
     }
+}
+
+#[cfg(feature = "serve")]
+fn serve(build: Options, bind: std::net::IpAddr, port: u16, quiet: bool, verbose: bool) -> u8 {
+    let opts = crate::serve::Options {
+        build,
+        bind,
+        port,
+        quiet,
+        verbose,
+    };
+    match crate::serve::run(opts) {
+        Ok(()) => 0,
+        Err(errors) => {
+            print_diagnostics(&errors, false);
+            eprintln!("serve failed: {}", count(&errors));
+            1
+        }
+    }
+}
+
+#[cfg(not(feature = "serve"))]
+fn serve(_: Options, _: std::net::IpAddr, _: u16, _: bool, _: bool) -> u8 {
+    print_diagnostics(
+        &[Diagnostic::error("`aula serve` is not available: this aula was built without the `serve` feature")
+            .help("build aula with its default features, e.g. `cargo install --path .` or `cargo build --features serve`")],
+        false,
+    );
+    1
+}
+
+/// Runs `work`, showing an elapsed-time line on stderr if it takes more
+/// than a second and stderr is a terminal; the line is erased at the end.
+fn with_progress<T>(enabled: bool, work: impl FnOnce() -> T) -> T {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    if !enabled || !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let done = AtomicBool::new(false);
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        let ticker = scope.spawn(|| {
+            let mut shown = false;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                let elapsed = start.elapsed();
+                if elapsed >= Duration::from_secs(1) && !done.load(Ordering::Relaxed) {
+                    eprint!("\rbuilding… {:.1} s", elapsed.as_secs_f64());
+                    shown = true;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        let _ = ticker.join();
+        result
+    })
 }
 
 fn count(diags: &[Diagnostic]) -> String {

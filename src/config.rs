@@ -149,16 +149,25 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| vec![diagnose(&e, &frag)])?;
         let mut errors = Vec::new();
-        let at_key = |key: &str| {
+        // Points at the first line starting with `key` after the line
+        // starting with `table` ("" for the top of the file).
+        let at_key_in = |table: &str, key: &str| {
+            let start = text
+                .lines()
+                .position(|l| !table.is_empty() && l.trim_start().starts_with(table))
+                .unwrap_or(0);
             let line = text
                 .lines()
-                .position(|l| l.trim_start().starts_with(key))
-                .map(|i| i + 1)
-                .unwrap_or(1);
+                .enumerate()
+                .skip(start)
+                .find(|(_, l)| l.trim_start().starts_with(key))
+                .map(|(i, _)| i + 1)
+                .unwrap_or(start + 1);
             Diagnostic::error(String::new())
                 .file(file)
                 .at(line, 1, Some(text))
         };
+        let at_key = |key: &str| at_key_in("", key);
 
         if raw.languages.is_empty() {
             errors.push(
@@ -239,7 +248,7 @@ impl Config {
                             message: format!(
                                 "section name `{value}` in [languages.{code}] is not a URL segment"
                             ),
-                            ..at_key(key)
+                            ..at_key_in(&format!("[languages.{code}]"), key)
                         }
                         .help(format!(
                             "use lowercase ASCII letters, digits and dashes, e.g. `{}`",
@@ -493,9 +502,16 @@ courses = "courses"
 
     #[test]
     fn section_segments_must_be_slugs() {
-        let text = OK.replace("courses = \"courses\"", "courses = \"Cursos Híbridos\"");
+        let text = OK
+            .replace("courses = \"courses\"", "courses = \"Cursos Híbridos\"")
+            .replace("[languages.es]\n", "[languages.es]\ncourses = \"cursos\"\n");
         let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
         assert!(errs[0].message.contains("not a URL segment"));
+        assert_eq!(
+            errs[0].line,
+            Some(8),
+            "the line in [languages.en], not es's `courses`"
+        );
         assert!(
             errs[0]
                 .help

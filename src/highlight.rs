@@ -69,7 +69,13 @@ impl Highlighter {
         let syntaxes = self.syntaxes();
         let syntax = syntaxes.find_syntax_by_token(lang);
         let html: Arc<str> = render_block(code, Some(lang), syntax.map(|s| (s, syntaxes))).into();
-        Arc::clone(self.lock_cache().entry(key).or_insert(html)).to_string()
+        let mut cache = self.lock_cache();
+        // A long `aula serve` session sees every edited version of every
+        // block; past this many entries the cache starts afresh.
+        if cache.len() >= MAX_CACHED_BLOCKS {
+            cache.clear();
+        }
+        Arc::clone(cache.entry(key).or_insert(html)).to_string()
     }
 
     /// One stylesheet for both colour schemes: the light theme (InspiredGitHub)
@@ -129,6 +135,9 @@ impl fmt::Debug for Highlighter {
     }
 }
 
+/// Upper bound of the highlight cache (a few tens of MB of HTML at most).
+const MAX_CACHED_BLOCKS: usize = 20_000;
+
 fn cache_key(code: &str, lang: &str) -> u64 {
     // `DefaultHasher::new()` uses fixed keys, so keys are stable for the
     // lifetime of the process, which is all the cache needs.
@@ -144,7 +153,8 @@ fn render_block(
     syntax: Option<(&SyntaxReference, &SyntaxSet)>,
 ) -> String {
     let mut out = String::with_capacity(code.len() * 2 + 64);
-    out.push_str("<pre class=\"code\"");
+    // Focusable: the block scrolls sideways on narrow screens (WCAG 2.1.1).
+    out.push_str("<pre class=\"code\" tabindex=\"0\"");
     if let Some(lang) = lang {
         out.push_str(" data-lang=\"");
         push_escaped(&mut out, lang);
@@ -191,7 +201,64 @@ fn block_css(theme: &Theme) -> String {
 fn token_css(theme: &Theme) -> String {
     // Only formatting into a String happens inside; an error would mean a
     // syntect bug, and a stylesheet without token colours is still usable.
-    css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap_or_default()
+    css_for_theme_with_class_style(&readable(theme), CLASS_STYLE).unwrap_or_default()
+}
+
+/// The theme with every token colour moved toward black (on a light
+/// background) or white (on a dark one) just far enough to reach WCAG AA
+/// contrast, 4.5:1, against the block's background.
+fn readable(theme: &Theme) -> Theme {
+    let mut theme = theme.clone();
+    let bg = theme
+        .settings
+        .background
+        .unwrap_or(syntect::highlighting::Color::WHITE);
+    for item in &mut theme.scopes {
+        let back = item.style.background.unwrap_or(bg);
+        if let Some(fg) = &mut item.style.foreground {
+            *fg = with_contrast(*fg, back);
+        }
+    }
+    theme
+}
+
+fn with_contrast(
+    fg: syntect::highlighting::Color,
+    bg: syntect::highlighting::Color,
+) -> syntect::highlighting::Color {
+    fn lum(c: syntect::highlighting::Color) -> f64 {
+        let ch = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b)
+    }
+    let ratio = |a, b| {
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    };
+    let target: u8 = if lum(bg) > 0.18 { 0 } else { 255 };
+    let mut c = fg;
+    for step in 1..=32u16 {
+        if ratio(c, bg) >= 4.6 {
+            break;
+        }
+        let mix = |v: u8| {
+            let (v, t) = (u16::from(v), u16::from(target));
+            ((v * (32 - step) + t * step) / 32) as u8
+        };
+        c = syntect::highlighting::Color {
+            r: mix(fg.r),
+            g: mix(fg.g),
+            b: mix(fg.b),
+            a: fg.a,
+        };
+    }
+    c
 }
 
 /// Escapes text for HTML body and double-quoted attributes.
@@ -240,7 +307,7 @@ mod tests {
         let h = Highlighter::new();
         let html = h.highlight("def f(x):\n    return x < 1\n", Some("python"));
         assert!(
-            html.starts_with("<pre class=\"code\" data-lang=\"python\"><code>"),
+            html.starts_with("<pre class=\"code\" tabindex=\"0\" data-lang=\"python\"><code>"),
             "{html}"
         );
         assert!(html.ends_with("</code></pre>\n"), "{html}");
@@ -270,10 +337,13 @@ mod tests {
         let unknown = h.highlight("a < b && c\n", Some("no-such-lang"));
         assert_eq!(
             unknown,
-            "<pre class=\"code\" data-lang=\"no-such-lang\"><code>a &lt; b &amp;&amp; c\n</code></pre>\n"
+            "<pre class=\"code\" tabindex=\"0\" data-lang=\"no-such-lang\"><code>a &lt; b &amp;&amp; c\n</code></pre>\n"
         );
         let none = h.highlight("<b>\n", None);
-        assert_eq!(none, "<pre class=\"code\"><code>&lt;b&gt;\n</code></pre>\n");
+        assert_eq!(
+            none,
+            "<pre class=\"code\" tabindex=\"0\"><code>&lt;b&gt;\n</code></pre>\n"
+        );
         assert_eq!(h.highlight("x\n", Some("  ")), h.highlight("x\n", None));
     }
 

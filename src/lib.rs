@@ -33,6 +33,8 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;

@@ -7,6 +7,13 @@
 //! on narrow screens and makes images lazy. Everything else is left to
 //! pulldown-cmark's HTML writer.
 //!
+//! It is also where an author's text is kept from running script in a
+//! learner's browser: raw HTML follows the site's [`RawHtml`] policy (shown
+//! as text by default, see `raw_html()`), link and image destinations with a
+//! `javascript:`, `vbscript:` or non-image `data:` URL are rejected in every
+//! spelling a browser accepts, and with the escape policy heading attributes
+//! are limited to harmless ones (no `onclick`).
+//!
 //! It is pure: it never reads or writes the disk and knows nothing about the
 //! site beyond the resolver callback. It must never panic, whatever the input;
 //! problems in the text (unknown internal links, assets outside the page's
@@ -20,8 +27,13 @@ use pulldown_cmark::{
     TagEnd, html,
 };
 
+use crate::config::RawHtml;
 use crate::highlight::Highlighter;
 use crate::slug::slugify;
+
+mod safety;
+pub use safety::unsafe_markup;
+use safety::{dangerous_scheme, is_safe_heading_attribute};
 
 /// Where an internal link points, as the resolver found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +65,7 @@ pub struct Options<'a> {
     /// positions point into the real file.
     pub first_line: usize,
     /// What to do with raw HTML in the body (`[markdown] raw_html`).
-    pub raw_html: crate::config::RawHtml,
+    pub raw_html: RawHtml,
 }
 
 /// One entry of a page's table of contents.
@@ -137,11 +149,48 @@ fn cmark_options() -> CmarkOptions {
         | CmarkOptions::ENABLE_SMART_PUNCTUATION
 }
 
+/// Raw HTML as pulldown-cmark found it: a whole HTML block (all its lines)
+/// or one inline tag or comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawPlace {
+    Block,
+    Inline,
+}
+
 /// The single place that decides what happens to raw HTML written in
-/// Markdown (blocks and inline). For now it passes through unchanged; the
-/// escape policy will go here.
-fn raw_html(html: CowStr<'_>) -> CowStr<'_> {
-    html
+/// Markdown, blocks and inline, and returns the events to emit instead.
+///
+/// With [`RawHtml::Allow`] it passes through unchanged. With
+/// [`RawHtml::Escape`] (the default) it becomes text, so `<b>x</b>` shows as
+/// written and `<script>` never reaches the page: an HTML block becomes a
+/// paragraph of that text, inline HTML stays inline. HTML comments are
+/// invisible either way, so with `Escape` they are dropped rather than shown
+/// (translators' notes in `<!-- … -->` stay notes); dropping text can never
+/// make a page less safe.
+fn raw_html(html: CowStr<'_>, place: RawPlace, policy: RawHtml) -> Vec<Event<'_>> {
+    match (policy, place) {
+        (RawHtml::Allow, RawPlace::Block) => vec![Event::Html(html)],
+        (RawHtml::Allow, RawPlace::Inline) => vec![Event::InlineHtml(html)],
+        (RawHtml::Escape, _) if is_only_comment(&html) => Vec::new(),
+        (RawHtml::Escape, RawPlace::Inline) => vec![Event::Text(html)],
+        (RawHtml::Escape, RawPlace::Block) => {
+            let text = html.trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                return Vec::new();
+            }
+            vec![
+                Event::Start(Tag::Paragraph),
+                Event::Text(text.to_owned().into()),
+                Event::End(TagEnd::Paragraph),
+            ]
+        }
+    }
+}
+
+/// `<!-- … -->` and nothing else (surrounding whitespace aside).
+fn is_only_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
 }
 
 struct OpenHeading {
@@ -195,6 +244,8 @@ struct Renderer<'a, 'o> {
     links_kept: Vec<bool>,
     footnotes: HashMap<String, usize>,
     in_word: bool,
+    /// The lines of the HTML block being read, decided on at its end.
+    html_block: Option<String>,
 }
 
 impl<'a, 'o> Renderer<'a, 'o> {
@@ -212,6 +263,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             links_kept: Vec::new(),
             footnotes: HashMap::new(),
             in_word: false,
+            html_block: None,
         }
     }
 
@@ -232,21 +284,18 @@ impl<'a, 'o> Renderer<'a, 'o> {
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(end) => self.end(end),
-            Event::Text(text) => {
-                self.count_words(&text);
-                if let Some(heading) = &mut self.heading {
-                    heading.text.push_str(&text);
-                }
-                self.events.push(Event::Text(text));
-            }
+            Event::Text(text) => self.text(text),
             Event::Code(text) => {
                 if let Some(heading) = &mut self.heading {
                     heading.text.push_str(&text);
                 }
                 self.events.push(Event::Code(text));
             }
-            Event::Html(html) => self.events.push(Event::Html(raw_html(html))),
-            Event::InlineHtml(html) => self.events.push(Event::InlineHtml(raw_html(html))),
+            Event::Html(html) => match &mut self.html_block {
+                Some(block) => block.push_str(&html),
+                None => self.raw_html(html, RawPlace::Block),
+            },
+            Event::InlineHtml(html) => self.raw_html(html, RawPlace::Inline),
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(&label);
                 let html =
@@ -261,17 +310,38 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
     }
 
+    fn text(&mut self, text: CowStr<'a>) {
+        self.count_words(&text);
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(&text);
+        }
+        self.events.push(Event::Text(text));
+    }
+
+    fn raw_html(&mut self, html: CowStr<'a>, place: RawPlace) {
+        for event in raw_html(html, place, self.opts.raw_html) {
+            match event {
+                Event::Text(text) => self.text(text),
+                other => self.events.push(other),
+            }
+        }
+    }
+
     fn start(&mut self, tag: Tag<'a>, offset: usize) {
         if !is_inline(&tag) {
             self.in_word = false;
         }
         match tag {
+            Tag::HtmlBlock => self.html_block = Some(String::new()),
             Tag::Heading {
                 level,
                 id,
                 classes,
-                attrs,
+                mut attrs,
             } => {
+                if self.opts.raw_html == RawHtml::Escape {
+                    attrs = self.safe_heading_attributes(attrs, offset);
+                }
                 self.heading = Some(OpenHeading {
                     event: self.events.len(),
                     offset,
@@ -302,8 +372,11 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 });
             }
             Tag::Table(alignments) => {
-                self.events
-                    .push(Event::Html("<div class=\"table-wrap\">".into()));
+                // The wrapper scrolls sideways on narrow screens; focusable,
+                // so keyboard users can scroll it too (WCAG 2.1.1).
+                self.events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 self.events.push(Event::Start(Tag::Table(alignments)));
             }
             Tag::FootnoteDefinition(label) => {
@@ -322,7 +395,11 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 id,
             } => {
                 // `<foo@bar.org>` and `<https://…>` carry no local path.
-                let dest = if matches!(link_type, LinkType::Email | LinkType::Autolink) {
+                let dest = if link_type == LinkType::Email {
+                    Dest::Keep
+                } else if self.rejects_scheme(&dest_url, offset, "link") {
+                    Dest::Drop
+                } else if link_type == LinkType::Autolink {
                     Dest::Keep
                 } else {
                     self.destination(&dest_url, offset)
@@ -346,7 +423,12 @@ impl<'a, 'o> Renderer<'a, 'o> {
             Tag::Image {
                 dest_url, title, ..
             } => {
-                let src = match self.destination(&dest_url, offset) {
+                let dest = if self.rejects_scheme(&dest_url, offset, "image") {
+                    Dest::Drop
+                } else {
+                    self.destination(&dest_url, offset)
+                };
+                let src = match dest {
                     Dest::Keep => Some(dest_url.into_string()),
                     Dest::Rewrite(href) => Some(href),
                     Dest::Drop => None,
@@ -375,6 +457,10 @@ impl<'a, 'o> Renderer<'a, 'o> {
             self.in_word = false;
         }
         match end {
+            TagEnd::HtmlBlock => {
+                let block = self.html_block.take().unwrap_or_default();
+                self.raw_html(block.into(), RawPlace::Block);
+            }
             TagEnd::Heading(_) => {
                 self.events.push(Event::End(end));
                 if let Some(heading) = self.heading.take() {
@@ -441,6 +527,62 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 .highlight(&code.text, code.lang.as_deref());
             self.events.push(Event::Html(html.into()));
         }
+    }
+
+    /// Records an error and returns `true` when `dest` would run script
+    /// (see [`dangerous_scheme`]).
+    fn rejects_scheme(&mut self, dest: &str, offset: usize, what: &str) -> bool {
+        let Some(scheme) = dangerous_scheme(dest) else {
+            return false;
+        };
+        let (line, column) = self.locator.position(offset);
+        let shown: String = dest.chars().take(40).collect();
+        let more = if shown.len() < dest.len() { "…" } else { "" };
+        self.out.errors.push(MarkdownError {
+            line,
+            column,
+            message: format!(
+                "{what} to a `{scheme}` URL: `{}{more}`",
+                shown.escape_debug()
+            ),
+            help: format!(
+                "a {scheme} URL can run code in the reader's browser, so aula refuses it; \
+                 link to a page (`@/path.md`), a file next to the page, or an https:// address{}",
+                if scheme == "data:" {
+                    " (data: is allowed only for images, as data:image/…)"
+                } else {
+                    ""
+                }
+            ),
+        });
+        true
+    }
+
+    /// With the escape policy, keeps only heading attributes that cannot run
+    /// script; each other one is an error at the heading.
+    fn safe_heading_attributes(
+        &mut self,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        offset: usize,
+    ) -> Vec<(CowStr<'a>, Option<CowStr<'a>>)> {
+        let mut kept = Vec::with_capacity(attrs.len());
+        for (name, value) in attrs {
+            if is_safe_heading_attribute(&name) {
+                kept.push((name, value));
+                continue;
+            }
+            let (line, column) = self.locator.position(offset);
+            self.out.errors.push(MarkdownError {
+                line,
+                column,
+                message: format!("heading attribute `{}` is not allowed", name.escape_debug()),
+                help: "headings take `{#id .class}` and the attributes lang, dir, title, \
+                       translate and data-*; anything else (such as onclick or style) needs \
+                       raw_html = \"allow\" under [markdown] in aula.toml"
+                    .to_owned(),
+            });
+        }
+        kept
     }
 
     /// Resolves `@/` links and records local assets for a destination found
@@ -564,6 +706,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
         if self.image.is_some() {
             self.close_image();
+        }
+        if let Some(block) = self.html_block.take() {
+            self.raw_html(block.into(), RawPlace::Block);
         }
         let ids = self.assign_heading_ids();
         self.out.anchors = self
@@ -796,10 +941,13 @@ fn push_escaped(out: &mut String, s: &str) {
 /// Writes a URL into a double-quoted attribute the way pulldown-cmark writes
 /// link hrefs: bytes outside the URL-safe set are percent-encoded (existing
 /// escapes are kept), `&` and `'` become entities.
+///
+/// Works byte by byte and never slices `url`: every byte of a multi-byte
+/// character is encoded on its own (`ó` is `%C3%B3`), and slicing at those
+/// bytes would split the character.
 fn push_href(out: &mut String, url: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut last = 0;
-    for (i, b) in url.bytes().enumerate() {
+    for b in url.bytes() {
         let safe = b.is_ascii_alphanumeric()
             || matches!(
                 b,
@@ -822,11 +970,8 @@ fn push_href(out: &mut String, url: &str) {
                     | b'_'
                     | b'~'
             );
-        if safe {
-            continue;
-        }
-        out.push_str(&url[last..i]);
         match b {
+            _ if safe => out.push(char::from(b)),
             b'&' => out.push_str("&amp;"),
             b'\'' => out.push_str("&#x27;"),
             _ => {
@@ -835,9 +980,7 @@ fn push_href(out: &mut String, url: &str) {
                 out.push(char::from(HEX[usize::from(b & 0xf)]));
             }
         }
-        last = i + 1;
     }
-    out.push_str(&url[last..]);
 }
 
 /// Turns byte offsets into 1-based line and character column in the source
@@ -931,6 +1074,18 @@ mod tests {
 
     fn md(body: &str) -> Rendered {
         render_with(body, 1)
+    }
+
+    /// Renders with the default raw-HTML policy, `escape`.
+    fn safe(body: &str) -> Rendered {
+        let highlighter = Highlighter::new();
+        let opts = Options {
+            highlighter: &highlighter,
+            resolve: &resolve,
+            first_line: 1,
+            raw_html: RawHtml::default(),
+        };
+        render(body, &opts)
     }
 
     #[test]
@@ -1144,6 +1299,22 @@ mod tests {
     }
 
     #[test]
+    fn image_with_non_ascii_file_name_does_not_panic() {
+        // Found by the markdown fuzz target: encoding the first byte of `ó`
+        // and then slicing the URL at its second byte panicked.
+        let r = md("![Un niño](niño.png) ![x](</a/ó b.png>)\n");
+        assert!(
+            r.html
+                .contains("<img src=\"ni%C3%B1o.png\" alt=\"Un niño\" loading=\"lazy\" />"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("src=\"/a/%C3%B3%20b.png\""), "{}", r.html);
+        let paths: Vec<&str> = r.assets.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(paths, ["niño.png"]);
+    }
+
+    #[test]
     fn code_blocks_are_highlighted_with_classes() {
         let r =
             md("```python\ndef f():\n    return 1\n```\n\n```toml\n[site]\ntitle = \"x\"\n```\n");
@@ -1160,7 +1331,7 @@ mod tests {
         let r = md("```klingon extra words\nif a < b { qapla }\n```\n");
         assert!(
             r.html.contains(
-                "<pre class=\"code\" data-lang=\"klingon\"><code>if a &lt; b { qapla }\n</code></pre>"
+                "<pre class=\"code\" tabindex=\"0\" data-lang=\"klingon\"><code>if a &lt; b { qapla }\n</code></pre>"
             ),
             "{}",
             r.html
@@ -1173,7 +1344,7 @@ mod tests {
         assert!(r.has_code);
         assert!(
             r.html
-                .contains("<pre class=\"code\"><code>&lt;tag&gt;\n</code></pre>"),
+                .contains("<pre class=\"code\" tabindex=\"0\"><code>&lt;tag&gt;\n</code></pre>"),
             "{}",
             r.html
         );
@@ -1184,7 +1355,8 @@ mod tests {
     fn tables_are_wrapped() {
         let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert!(
-            r.html.starts_with("<div class=\"table-wrap\"><table>"),
+            r.html
+                .starts_with("<div class=\"table-wrap\" tabindex=\"0\"><table>"),
             "{}",
             r.html
         );
@@ -1261,6 +1433,150 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("<kbd>K</kbd>"), "{}", r.html);
+    }
+
+    #[test]
+    fn escape_is_the_default_policy() {
+        assert_eq!(RawHtml::default(), RawHtml::Escape);
+    }
+
+    #[test]
+    fn escaped_html_block_becomes_a_paragraph_of_text() {
+        let r = safe("<aside class=\"x\">\nhi\n</aside>\n\nA <kbd>K</kbd>.\n");
+        assert_eq!(
+            r.html,
+            "<p>&lt;aside class=\"x\"&gt;\nhi\n&lt;/aside&gt;</p>\n<p>A &lt;kbd&gt;K&lt;/kbd&gt;.</p>\n"
+        );
+        assert!(r.errors.is_empty());
+    }
+
+    #[test]
+    fn escaped_script_never_reaches_the_page() {
+        for body in [
+            "<script>alert(1)</script>\n",
+            "Text <script>alert(1)</script> inline.\n",
+            "</script><script>alert(1)</script>\n",
+            "<img src=x onerror=alert(1)>\n",
+            "Hi <img src=x onerror=alert(1)> there\n",
+            "<!-- c --> <script>alert(1)</script>\n",
+            "<svg><script>alert(1)</script></svg>\n",
+            "> <iframe src=\"javascript:alert(1)\"></iframe>\n",
+            "- <a href=\"javascript:alert(1)\">x</a>\n",
+            "| a |\n|---|\n| <b onmouseover=alert(1)>x</b> |\n",
+        ] {
+            let html = safe(body).html;
+            assert_eq!(unsafe_markup(&html), None, "{body:?} gave {html}");
+            assert!(
+                unsafe_markup(&md(body).html).is_some(),
+                "raw_html = allow passes {body:?} through"
+            );
+        }
+    }
+
+    #[test]
+    fn escaped_policy_drops_html_comments() {
+        let r = safe("Before\n\n<!-- note for translators -->\n\nMid <!-- inline --> end\n");
+        assert_eq!(r.html, "<p>Before</p>\n<p>Mid  end</p>\n");
+    }
+
+    #[test]
+    fn dangerous_link_schemes_are_errors_in_any_spelling() {
+        let spellings = [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "<java\tscript:alert(1)>",
+            "<\u{1}javascript:alert(1)>",
+            "&#106;avascript:alert(1)",
+            "&#x4A;&#x41;vascript:alert(1)",
+            "java&Tab;script:alert(1)",
+            "java&NewLine;script:alert(1)",
+            "javascript&colon;alert(1)",
+            "java%73cript:alert(1)",
+            "vbscript:msgbox(1)",
+            "VBScript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+            "DATA:text/html,<script>alert(1)</script>",
+        ];
+        for dest in spellings {
+            for body in [format!("See [x]({dest}) now.\n"), format!("![x]({dest})\n")] {
+                let r = safe(&body);
+                assert_eq!(r.errors.len(), 1, "{body:?}: {:?}", r.errors);
+                assert_eq!(
+                    (r.errors[0].line, r.errors[0].column),
+                    (1, body.find(['!', '[']).map_or(0, |i| i + 1)),
+                    "{body:?}"
+                );
+                assert!(r.errors[0].help.contains("https://"), "{:?}", r.errors[0]);
+                assert!(
+                    !r.html.contains("href") && !r.html.contains("src"),
+                    "{body:?}: {}",
+                    r.html
+                );
+                let allowed = md(&body);
+                assert_eq!(
+                    allowed.errors.len(),
+                    1,
+                    "raw_html = allow still rejects {body:?}"
+                );
+            }
+        }
+        let r = safe("[x][r] and <javascript:alert(1)>\n\n[r]: javascript:alert(2)\n");
+        assert_eq!(r.errors.len(), 2, "{:?}", r.errors);
+        assert!(
+            r.errors[0]
+                .message
+                .starts_with("link to a `javascript:` URL"),
+            "{:?}",
+            r.errors
+        );
+    }
+
+    #[test]
+    fn safe_schemes_and_image_data_urls_are_kept() {
+        let r = safe(
+            "[a](https://x.org/javascript:x) [b](mailto:a@b.org) [c](#javascript) \
+             ![d](data:image/png;base64,AA) [e](data:image/svg+xml,x) [f](javascript-guide.pdf)\n",
+        );
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert!(
+            r.html.contains("src=\"data:image/png;base64,AA\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.assets.len(), 1);
+    }
+
+    #[test]
+    fn escaped_policy_rejects_event_handler_heading_attributes() {
+        let r =
+            safe("## Title {#t .c lang=en data-x=1 onclick=\"alert(1)\"}\n\n## Two {x/onload=a}\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"t\" class=\"c\" lang=\"en\" data-x=\"1\">Title</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("onclick") && !r.html.contains("onload"),
+            "{}",
+            r.html
+        );
+        let errs: Vec<(usize, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errs,
+            [
+                (1, "heading attribute `onclick` is not allowed"),
+                (3, "heading attribute `x/onload` is not allowed")
+            ]
+        );
+        assert!(
+            md("## T {onclick=x}\n").errors.is_empty(),
+            "allow keeps them"
+        );
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub fn write(out: &Path, root: &Path, files: &Files) -> Result<usize, Diagnostic
         .unwrap_or_else(|| "public".into());
     std::fs::create_dir_all(parent)
         .map_err(|e| io_error(parent, &e, "cannot create the output's parent folder"))?;
+    remove_leftovers(parent, &name);
     let tmp = parent.join(format!(".{name}.aula-tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.aula-old-{}", std::process::id()));
     let result = write_tree(&tmp, files).and_then(|()| swap(out, &tmp, &old));
@@ -45,6 +46,36 @@ pub fn write(out: &Path, root: &Path, files: &Files) -> Result<usize, Diagnostic
     result.map(|()| files.len())
 }
 
+/// Removes temporary folders that a killed build left next to the output.
+/// Only names aula itself makes are touched; errors are ignored (a folder
+/// still in use by a concurrent build is simply left).
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.aula-tmp-"), format!(".{name}.aula-old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let ours = prefixes.iter().any(|p| {
+            file_name.strip_prefix(p.as_str()).is_some_and(|pid| {
+                !pid.is_empty()
+                    && pid.chars().all(|c| c.is_ascii_digit())
+                    && pid != std::process::id().to_string()
+            })
+        });
+        if ours && entry.path().is_dir() && !pid_alive(&file_name) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether the process whose id ends a leftover folder's name still runs
+/// (Linux: /proc; elsewhere assumed gone).
+fn pid_alive(folder: &str) -> bool {
+    let pid = folder.rsplit('-').next().unwrap_or("");
+    Path::new("/proc").join(pid).exists()
+}
+
 /// Refuses output folders whose replacement would destroy sources.
 fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
     if out.is_file() {
@@ -52,6 +83,7 @@ fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
             "the output path {} is a file, not a folder",
             out.display()
         ))
+        .file(out)
         .help("remove the file or choose another folder with --output"));
     }
     let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
@@ -177,6 +209,21 @@ mod tests {
         files.insert("x.png".into(), Data::Copy(dir.path().join("missing.png")));
         assert!(write(&out, dir.path(), &files).is_err());
         assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"old");
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // No process has this id (above the kernel's pid_max).
+        let stale = dir.path().join(".public.aula-tmp-4294967");
+        std::fs::create_dir(&stale).expect("mkdir");
+        let keep = dir.path().join(".public.aula-tmp-notapid");
+        std::fs::create_dir(&keep).expect("mkdir");
+        let mut files = Files::new();
+        files.insert("index.html".into(), Data::Bytes(b"x"[..].into()));
+        write(&dir.path().join("public"), dir.path(), &files).expect("write");
+        assert!(!stale.exists(), "a dead build's folder is removed");
+        assert!(keep.exists(), "folders aula did not name are left alone");
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! stage are collected and reported together; nothing is written unless
 //! the whole build succeeded. Independent per-page work runs on rayon.
 
+use crate::cache::{Cache, ThemeState};
 use crate::config::Config;
 use crate::content;
 use crate::diagnostic::{self, Diagnostic};
-use crate::cache::{Cache, ThemeState};
 use crate::i18n::I18n;
 use crate::markdown::{self, LinkError, LinkTarget, Rendered};
 use crate::output::{self, Data, Files};
@@ -96,7 +96,10 @@ pub struct Session {
 
 impl Session {
     pub fn new(opts: Options) -> Session {
-        Session { opts, cache: Cache::default() }
+        Session {
+            opts,
+            cache: Cache::default(),
+        }
     }
 
     pub fn options(&self) -> &Options {
@@ -145,7 +148,12 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
             }
             let i18n = Arc::new(I18n::load(&config, &theme)?);
             let renderer = Renderer::new(&theme, Arc::clone(&i18n))?;
-            Ok(ThemeState { fingerprint, theme, i18n, renderer })
+            Ok(ThemeState {
+                fingerprint,
+                theme,
+                i18n,
+                renderer,
+            })
         },
         || content::load(&config, opts.drafts),
     );
@@ -186,10 +194,23 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     let doc_fingerprints: Vec<u64> = site
         .pages
         .par_iter()
-        .map(|p| crate::cache::fingerprint(&(&p.doc.source, &p.doc.path, &p.dir, &p.doc.lang, &p.text_lang)))
+        .map(|p| {
+            crate::cache::fingerprint(&(
+                &p.doc.source,
+                &p.doc.path,
+                &p.dir,
+                &p.doc.lang,
+                &p.text_lang,
+            ))
+        })
         .collect();
     watch.lap("fingerprint pages");
-    let bodies = render_markdown(&site, cache, &doc_fingerprints, (url_fingerprint, config_fingerprint));
+    let bodies = render_markdown(
+        &site,
+        cache,
+        &doc_fingerprints,
+        (url_fingerprint, config_fingerprint),
+    );
     watch.lap("render Markdown");
     let mut errors = check(&site, &bodies);
     if !errors.is_empty() {
@@ -200,13 +221,18 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     let status = {
         // Source hashes cost a pass over each body: compute only new ones.
         let wanted: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| !site.pages[i].synthetic && !cache.source_hashes.contains_key(&doc_fingerprints[i]))
+            .filter(|&i| {
+                !site.pages[i].synthetic && !cache.source_hashes.contains_key(&doc_fingerprints[i])
+            })
             .collect();
         let fresh: Vec<(u64, String)> = wanted
             .par_iter()
             .map(|&i| {
                 let p = &site.pages[i];
-                (doc_fingerprints[i], translations::source_hash(p.front(), p.doc.body()))
+                (
+                    doc_fingerprints[i],
+                    translations::source_hash(p.front(), p.doc.body()),
+                )
             })
             .collect();
         let mut known = std::mem::take(&mut cache.source_hashes);
@@ -214,7 +240,9 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
         // Keep only what this site still has, so the memo cannot grow forever.
         let live: HashSet<u64> = doc_fingerprints.iter().copied().collect();
         known.retain(|k, _| live.contains(k));
-        let report = translations::Report::with_hashes(&site, &|i| known.get(&doc_fingerprints[i]).cloned().unwrap_or_default());
+        let report = translations::Report::with_hashes(&site, &|i| {
+            known.get(&doc_fingerprints[i]).cloned().unwrap_or_default()
+        });
         cache.source_hashes = known;
         report
     };
@@ -224,7 +252,8 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     // A page is rendered again only when something it shows changed: its
     // own text, the shared context of its language (and course), any URL,
     // the configuration or the theme.
-    let global = crate::cache::fingerprint(&(theme_fingerprint, url_fingerprint, config_fingerprint));
+    let global =
+        crate::cache::fingerprint(&(theme_fingerprint, url_fingerprint, config_fingerprint));
     let language_fps: HashMap<&str, u64> = site
         .config
         .languages
@@ -238,7 +267,9 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
             let lang = p.doc.lang.as_str();
             let outline = match (p.course, p.kind()) {
                 (Some(c), crate::content::Kind::Course | crate::content::Kind::Module) => {
-                    *outline_fps.entry((c, lang)).or_insert_with(|| shared.outline_fingerprint(c, lang))
+                    *outline_fps
+                        .entry((c, lang))
+                        .or_insert_with(|| shared.outline_fingerprint(c, lang))
                 }
                 _ => 0,
             };
@@ -256,7 +287,8 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
                     return Ok(Arc::clone(bytes));
                 }
             }
-            render::page(renderer, theme, i18n, &site, &shared, i, &bodies[i]).map(|html| Arc::from(html.into_bytes()))
+            render::page(renderer, theme, i18n, &site, &shared, i, &bodies[i])
+                .map(|html| Arc::from(html.into_bytes()))
         })
         .collect();
     let mut files = Files::new();
@@ -265,7 +297,10 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
         match r {
             Ok(bytes) => {
                 let p = &site.pages[i];
-                cache.pages.insert((p.doc.key.clone(), p.doc.lang.clone()), (page_fingerprints[i], Arc::clone(&bytes)));
+                cache.pages.insert(
+                    (p.doc.key.clone(), p.doc.lang.clone()),
+                    (page_fingerprints[i], Arc::clone(&bytes)),
+                );
                 files.insert(format!("{}/index.html", p.dir), Data::Bytes(bytes));
             }
             Err(d) => template_errors.push(d),
@@ -276,8 +311,10 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     // Root pages depend on the configuration, theme and URLs; the status
     // page also on every document.
     let all_docs = crate::cache::fingerprint(&(global, &doc_fingerprints));
-    let mut root_pages: Vec<(&'static str, u64, Option<&str>)> =
-        vec![("index.html", global, Some("chooser.html")), ("404.html", global, Some("404.html"))];
+    let mut root_pages: Vec<(&'static str, u64, Option<&str>)> = vec![
+        ("index.html", global, Some("chooser.html")),
+        ("404.html", global, Some("404.html")),
+    ];
     if theme.templates.contains_key("translations.html") {
         root_pages.push((render::STATUS_PAGE, all_docs, None));
     }
@@ -320,13 +357,34 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
         let page = &site.pages[i];
         for a in &body.assets {
             let src_rel = join(page.doc.dir(), &a.path);
-            files.insert(
-                format!("{}/{}", page.dir, a.path),
-                Data::Copy(site.config.content_dir().join(src_rel)),
-            );
+            let out = format!("{}/{}", page.dir, a.path);
+            let data = Data::Copy(site.config.content_dir().join(&src_rel));
+            match files.get(&out) {
+                Some(existing) if *existing != data => errors.push(
+                    Diagnostic::error(format!(
+                        "the file content/{src_rel} would replace the generated {out}"
+                    ))
+                    .file(&page.doc.path)
+                    .at(a.line, a.column, Some(&page.doc.source))
+                    .help("rename the file: a page's folder already has that name"),
+                ),
+                _ => {
+                    files.insert(out, data);
+                }
+            }
         }
     }
     for (name, bytes) in &theme.statics {
+        if files.contains_key(name) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "the static file {name} would replace a generated file"
+                ))
+                .file(format!("static/{name}"))
+                .help("rename or move the static file"),
+            );
+            continue;
+        }
         files.insert(name.clone(), Data::Bytes(bytes.as_slice().into()));
     }
     if bodies.iter().any(|b| b.has_code) {
@@ -409,7 +467,12 @@ fn join(dir: &str, rel: &str) -> String {
 /// Markdown to HTML for every page, in parallel; links are resolved to
 /// relative URLs in the linking page's language. A page whose source, place
 /// and link targets are unchanged reuses its previous result.
-fn render_markdown(site: &Site, cache: &mut Cache, docs: &[u64], env: (u64, u64)) -> Vec<Arc<Rendered>> {
+fn render_markdown(
+    site: &Site,
+    cache: &mut Cache,
+    docs: &[u64],
+    env: (u64, u64),
+) -> Vec<Arc<Rendered>> {
     let previous = std::mem::take(&mut cache.markdown);
     let highlighter = &cache.highlighter;
     let bodies: Vec<(u64, Arc<Rendered>)> = site
@@ -444,7 +507,10 @@ fn render_markdown(site: &Site, cache: &mut Cache, docs: &[u64], env: (u64, u64)
         })
         .collect();
     for (page, (fp, r)) in site.pages.iter().zip(&bodies) {
-        cache.markdown.insert((page.doc.key.clone(), page.doc.lang.clone()), (*fp, Arc::clone(r)));
+        cache.markdown.insert(
+            (page.doc.key.clone(), page.doc.lang.clone()),
+            (*fp, Arc::clone(r)),
+        );
     }
     bodies.into_iter().map(|(_, r)| r).collect()
 }

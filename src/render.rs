@@ -137,9 +137,24 @@ fn tera_error(
         tera::ErrorKind::RenderingError(r) => (Some(r), "template error"),
         _ => (None, "template error"),
     };
+    // Some tera errors carry a whole formatted report in their text
+    // ("error: …\n --> page.html:3:12\n…"): keep its first line as the
+    // message and its location as ours.
+    let mut located: Option<(String, usize, usize)> = None;
     let mut msg = match report {
         Some(r) => format!("{kind}: {}", r.message()),
-        None => format!("{kind}: {}", e.kind()),
+        None => {
+            let text = e.kind().to_string();
+            located = text.lines().find_map(|l| {
+                let loc = l.trim_start().strip_prefix("--> ")?;
+                let mut parts = loc.rsplitn(3, ':');
+                let col = parts.next()?.trim().parse::<usize>().ok()?;
+                let line = parts.next()?.trim().parse::<usize>().ok()?;
+                Some((parts.next()?.to_string(), line, col))
+            });
+            let first = text.lines().next().unwrap_or("").trim();
+            format!("{kind}: {}", first.strip_prefix("error: ").unwrap_or(first))
+        }
     };
     for c in chain {
         if !msg.contains(&c) {
@@ -151,13 +166,22 @@ fn tera_error(
         msg.push_str(&format!(" (while rendering {})", p.display()));
     }
     let mut d = Diagnostic::error(msg);
-    if let Some(r) = report {
-        let name = r.filename();
-        let file = files.get(name).cloned().unwrap_or_else(|| name.into());
-        let text = theme.templates.get(name).map(|f| f.text.as_str());
-        d = d
-            .file(file)
-            .at(r.span().start_line, r.span().start_col + 1, text);
+    let position = report
+        .map(|r| {
+            (
+                r.filename().to_string(),
+                r.span().start_line,
+                r.span().start_col + 1,
+            )
+        })
+        .or(located);
+    if let Some((name, line, col)) = position {
+        let file = files
+            .get(&name)
+            .cloned()
+            .unwrap_or_else(|| name.clone().into());
+        let text = theme.templates.get(&name).map(|f| f.text.as_str());
+        d = d.file(file).at(line, col, text);
     }
     d.help("check the template at that line; every variable a template uses is described in docs/theming.md")
 }
@@ -348,7 +372,12 @@ impl Shared {
         use crate::cache::fingerprint_serialized as fp;
         let mut parts = vec![fp(&self.languages)];
         if let Some(ls) = self.langs.get(lang) {
-            parts.extend([u64::from(ls.has_feed), fp(&ls.site), fp(&ls.nav), fp(&ls.home)]);
+            parts.extend([
+                u64::from(ls.has_feed),
+                fp(&ls.site),
+                fp(&ls.nav),
+                fp(&ls.home),
+            ]);
         }
         crate::cache::fingerprint(&parts)
     }

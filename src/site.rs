@@ -140,7 +140,10 @@ impl Site {
                     match slug_of(&course_key, &d.lang) {
                         Some(cs) => format!("{}/{}/{cs}/{slug}", lang.code, lang.sections.courses),
                         None => {
-                            if !translations.contains_key(&course_key) {
+                            // Reported once, for the file itself, not for
+                            // its copies in other languages (notice pages).
+                            let copy = text_langs.contains_key(&(d.key.clone(), d.lang.clone()));
+                            if !translations.contains_key(&course_key) && !copy {
                                 errors.push(
                                     Diagnostic::error(format!(
                                         "module of a course that has no `{course_key}.<lang>.md`"
@@ -162,6 +165,20 @@ impl Site {
                 Kind::Page => {
                     let mut parts = vec![lang.code.clone()];
                     parts.extend(d.dir().split('/').filter(|s| !s.is_empty()).map(slugify));
+                    if parts.iter().any(String::is_empty) {
+                        if !text_langs.contains_key(&(d.key.clone(), d.lang.clone())) {
+                            errors.push(
+                                Diagnostic::error(format!(
+                                    "the folder path `{}` has a name that gives an empty URL segment",
+                                    d.dir()
+                                ))
+                                .file(&d.path)
+                                .help("rename the folder using letters or digits (accents are fine)"),
+                            );
+                        }
+                        urls.push(None);
+                        continue;
+                    }
                     if d.key.ends_with("/_index") {
                         // A folder's own page: its slug names the folder.
                         parts.pop();
@@ -512,7 +529,12 @@ fn own_slug(d: &Document) -> Result<String, Diagnostic> {
     match &d.front.slug {
         Some(s) => {
             let clean = slugify(s);
-            if clean != *s || clean.is_empty() {
+            // Accents and capitals are transliterated (`niño` -> `nino`);
+            // anything that could name another folder is refused.
+            let escapes = s
+                .chars()
+                .any(|c| matches!(c, '/' | '\\' | '.') || c.is_control() || c.is_whitespace());
+            if escapes || clean.is_empty() {
                 let line = d
                     .source
                     .lines()
@@ -525,7 +547,7 @@ fn own_slug(d: &Document) -> Result<String, Diagnostic> {
                     format!("write slug = \"{clean}\"")
                 };
                 Err(
-                    Diagnostic::error(format!("slug \"{s}\" is not a URL segment"))
+                    Diagnostic::error(format!("slug {s:?} is not a URL segment"))
                         .file(&d.path)
                         .at(line, 1, Some(&d.source))
                         .help(help),

@@ -144,7 +144,9 @@ pub struct Report {
 
 impl Report {
     pub fn new(site: &Site) -> Report {
-        Report::with_hashes(site, &|i| source_hash(site.pages[i].front(), site.pages[i].doc.body()))
+        Report::with_hashes(site, &|i| {
+            source_hash(site.pages[i].front(), site.pages[i].doc.body())
+        })
     }
 
     /// [`Report::new`] with the source hash of page `i` supplied by the

@@ -105,32 +105,30 @@ pub fn load(config: &Config, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
             ),
         ]);
     }
-    let walker = walkdir::WalkDir::new(&dir)
+    // Symbolic links are followed, but only to places inside the site.
+    let site_root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
+    let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| dir.clone());
-                let help = if e.loop_ancestor().is_some() {
-                    "a symbolic link points back to one of its own parent folders: remove it"
-                } else {
-                    "check that the file exists and that you may read it"
-                };
-                errors.push(
-                    Diagnostic::error(format!("cannot read content: {e}"))
-                        .file(shown(config, &path))
-                        .help(help),
-                );
+                errors.push(walk_error(config, &dir, &e));
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            if let Err(d) = check_link(config, &site_root, entry.path()) {
+                errors.push(d);
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -171,6 +169,95 @@ pub fn load(config: &Config, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
     Ok(Content { documents, assets })
 }
 
+/// A problem met while walking `content/`: a link loop, a broken link, a
+/// folder aula may not read.
+fn walk_error(config: &Config, dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| dir.to_path_buf());
+    let at = shown(config, &path);
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Diagnostic::error(format!(
+            "symbolic link loop: `{}` leads back to its own parent folder `{}`",
+            at.display(),
+            shown(config, ancestor).display()
+        ))
+        .file(&at)
+        .help(format!(
+            "remove the link (`rm {}`) or point it at a folder that does not contain it",
+            at.display()
+        ));
+    }
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    match e.io_error().map(std::io::Error::kind) {
+        Some(std::io::ErrorKind::NotFound) if is_link => {
+            let target = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            Diagnostic::error(format!(
+                "broken symbolic link: `{}` points to `{target}`, which does not exist",
+                at.display()
+            ))
+            .file(&at)
+            .help("fix the link so it points at a file inside the site, or remove it")
+        }
+        Some(_) if is_link => {
+            let target = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            let why = e.io_error().map(ToString::to_string).unwrap_or_default();
+            Diagnostic::error(format!(
+                "cannot follow symbolic link `{}` (to `{target}`): {why}",
+                at.display()
+            ))
+            .file(&at)
+            .help(
+                "links that point at themselves or at each other cannot be followed: point the link at a real file or folder inside the site, or remove it",
+            )
+        }
+        Some(std::io::ErrorKind::PermissionDenied) => Diagnostic::error(format!(
+            "permission denied: aula may not read the folder `{}`",
+            at.display()
+        ))
+        .file(&at)
+        .help(format!(
+            "let your user read and enter it (`chmod a+rx {}`), or move it out of content/",
+            at.display()
+        )),
+        _ => Diagnostic::error(format!("cannot read content: {e}"))
+            .file(&at)
+            .help("check that the file exists and that you may read it"),
+    }
+}
+
+/// A symbolic link under `content/` must lead to a place inside the site's
+/// folder: a link to `/etc` or to another project would publish files the
+/// author never meant to, and builds elsewhere would differ.
+fn check_link(config: &Config, site_root: &Path, link: &Path) -> Result<(), Diagnostic> {
+    let at = shown(config, link);
+    let target = std::fs::read_link(link)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    match std::fs::canonicalize(link) {
+        Ok(real) if real.starts_with(site_root) => Ok(()),
+        Ok(_) => Err(Diagnostic::error(format!(
+            "symbolic link `{}` points outside the site, to `{target}`",
+            at.display()
+        ))
+        .file(&at)
+        .help(
+            "copy the file into content/ instead of linking to it, or point the link at a file inside the site's folder",
+        )),
+        Err(e) => Err(Diagnostic::error(format!(
+            "cannot follow symbolic link `{}` to `{target}`: {e}",
+            at.display()
+        ))
+        .file(&at)
+        .help("fix the link so it points at a file inside the site, or remove it")),
+    }
+}
+
 fn shown(config: &Config, path: &Path) -> PathBuf {
     path.strip_prefix(&config.root)
         .unwrap_or(path)
@@ -178,11 +265,7 @@ fn shown(config: &Config, path: &Path) -> PathBuf {
 }
 
 fn read(s: Source, drafts: bool) -> Result<Option<Document>, Diagnostic> {
-    let bytes = std::fs::read(&s.abs).map_err(|e| {
-        Diagnostic::error(format!("cannot read file: {e}"))
-            .file(&s.shown)
-            .help("check that the file exists and that you may read it")
-    })?;
+    let bytes = std::fs::read(&s.abs).map_err(|e| read_error(&s.shown, &e))?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());
@@ -209,6 +292,24 @@ fn read(s: Source, drafts: bool) -> Result<Option<Document>, Diagnostic> {
         body_start: split.body_start,
         body_line: split.body_line,
     }))
+}
+
+/// Why a file under `content/` could not be read, and what to do.
+fn read_error(shown: &Path, e: &std::io::Error) -> Diagnostic {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => Diagnostic::error(format!(
+            "permission denied: aula may not read `{}`",
+            shown.display()
+        ))
+        .file(shown)
+        .help(format!(
+            "make the file readable (`chmod a+r {}`), or move it out of content/",
+            shown.display()
+        )),
+        _ => Diagnostic::error(format!("cannot read file: {e}"))
+            .file(shown)
+            .help("check that the file exists and that you may read it"),
+    }
 }
 
 /// Decides key, language and kind from a path inside `content/`.
@@ -316,6 +417,28 @@ mod tests {
         let e = classify(&config(), "about.fr.md").expect_err("fr not configured");
         assert_eq!(e.message, "unknown language suffix `.fr`");
         assert!(e.help.as_deref().unwrap_or("").contains("es, en"));
+    }
+
+    #[test]
+    fn unreadable_file_message_names_the_file_and_the_fix() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let d = read_error(Path::new("content/secret.es.md"), &e);
+        assert_eq!(
+            d.message,
+            "permission denied: aula may not read `content/secret.es.md`"
+        );
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap_or("")
+                .contains("chmod a+r content/secret.es.md")
+        );
+        let e = std::io::Error::from(std::io::ErrorKind::InvalidData);
+        assert!(
+            read_error(Path::new("x"), &e)
+                .message
+                .starts_with("cannot read file")
+        );
     }
 
     #[test]

@@ -124,7 +124,8 @@ pub fn broken_references(public: &Path) -> Vec<String> {
             {
                 continue;
             }
-            let path = r.split(['#', '?']).next().unwrap_or("");
+            let path = percent_decode(r.split(['#', '?']).next().unwrap_or(""));
+            let path = path.as_str();
             let mut target = public.join(&dir).join(path.replace("&amp;", "&"));
             if path.is_empty() || path.ends_with('/') || target.is_dir() {
                 target = target.join("index.html");
@@ -135,4 +136,24 @@ pub fn broken_references(public: &Path) -> Vec<String> {
         }
     }
     broken
+}
+
+/// Decodes `%XX` escapes in an href (UTF-8), as a browser does.
+pub fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

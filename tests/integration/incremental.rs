@@ -13,7 +13,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -28,7 +31,11 @@ fn bytes(files: &Files, root: &Path) -> Vec<(String, Vec<u8>)> {
             let b = match v {
                 Data::Bytes(b) => b.to_vec(),
                 Data::Copy(p) => {
-                    let p = if p.is_absolute() { p.clone() } else { root.join(p) };
+                    let p = if p.is_absolute() {
+                        p.clone()
+                    } else {
+                        root.join(p)
+                    };
                     std::fs::read(&p).unwrap_or_default()
                 }
             };
@@ -54,7 +61,11 @@ fn edit(root: &Path, rng: &mut Lcg, step: usize) -> String {
             format!("append to {file}")
         }
         2 => {
-            std::fs::write(&path, text.replacen("title = \"", &format!("title = \"T{step} "), 1)).expect("title");
+            std::fs::write(
+                &path,
+                text.replacen("title = \"", &format!("title = \"T{step} "), 1),
+            )
+            .expect("title");
             format!("retitle {file}")
         }
         3 => {
@@ -77,8 +88,15 @@ fn edit(root: &Path, rng: &mut Lcg, step: usize) -> String {
             format!("reweight {file} to {w}")
         }
         4 => {
-            let p = root.join(format!("content/courses/alpha/0{}-new{step}.es.md", 3 + step % 5));
-            std::fs::write(&p, format!("+++\ntitle = \"Nuevo {step}\"\nduration = {step}\n+++\n\n## Sección\n")).expect("new");
+            let p = root.join(format!(
+                "content/courses/alpha/0{}-new{step}.es.md",
+                3 + step % 5
+            ));
+            std::fs::write(
+                &p,
+                format!("+++\ntitle = \"Nuevo {step}\"\nduration = {step}\n+++\n\n## Sección\n"),
+            )
+            .expect("new");
             format!("add {}", p.display())
         }
         5 => {
@@ -107,12 +125,23 @@ fn edit(root: &Path, rng: &mut Lcg, step: usize) -> String {
         7 => {
             let p = root.join("aula.toml");
             let c = std::fs::read_to_string(&p).expect("config");
-            std::fs::write(&p, c.replacen("title = \"Test campus", &format!("title = \"Test campus {step}"), 1))
-                .expect("config");
+            std::fs::write(
+                &p,
+                c.replacen(
+                    "title = \"Test campus",
+                    &format!("title = \"Test campus {step}"),
+                    1,
+                ),
+            )
+            .expect("config");
             "edit aula.toml".into()
         }
         8 => {
-            std::fs::write(&path, text.replace("slug = ", &format!("slug = \"s{step}\"\n# "))).expect("slug");
+            std::fs::write(
+                &path,
+                text.replace("slug = ", &format!("slug = \"s{step}\"\n# ")),
+            )
+            .expect("slug");
             format!("reslug {file}")
         }
         _ => {
@@ -122,7 +151,8 @@ fn edit(root: &Path, rng: &mut Lcg, step: usize) -> String {
                 std::fs::remove_file(&p).expect("rm");
                 "remove the pt guideline (notice page appears)".into()
             } else {
-                std::fs::write(&p, "+++\ntitle = \"Guia\"\n+++\n\n## Tabelas {#tables}\n").expect("write");
+                std::fs::write(&p, "+++\ntitle = \"Guia\"\n+++\n\n## Tabelas {#tables}\n")
+                    .expect("write");
                 "add the pt guideline back".into()
             }
         }
@@ -144,10 +174,18 @@ fn incremental_builds_equal_full_builds_after_random_edits() {
         match (incremental, full) {
             (Ok((inc, _)), Ok((full, _))) => {
                 let (a, b) = (bytes(&inc, root), bytes(&full, root));
-                let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
-                assert_eq!(names(&a), names(&b), "step {step} ({what}): different files");
+                let names =
+                    |v: &[(String, Vec<u8>)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+                assert_eq!(
+                    names(&a),
+                    names(&b),
+                    "step {step} ({what}): different files"
+                );
                 for ((name, x), (_, y)) in a.iter().zip(&b) {
-                    assert!(x == y, "step {step} ({what}): {name} differs from a full build");
+                    assert!(
+                        x == y,
+                        "step {step} ({what}): {name} differs from a full build"
+                    );
                 }
             }
             (Err(a), Err(b)) => assert_eq!(render(&a), render(&b), "step {step} ({what})"),
@@ -189,7 +227,16 @@ fn unchanged_pages_are_reused_not_rendered_again() {
         (Some(Data::Bytes(a)), Some(Data::Bytes(b))) => std::sync::Arc::ptr_eq(a, b),
         _ => false,
     };
-    assert!(!same("en/guidelines/access/index.html"), "the edited page is rendered again");
-    assert!(same("es/cursos/alfa-es/01-intro/index.html"), "an unrelated page is reused as is");
-    assert!(same("pt/guias/access/index.html"), "a translation of the edited page is reused");
+    assert!(
+        !same("en/guidelines/access/index.html"),
+        "the edited page is rendered again"
+    );
+    assert!(
+        same("es/cursos/alfa-es/01-intro/index.html"),
+        "an unrelated page is reused as is"
+    );
+    assert!(
+        same("pt/guias/access/index.html"),
+        "a translation of the edited page is reused"
+    );
 }

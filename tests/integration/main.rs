@@ -8,4 +8,6 @@ mod common;
 mod errors;
 mod incremental;
 mod repo;
+mod serve;
 mod translations;
+mod trust;

@@ -1,0 +1,261 @@
+//! What keeps an author's text from running script in a learner's browser:
+//! URL schemes that run code, heading attributes that are harmless, and
+//! [`unsafe_markup`], the check the tests and fuzz targets run over
+//! rendered HTML. Pure functions on strings.
+
+/// URL schemes that run code when a learner follows or loads the link.
+/// `data:` is allowed only for images (`data:image/png;base64,…`).
+///
+/// Browsers strip leading and trailing control characters and spaces,
+/// remove tabs and line breaks anywhere, and compare schemes without regard
+/// to case, so `" JaVa\tScRiPt:"` is `javascript:` to them and to this check.
+/// Character references (`&#106;avascript:`) were already decoded by the
+/// parser; percent escapes (`java%73cript:`) are not a scheme to a browser but
+/// are checked decoded too, to be safe.
+pub(super) fn dangerous_scheme(dest: &str) -> Option<&'static str> {
+    fn check(dest: &str) -> Option<&'static str> {
+        let cleaned: String = dest
+            .trim_start_matches(|c: char| c <= ' ' || c.is_whitespace())
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .take(64)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let (scheme, rest) = cleaned.split_once(':')?;
+        match scheme {
+            "javascript" => Some("javascript:"),
+            "vbscript" => Some("vbscript:"),
+            "data" if !rest.trim_start().starts_with("image/") => Some("data:"),
+            _ => None,
+        }
+    }
+    check(dest).or_else(|| {
+        if dest.contains('%') {
+            check(&super::percent_decode(dest))
+        } else {
+            None
+        }
+    })
+}
+
+/// Heading attributes (`## Title {lang=en}`) that cannot run script or
+/// change where the page sends the reader; others need `raw_html = "allow"`.
+pub(super) fn is_safe_heading_attribute(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let plain = lower.starts_with(|c: char| c.is_ascii_lowercase())
+        && lower
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    plain
+        && (matches!(lower.as_str(), "lang" | "dir" | "title" | "translate")
+            || (lower.starts_with("data-") && lower.len() > 5))
+}
+
+/// Elements that run script or load active content, or that change where
+/// the page's links and forms go.
+const ACTIVE_ELEMENTS: [&str; 11] = [
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "svg",
+    "math",
+];
+
+/// Attributes whose value a browser loads or navigates to.
+const URL_ATTRIBUTES: [&str; 8] = [
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+];
+
+/// The first piece of `html` that could run script: an element such as
+/// `<script>` or `<iframe>`, an event-handler attribute (`onclick=…`), or a
+/// URL attribute with a `javascript:`-like value (character references
+/// decoded, as a browser does). `None` when there is none.
+///
+/// A conservative scanner for tests and fuzzing, not a sanitizer: it flags
+/// such markup even inside `<textarea>` or `<!-- -->`-free raw-text places
+/// where a browser would not run it, and it knows nothing of CSS.
+pub fn unsafe_markup(html: &str) -> Option<String> {
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+            .unwrap_or(rest.len());
+        let name = rest[..name_len].to_ascii_lowercase();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if ACTIVE_ELEMENTS.contains(&name.as_str()) {
+            return Some(format!("<{name}>"));
+        }
+        rest = &rest[name_len..];
+        // Attributes, up to the end of the tag.
+        loop {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+            if rest.is_empty() || rest.starts_with('>') {
+                break;
+            }
+            let end = rest
+                .find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/'))
+                .unwrap_or(rest.len())
+                .max(1.min(rest.len()));
+            let attr = rest[..end].to_ascii_lowercase();
+            rest = rest[end..].trim_start_matches(|c: char| c.is_ascii_whitespace());
+            let mut value = "";
+            if let Some(v) = rest.strip_prefix('=') {
+                let v = v.trim_start_matches(|c: char| c.is_ascii_whitespace());
+                let (val, after) = match v.chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        let body = &v[1..];
+                        match body.find(q) {
+                            Some(close) => (&body[..close], &body[close + 1..]),
+                            None => (body, ""),
+                        }
+                    }
+                    _ => {
+                        let close = v
+                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                            .unwrap_or(v.len());
+                        (&v[..close], &v[close..])
+                    }
+                };
+                value = val;
+                rest = after;
+            }
+            if attr.starts_with("on") {
+                return Some(format!("<{name} {attr}=…>"));
+            }
+            if URL_ATTRIBUTES.contains(&attr.as_str()) {
+                if let Some(scheme) = dangerous_scheme(&decode_references(value)) {
+                    return Some(format!("<{name} {attr}=\"{scheme}…\">"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Decodes the character references a browser decodes in an attribute
+/// value that matter for schemes: numeric ones and `&colon;`, `&Tab;`,
+/// `&NewLine;` (in any case), `&amp;`.
+fn decode_references(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp + 1..];
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        let decoded = if let Some(num) = name.strip_prefix('#') {
+            let n = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            n.and_then(char::from_u32)
+        } else {
+            match name.to_ascii_lowercase().as_str() {
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                "amp" => Some('&'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+            }
+            None => out.push('&'),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_in_browser_spellings() {
+        for dest in [
+            "javascript:x",
+            "JAVASCRIPT:x",
+            " \u{0}\u{1f}javascript:x",
+            "java\tscr\nipt\r:x",
+            "\u{a0}javascript:x",
+            "jav%61script:x",
+            "vbscript:x",
+            "data:text/html,x",
+            "data:,x",
+        ] {
+            assert!(dangerous_scheme(dest).is_some(), "{dest:?}");
+        }
+        for dest in [
+            "https://x.org/javascript:",
+            "./javascript:x",
+            "javascript",
+            "data:image/png;base64,AA",
+            "Data: image/gif,x",
+            "mailto:x@y.org",
+            "",
+            "#javascript:x",
+        ] {
+            assert_eq!(dangerous_scheme(dest), None, "{dest:?}");
+        }
+    }
+
+    #[test]
+    fn heading_attributes() {
+        for ok in ["lang", "DIR", "title", "translate", "data-x", "data-a-b"] {
+            assert!(is_safe_heading_attribute(ok), "{ok}");
+        }
+        for bad in [
+            "onclick", "style", "data-", "x/onload", "href", "", "lang x", "dätä-x",
+        ] {
+            assert!(!is_safe_heading_attribute(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn finds_active_markup() {
+        for html in [
+            "<p>a</p><script>x</script>",
+            "<SCRIPT src=x>",
+            "<p><img src=x onerror=alert(1)></p>",
+            "<a href=\"jav&#x61;script:x\">",
+            "<a title='a' href='javascript&colon;x'>",
+            "<a href=java&Tab;script:x>",
+            "<div/onclick=x>",
+            "<iframe>",
+            "<svg><g/onload=x>",
+            "<a href=\"data:text/html,x\">",
+        ] {
+            assert!(unsafe_markup(html).is_some(), "{html}");
+        }
+        for html in [
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+            "<img src=\"data:image/png;base64,AA\" alt=\"javascript: a guide\" loading=\"lazy\" />",
+            "<a href=\"../one/\" title=\"onclick\">on</a>",
+            "<!-- <script> -->",
+            "a < b and c<d",
+            "<h2 id=\"x\" data-on=\"1\">",
+            "<",
+            "<a href=",
+        ] {
+            assert_eq!(unsafe_markup(html), None, "{html}");
+        }
+    }
+}
