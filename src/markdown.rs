@@ -42,6 +42,9 @@ pub struct LinkTarget {
     pub href: String,
     /// The caller's index of the target page.
     pub page: usize,
+    /// Language of the target's text, when it differs from the linking
+    /// page's (an untranslated page): written as `hreflang`.
+    pub lang: Option<String>,
 }
 
 /// Why an internal link could not be resolved, worded for the author.
@@ -226,6 +229,8 @@ enum AnchorSlot {
 enum Dest {
     Keep,
     Rewrite(String),
+    /// An internal link to a page in another language: `hreflang` added.
+    RewriteLang(String, String),
     /// Unresolvable: render the text without the link.
     Drop,
 }
@@ -407,6 +412,24 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 let dest_url = match dest {
                     Dest::Keep => dest_url,
                     Dest::Rewrite(href) => href.into(),
+                    Dest::RewriteLang(href, lang) => {
+                        // pulldown-cmark cannot add attributes: write the
+                        // opening tag; its End event still closes it.
+                        let mut tag = String::from("<a href=\"");
+                        push_href(&mut tag, &href);
+                        tag.push_str("\" hreflang=\"");
+                        push_escaped(&mut tag, &lang);
+                        tag.push('"');
+                        if !title.is_empty() {
+                            tag.push_str(" title=\"");
+                            push_escaped(&mut tag, &title);
+                            tag.push('"');
+                        }
+                        tag.push('>');
+                        self.links_kept.push(true);
+                        self.events.push(Event::InlineHtml(tag.into()));
+                        return;
+                    }
                     Dest::Drop => {
                         self.links_kept.push(false);
                         return;
@@ -430,7 +453,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 };
                 let src = match dest {
                     Dest::Keep => Some(dest_url.into_string()),
-                    Dest::Rewrite(href) => Some(href),
+                    Dest::Rewrite(href) | Dest::RewriteLang(href, _) => Some(href),
                     Dest::Drop => None,
                 };
                 self.image = Some(OpenImage {
@@ -650,7 +673,10 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     column,
                     raw: dest.to_owned(),
                 });
-                Dest::Rewrite(href)
+                match target.lang {
+                    Some(lang) => Dest::RewriteLang(href, lang),
+                    None => Dest::Rewrite(href),
+                }
             }
             Err(error) => {
                 self.out.errors.push(MarkdownError {
@@ -1049,10 +1075,17 @@ mod tests {
             "courses/x/01-a.md" => Ok(LinkTarget {
                 href: "../01-a/".to_owned(),
                 page: 7,
+                lang: None,
             }),
             "guidelines/access.md" => Ok(LinkTarget {
                 href: "../../guidelines/access/".to_owned(),
                 page: 3,
+                lang: None,
+            }),
+            "untranslated.md" => Ok(LinkTarget {
+                href: "../../../es/x/".to_owned(),
+                page: 4,
+                lang: Some("es".to_owned()),
             }),
             _ => Err(LinkError {
                 message: format!("no page `{path}`"),
@@ -1173,6 +1206,18 @@ mod tests {
         assert_eq!(
             r.anchors,
             ["title", "early", "one", "one-a", "deep", "one-b", "two"]
+        );
+    }
+
+    #[test]
+    fn link_to_a_page_in_another_language_carries_hreflang() {
+        let r = md("See [the page](@/untranslated.md#part \"Its title\").\n");
+        assert!(
+            r.html.contains(
+                "<a href=\"../../../es/x/#part\" hreflang=\"es\" title=\"Its title\">the page</a>"
+            ),
+            "{}",
+            r.html
         );
     }
 

@@ -491,9 +491,14 @@ fn render_markdown(
             }
             let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
                 site.resolve(i, path)
-                    .map(|t| LinkTarget {
-                        href: site.href(i, &site.pages[t.page].url),
-                        page: t.page,
+                    .map(|t| {
+                        let target = &site.pages[t.page];
+                        LinkTarget {
+                            href: site.href(i, &target.url),
+                            page: t.page,
+                            lang: (target.text_lang != page.doc.lang)
+                                .then(|| target.text_lang.clone()),
+                        }
                     })
                     .map_err(|(message, help)| LinkError { message, help })
             };

@@ -20,6 +20,7 @@ fn resolve(path: &str) -> Result<LinkTarget, LinkError> {
         Ok(LinkTarget {
             href: format!("../{}/", path.len()),
             page: path.len(),
+            lang: (path.len() % 4 == 0).then(|| "es".to_owned()),
         })
     } else {
         Err(LinkError {

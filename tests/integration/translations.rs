@@ -130,8 +130,8 @@ fn omit_policy_writes_no_page_and_links_to_the_fallback() {
     // An @/ link from the pt home to module two resolves to the es page.
     let home = read(&public, "pt/index.html");
     assert!(
-        home.contains("href=\"../es/cursos/alfa/dos/#practice\""),
-        "{}",
+        home.contains("href=\"../es/cursos/alfa/dos/#practice\" hreflang=\"es\""),
+        "marked with its language: {}",
         main_of(&home)
     );
     // The en course list shows the es course, marked.

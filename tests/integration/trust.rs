@@ -527,6 +527,7 @@ fn resolve(path: &str) -> Result<LinkTarget, LinkError> {
         Ok(LinkTarget {
             href: "../a/".into(),
             page: 0,
+            lang: None,
         })
     } else {
         Err(LinkError {
