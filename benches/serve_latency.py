@@ -185,7 +185,7 @@ def report(results, args):
           f" min {min(reload):.1f}, max {max(reload):.1f}")
     if rebuild:
         print(f"server-side rebuild: median {statistics.median(rebuild):.1f} ms;"
-              f" the rest is debounce (30-40 ms), event delivery and this script")
+              f" the rest is debounce (10-15 ms), event delivery and this script")
     if args.json:
         print(json.dumps({
             "site": str(args.site), "edits": len(reload),

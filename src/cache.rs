@@ -24,13 +24,13 @@ pub struct ThemeState {
     pub renderer: Renderer,
 }
 
-/// A page's identity across builds: (translation key, language).
-pub type PageKey = (String, String);
+/// A page's identity across builds: its output folder (`es/cursos/x`).
+pub type PageKey = String;
 
 /// A cached result with the fingerprint of the inputs that made it.
 pub type Fingerprinted<T> = (u64, T);
 
-/// Results of the previous build, by (translation key, language).
+/// Results of the previous build, by page output folder.
 #[derive(Default)]
 pub struct Cache {
     /// Kept across builds: it caches highlighted code blocks itself.
@@ -40,6 +40,8 @@ pub struct Cache {
     pub pages: HashMap<PageKey, Fingerprinted<Arc<[u8]>>>,
     /// Translation source hash by document fingerprint.
     pub source_hashes: HashMap<u64, String>,
+    /// Parsed content files, reused while their metadata is unchanged.
+    pub content: crate::content::ReadCache,
     /// Pages outside the language tree (chooser, 404, status) by output path.
     pub root_pages: HashMap<&'static str, Fingerprinted<Arc<[u8]>>>,
 }

@@ -122,6 +122,9 @@ pub struct Rendered {
     /// Every id defined in the page (headings of all levels, explicit and
     /// generated, and footnote definitions `fn-N`), in document order.
     pub anchors: Vec<String>,
+    /// The ids the author set with `{#id}`, in document order: the ones
+    /// that must stay identical across translations.
+    pub explicit_ids: Vec<String>,
     /// Every resolved `@/` link.
     pub links: Vec<InternalLink>,
     /// Relative local references (images and links) that are not `@/`, not
@@ -762,6 +765,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             let Some(id) = &heading.explicit_id else {
                 continue;
             };
+            self.out.explicit_ids.push(id.clone());
             if !used.insert(id.clone()) {
                 let (line, column) = self.locator.position(heading.offset);
                 self.out.errors.push(MarkdownError {
@@ -1150,6 +1154,12 @@ mod tests {
             r.html
         );
         assert!(r.errors.is_empty());
+    }
+
+    #[test]
+    fn explicit_ids_are_listed_apart() {
+        let r = md("## A {#a}\n\n## B\n\n```\n## C {#c}\n```\n\n### D {.x #d}\n");
+        assert_eq!(r.explicit_ids, ["a", "d"]);
     }
 
     #[test]

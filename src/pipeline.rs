@@ -136,6 +136,7 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
 
     // Theme loading and template parsing do not depend on content: overlap them.
     let previous_theme = cache.theme.take();
+    let mut content_cache = std::mem::take(&mut cache.content);
     let (front, back) = rayon::join(
         || -> Result<ThemeState, Vec<Diagnostic>> {
             let theme = Theme::load(&config)?;
@@ -155,8 +156,9 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
                 renderer,
             })
         },
-        || content::load(&config, opts.drafts),
+        || content::load_cached(&config, opts.drafts, &mut content_cache),
     );
+    cache.content = content_cache;
     let (state, content) = match (front, back) {
         (Ok(f), Ok(c)) => (f, c),
         (f, c) => {
@@ -193,10 +195,11 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     );
     let doc_fingerprints: Vec<u64> = site
         .pages
-        .par_iter()
+        .iter()
         .map(|p| {
             crate::cache::fingerprint(&(
-                &p.doc.source,
+                p.doc.fingerprint,
+                p.doc.source.len(),
                 &p.doc.path,
                 &p.dir,
                 &p.doc.lang,
@@ -282,7 +285,7 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
         .into_par_iter()
         .map(|i| {
             let p = &site.pages[i];
-            if let Some((fp, bytes)) = previous.get(&(p.doc.key.clone(), p.doc.lang.clone())) {
+            if let Some((fp, bytes)) = previous.get(p.dir.as_str()) {
                 if *fp == page_fingerprints[i] {
                     return Ok(Arc::clone(bytes));
                 }
@@ -297,10 +300,9 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
         match r {
             Ok(bytes) => {
                 let p = &site.pages[i];
-                cache.pages.insert(
-                    (p.doc.key.clone(), p.doc.lang.clone()),
-                    (page_fingerprints[i], Arc::clone(&bytes)),
-                );
+                cache
+                    .pages
+                    .insert(p.dir.clone(), (page_fingerprints[i], Arc::clone(&bytes)));
                 files.insert(format!("{}/index.html", p.dir), Data::Bytes(bytes));
             }
             Err(d) => template_errors.push(d),
@@ -309,8 +311,8 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     errors.extend(merge_repeated(template_errors));
     watch.lap("render pages");
     // Root pages depend on the configuration, theme and URLs; the status
-    // page also on every document.
-    let all_docs = crate::cache::fingerprint(&(global, &doc_fingerprints));
+    // page also on the translation report.
+    let all_docs = crate::cache::fingerprint(&(global, &status));
     let mut root_pages: Vec<(&'static str, u64, Option<&str>)> = vec![
         ("index.html", global, Some("chooser.html")),
         ("404.html", global, Some("404.html")),
@@ -395,7 +397,8 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     }
     watch.lap("render templates");
     let mut warnings = i18n.fallback_warnings();
-    warnings.extend(translations::anchor_warnings(&site, &status));
+    let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
+    warnings.extend(translations::anchor_warnings(&site, &status, &explicit));
     warnings.extend(machine_warnings);
     if !errors.is_empty() {
         errors.append(&mut warnings);
@@ -484,7 +487,7 @@ fn render_markdown(
             if page.synthetic {
                 return (fp, Arc::new(Rendered::default()));
             }
-            if let Some((old, r)) = previous.get(&(page.doc.key.clone(), page.doc.lang.clone())) {
+            if let Some((old, r)) = previous.get(page.dir.as_str()) {
                 if *old == fp {
                     return (fp, Arc::clone(r));
                 }
@@ -512,10 +515,9 @@ fn render_markdown(
         })
         .collect();
     for (page, (fp, r)) in site.pages.iter().zip(&bodies) {
-        cache.markdown.insert(
-            (page.doc.key.clone(), page.doc.lang.clone()),
-            (*fp, Arc::clone(r)),
-        );
+        cache
+            .markdown
+            .insert(page.dir.clone(), (*fp, Arc::clone(r)));
     }
     bodies.into_iter().map(|(_, r)| r).collect()
 }
@@ -523,10 +525,9 @@ fn render_markdown(
 /// Checks that need every page rendered: anchors of internal links exist,
 /// referenced assets exist; plus the Markdown stage's own errors.
 fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
-    let anchors: Vec<HashSet<&str>> = bodies
-        .iter()
-        .map(|b| b.anchors.iter().map(String::as_str).collect())
-        .collect();
+    // A page has a few dozen ids at most: a linear search beats building a
+    // set for every page on every rebuild.
+    let anchors: Vec<&[String]> = bodies.iter().map(|b| b.anchors.as_slice()).collect();
     let mut errors = Vec::new();
     for (i, body) in bodies.iter().enumerate() {
         let page = &site.pages[i];
@@ -540,9 +541,9 @@ fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
         }
         for link in &body.links {
             let Some(anchor) = &link.anchor else { continue };
-            if !anchors[link.page].contains(anchor.as_str()) {
+            if !anchors[link.page].iter().any(|a| a == anchor) {
                 let target = &site.pages[link.page];
-                let known: Vec<&str> = anchors[link.page].iter().copied().collect();
+                let known: Vec<&str> = anchors[link.page].iter().map(String::as_str).collect();
                 let help = match diagnostic::did_you_mean(anchor, known.iter().copied()) {
                     Some(s) => format!("did you mean `#{s}`?"),
                     None => format!(

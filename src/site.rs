@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::slug::slugify;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// How the generator writes links to pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,7 +27,7 @@ pub enum LinkStyle {
 /// One output page.
 #[derive(Debug)]
 pub struct Page {
-    pub doc: Document,
+    pub doc: Arc<Document>,
     /// Link target relative to the site root (`es/cursos/x/`).
     pub url: String,
     /// Output folder relative to the site root (`es/cursos/x`).
@@ -585,7 +586,10 @@ pub fn policy_section(key: &str) -> &'static str {
 /// Under the `notice` policy, adds for every page missing in a language a
 /// copy of its first available translation along that language's fallback
 /// chain. Returns (key, language) -> language of the text shown.
-fn add_fallbacks(config: &Config, docs: &mut Vec<Document>) -> HashMap<(String, String), String> {
+fn add_fallbacks(
+    config: &Config,
+    docs: &mut Vec<Arc<Document>>,
+) -> HashMap<(String, String), String> {
     let mut by_key: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         by_key
@@ -606,13 +610,13 @@ fn add_fallbacks(config: &Config, docs: &mut Vec<Document>) -> HashMap<(String, 
             let Some(&src) = lang.fallback.iter().find_map(|l| langs.get(l.as_str())) else {
                 continue;
             };
-            let mut doc = docs[src].clone();
+            let mut doc = Document::clone(&docs[src]);
             text_langs.insert((doc.key.clone(), lang.code.clone()), doc.lang.clone());
             doc.lang = lang.code.clone();
             // A slug is written for its own language: the fallback page
             // takes the language-neutral file name instead.
             doc.front.slug = None;
-            added.push(doc);
+            added.push(Arc::new(doc));
         }
     }
     docs.extend(added);
@@ -620,7 +624,7 @@ fn add_fallbacks(config: &Config, docs: &mut Vec<Document>) -> HashMap<(String, 
 }
 
 /// Adds a home and section list page for every language that lacks one.
-fn add_synthetic(config: &Config, docs: &mut Vec<Document>) {
+fn add_synthetic(config: &Config, docs: &mut Vec<Arc<Document>>) {
     let existing: BTreeSet<(String, String)> = docs
         .iter()
         .map(|d| (d.key.clone(), d.lang.clone()))
@@ -635,7 +639,7 @@ fn add_synthetic(config: &Config, docs: &mut Vec<Document>) {
             if existing.contains(&(key.clone(), lang.code.clone())) {
                 continue;
             }
-            docs.push(Document {
+            docs.push(Arc::new(Document {
                 path: PathBuf::new(),
                 key,
                 lang: lang.code.clone(),
@@ -644,7 +648,8 @@ fn add_synthetic(config: &Config, docs: &mut Vec<Document>) {
                 source: String::new(),
                 body_start: 0,
                 body_line: 1,
-            });
+                fingerprint: 0,
+            }));
         }
     }
 }

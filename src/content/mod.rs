@@ -61,6 +61,9 @@ pub struct Document {
     pub body_start: usize,
     /// 1-based line of the first body line.
     pub body_line: usize,
+    /// In-process hash of `source`, computed once when the file is read, so
+    /// rebuilds can tell unchanged documents apart without rehashing them.
+    pub fingerprint: u64,
 }
 
 impl Document {
@@ -78,7 +81,8 @@ impl Document {
 #[derive(Debug, Default)]
 pub struct Content {
     /// Sorted by (key, lang).
-    pub documents: Vec<Document>,
+    /// Shared: a rebuild reuses unchanged documents without copying them.
+    pub documents: Vec<std::sync::Arc<Document>>,
     /// Non-Markdown files, as paths relative to `content/` with `/`.
     pub assets: BTreeSet<String>,
 }
@@ -94,6 +98,36 @@ struct Source {
 
 /// Reads and parses all of `content/`. Drafts are dropped unless `drafts`.
 pub fn load(config: &Config, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
+    load_cached(config, drafts, &mut ReadCache::default())
+}
+
+/// What a file's metadata looked like when it was read; a file whose
+/// metadata is unchanged is not read again (`aula serve`).
+type Stamp = (
+    u64,
+    Option<std::time::SystemTime>,
+    String,
+    String,
+    Kind,
+    bool,
+);
+
+/// A parsed file: a shared document, nothing (a draft), or its error.
+type Parsed = Result<Option<std::sync::Arc<Document>>, Diagnostic>;
+
+/// Parsed files of a previous [`load_cached`], by absolute path.
+#[derive(Default)]
+pub struct ReadCache {
+    files: std::collections::HashMap<PathBuf, (Stamp, Parsed)>,
+}
+
+/// [`load`], reusing files from `cache` whose size, modification time and
+/// place are unchanged, and leaving this load's files in it.
+pub fn load_cached(
+    config: &Config,
+    drafts: bool,
+    cache: &mut ReadCache,
+) -> Result<Content, Vec<Diagnostic>> {
     let dir = config.content_dir();
     let mut errors = Vec::new();
     let mut sources = Vec::new();
@@ -152,15 +186,40 @@ pub fn load(config: &Config, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
         }
     }
 
-    let parsed: Vec<Result<Option<Document>, Diagnostic>> =
-        sources.into_par_iter().map(|s| read(s, drafts)).collect();
+    let previous = std::mem::take(&mut cache.files);
+    let parsed: Vec<(PathBuf, Stamp, Parsed)> = sources
+        .into_par_iter()
+        .map(|s| {
+            let meta = std::fs::metadata(&s.abs).ok();
+            let stamp: Stamp = (
+                meta.as_ref().map_or(0, |m| m.len()),
+                meta.as_ref().and_then(|m| m.modified().ok()),
+                s.key.clone(),
+                s.lang.clone(),
+                s.kind,
+                drafts,
+            );
+            let abs = s.abs.clone();
+            // Without a modification time nothing proves the file is unchanged.
+            let reusable = stamp.1.is_some();
+            match previous.get(&abs) {
+                Some((old, result)) if reusable && *old == stamp => (abs, stamp, result.clone()),
+                _ => (
+                    abs,
+                    stamp,
+                    read(s, drafts).map(|d| d.map(std::sync::Arc::new)),
+                ),
+            }
+        })
+        .collect();
     let mut documents = Vec::with_capacity(parsed.len());
-    for r in parsed {
-        match r {
-            Ok(Some(doc)) => documents.push(doc),
+    for (abs, stamp, r) in parsed {
+        match &r {
+            Ok(Some(doc)) => documents.push(std::sync::Arc::clone(doc)),
             Ok(None) => {}
-            Err(d) => errors.push(d),
+            Err(d) => errors.push(d.clone()),
         }
+        cache.files.insert(abs, (stamp, r));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -282,6 +341,12 @@ fn read(s: Source, drafts: bool) -> Result<Option<Document>, Diagnostic> {
     if front.draft && !drafts {
         return Ok(None);
     }
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        source.hash(&mut h);
+        h.finish()
+    };
     Ok(Some(Document {
         path: s.shown,
         key: s.key,
@@ -291,6 +356,7 @@ fn read(s: Source, drafts: bool) -> Result<Option<Document>, Diagnostic> {
         source,
         body_start: split.body_start,
         body_line: split.body_line,
+        fingerprint,
     }))
 }
 

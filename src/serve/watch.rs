@@ -19,10 +19,10 @@ use std::time::Duration;
 /// How long a path must stay quiet before its change counts: long enough
 /// for an editor's save (truncate + write, or write + rename: well under
 /// a millisecond), short enough to be invisible next to the rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often the debouncer looks at its queue; a change is reported
 /// between `DEBOUNCE` and `DEBOUNCE + TICK` after its last event.
-const TICK: Duration = Duration::from_millis(10);
+const TICK: Duration = Duration::from_millis(5);
 
 /// The folders below the root that a build reads.
 pub const FOLDERS: [&str; 5] = ["content", "themes", "locales", "templates", "static"];
