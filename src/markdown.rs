@@ -23,8 +23,8 @@
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as CmarkOptions, Parser, Tag,
-    TagEnd, html,
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as CmarkOptions,
+    Parser, Tag, TagEnd, html,
 };
 
 use crate::config::RawHtml;
@@ -250,6 +250,9 @@ struct Renderer<'a, 'o> {
     image: Option<OpenImage>,
     /// For each open link, whether its `<a>` was emitted.
     links_kept: Vec<bool>,
+    /// Column alignments of the open table, the cell being written and
+    /// whether it is in the header row.
+    table: Option<(Vec<Alignment>, usize, bool)>,
     footnotes: HashMap<String, usize>,
     in_word: bool,
     /// The lines of the HTML block being read, decided on at its end.
@@ -269,6 +272,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             code: None,
             image: None,
             links_kept: Vec::new(),
+            table: None,
             footnotes: HashMap::new(),
             in_word: false,
             html_block: None,
@@ -383,9 +387,40 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 // The wrapper scrolls sideways on narrow screens; focusable,
                 // so keyboard users can scroll it too (WCAG 2.1.1).
                 self.events.push(Event::Html(
-                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                    "<div class=\"table-wrap\" tabindex=\"0\"><table>".into(),
                 ));
-                self.events.push(Event::Start(Tag::Table(alignments)));
+                // Tables are written here rather than by pulldown-cmark,
+                // whose column alignment is an inline `style`: a class
+                // keeps pages valid under a strict Content-Security-Policy.
+                self.table = Some((alignments, 0, false));
+            }
+            Tag::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.1 = 0;
+                    t.2 = true;
+                }
+                self.events.push(Event::Html("<thead><tr>".into()));
+            }
+            Tag::TableRow => {
+                if let Some(t) = &mut self.table {
+                    t.1 = 0;
+                    t.2 = false;
+                }
+                self.events.push(Event::Html("<tr>".into()));
+            }
+            Tag::TableCell => {
+                let (cell, head) = match &self.table {
+                    Some((aligns, n, head)) => (aligns.get(*n).copied(), *head),
+                    None => (None, false),
+                };
+                let tag = if head { "th" } else { "td" };
+                let html = match cell {
+                    Some(Alignment::Left) => format!("<{tag} class=\"al-left\">"),
+                    Some(Alignment::Center) => format!("<{tag} class=\"al-center\">"),
+                    Some(Alignment::Right) => format!("<{tag} class=\"al-right\">"),
+                    _ => format!("<{tag}>"),
+                };
+                self.events.push(Event::Html(html.into()));
             }
             Tag::FootnoteDefinition(label) => {
                 let n = self.footnote_number(&label);
@@ -496,8 +531,24 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 }
             }
             TagEnd::Table => {
-                self.events.push(Event::End(end));
-                self.events.push(Event::Html("</div>\n".into()));
+                self.table = None;
+                self.events
+                    .push(Event::Html("</tbody></table>\n</div>\n".into()));
+            }
+            TagEnd::TableHead => {
+                self.events
+                    .push(Event::Html("</tr></thead><tbody>\n".into()));
+            }
+            TagEnd::TableRow => {
+                self.events.push(Event::Html("</tr>\n".into()));
+            }
+            TagEnd::TableCell => {
+                let head = self.table.as_ref().is_some_and(|t| t.2);
+                if let Some(t) = &mut self.table {
+                    t.1 += 1;
+                }
+                self.events
+                    .push(Event::Html(if head { "</th>" } else { "</td>" }.into()));
             }
             TagEnd::Link => {
                 if self.links_kept.pop().unwrap_or(true) {
@@ -1154,6 +1205,19 @@ mod tests {
             r.html
         );
         assert!(r.errors.is_empty());
+    }
+
+    #[test]
+    fn table_alignment_is_a_class_not_an_inline_style() {
+        let r = md("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n");
+        assert!(!r.html.contains("style="), "{}", r.html);
+        assert!(r.html.contains("<th class=\"al-left\">a</th><th class=\"al-center\">b</th><th class=\"al-right\">c</th><th>d</th>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<td class=\"al-right\">3</td><td>4</td></tr>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -19,8 +19,12 @@ fn sample_campus_builds_without_warnings_and_links_resolve() {
     let counts = &report.pages_by_language;
     assert_eq!(counts.get("es"), counts.get("en"));
     assert_eq!(counts.get("es"), counts.get("pt"));
-    assert_eq!(
-        broken_references(&out.path().join("public")),
-        Vec::<String>::new()
-    );
+    let public = out.path().join("public");
+    assert_eq!(broken_references(&public), Vec::<String>::new());
+    // Valid under a Content-Security-Policy without 'unsafe-inline'.
+    for f in files(&public).into_iter().filter(|f| f.ends_with(".html")) {
+        let html = read(&public, &f);
+        assert!(!html.contains(" style=\""), "{f} has an inline style");
+        assert!(!html.contains("<script>"), "{f} has an inline script");
+    }
 }
