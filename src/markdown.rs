@@ -1440,8 +1440,12 @@ mod tests {
         assert!(r.has_code);
         let python = r.html.find("data-lang=\"python\"").expect("python block");
         let toml = r.html.find("data-lang=\"toml\"").expect("toml block");
-        assert!(r.html[python..toml].contains("class=\"hl-"), "{}", r.html);
-        assert!(r.html[toml..].contains("class=\"hl-"), "{}", r.html);
+        assert!(
+            r.html[python..toml].contains("<span class=\"lc"),
+            "{}",
+            r.html
+        );
+        assert!(r.html[toml..].contains("<span class=\"l"), "{}", r.html);
         assert!(!r.html.contains("style="), "{}", r.html);
     }
 

@@ -179,7 +179,7 @@ fn highlighting_uses_classes_and_one_stylesheet() {
     let public = site.path().join("public");
     let html = read(&public, "es/cursos/alfa-es/02-practice/index.html");
     assert!(
-        html.contains("class=\"hl-"),
+        html.contains("<span class=\"l"),
         "toml block is highlighted with classes"
     );
     assert!(!html.contains("style=\""), "no inline styles");
