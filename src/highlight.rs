@@ -18,10 +18,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use syntect::highlighting::{
-    Color, FontStyle, HighlightIterator, HighlightState, Highlighter as ThemeHighlighter, Style,
-    Theme, ThemeSet,
+    Color, FontStyle, Highlighter as ThemeHighlighter, Style, Theme, ThemeSet,
 };
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const LIGHT_THEME: &str = "InspiredGitHub";
@@ -35,6 +34,9 @@ pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     /// The light and dark themes, with colours raised to 4.5:1 contrast.
     themes: OnceLock<(Theme, Theme)>,
+    /// Classes of each scope stack seen so far: matching a stack against
+    /// both themes is the costly part, and stacks recur across blocks.
+    looks: Mutex<HashMap<Vec<Scope>, Arc<str>>>,
     /// Finished `<pre>` blocks keyed by a hash of (language, code).
     cache: Mutex<HashMap<u64, Arc<str>>>,
 }
@@ -45,6 +47,7 @@ impl Highlighter {
         Self {
             syntaxes: OnceLock::new(),
             themes: OnceLock::new(),
+            looks: Mutex::new(HashMap::new()),
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -72,8 +75,12 @@ impl Highlighter {
         let syntaxes = self.syntaxes();
         let syntax = syntaxes.find_syntax_by_token(lang);
         let themes = self.themes();
-        let html: Arc<str> =
-            render_block(code, Some(lang), syntax.map(|s| (s, syntaxes, themes))).into();
+        let html: Arc<str> = render_block(
+            code,
+            Some(lang),
+            syntax.map(|s| (s, syntaxes, themes, &self.looks)),
+        )
+        .into();
         let mut cache = self.lock_cache();
         // A long `aula serve` session sees every edited version of every
         // block; past this many entries the cache starts afresh.
@@ -157,7 +164,7 @@ fn cache_key(code: &str, lang: &str) -> u64 {
 fn render_block(
     code: &str,
     lang: Option<&str>,
-    syntax: Option<(&SyntaxReference, &SyntaxSet, &(Theme, Theme))>,
+    syntax: Option<(&SyntaxReference, &SyntaxSet, &(Theme, Theme), &Looks)>,
 ) -> String {
     let mut out = String::with_capacity(code.len() * 2 + 64);
     // Focusable: the block scrolls sideways on narrow screens (WCAG 2.1.1).
@@ -168,7 +175,9 @@ fn render_block(
         out.push('"');
     }
     out.push_str("><code>");
-    match syntax.and_then(|(syntax, set, themes)| styled_spans(code, syntax, set, themes)) {
+    match syntax
+        .and_then(|(syntax, set, themes, looks)| styled_spans(code, syntax, set, themes, looks))
+    {
         Some(spans) => out.push_str(&spans),
         None => push_escaped(&mut out, code),
     }
@@ -182,70 +191,81 @@ fn render_block(
 /// plain text). The source is parsed once and coloured by both themes;
 /// neighbouring tokens that look the same share one span. Compared with one
 /// nested span per scope, this is several times less HTML per block.
+type Looks = Mutex<HashMap<Vec<Scope>, Arc<str>>>;
+
 fn styled_spans(
     code: &str,
     syntax: &SyntaxReference,
     set: &SyntaxSet,
     themes: &(Theme, Theme),
+    looks: &Looks,
 ) -> Option<String> {
-    let (light, dark) = (
-        ThemeHighlighter::new(&themes.0),
-        ThemeHighlighter::new(&themes.1),
-    );
-    let (light_default, dark_default) = (light.get_default(), dark.get_default());
+    // Built only when a stack is new to this highlighter.
+    let mut theme_highlighters: Option<(ThemeHighlighter, ThemeHighlighter)> = None;
     let mut parse = ParseState::new(syntax);
-    let mut light_state = HighlightState::new(&light, ScopeStack::new());
-    let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
+    let mut stack = ScopeStack::new();
+    let lock = || {
+        looks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
     let mut out = String::with_capacity(code.len() * 3);
-    let mut open = String::new();
-    let mut classes = String::new();
+    let mut open: Arc<str> = Arc::from("");
     for line in LinesWithEndings::from(code) {
         let ops = parse.parse_line(line, set).ok()?;
-        let l: Vec<(Style, &str)> =
-            HighlightIterator::new(&mut light_state, &ops, line, &light).collect();
-        let d: Vec<(Style, &str)> =
-            HighlightIterator::new(&mut dark_state, &ops, line, &dark).collect();
-        // Walk both token lists by byte offset; each piece has one look in
-        // each theme.
-        let (mut i, mut j, mut pos) = (0, 0, 0);
-        let (mut l_end, mut d_end) = (0, 0);
-        while pos < line.len() {
-            // Step past tokens that end here (empty ones included).
-            while l_end <= pos && i < l.len() {
-                l_end += l[i].1.len();
-                i += 1;
-            }
-            while d_end <= pos && j < d.len() {
-                d_end += d[j].1.len();
-                j += 1;
-            }
-            let end = l_end.min(d_end);
-            let (Some(text), Some(ls), Some(ds)) = (
-                line.get(pos..end).filter(|t| !t.is_empty()),
-                l.get(i.wrapping_sub(1)),
-                d.get(j.wrapping_sub(1)),
-            ) else {
-                return None;
-            };
-            classes.clear();
-            push_look(&mut classes, 'l', ls.0, light_default);
-            push_look(&mut classes, 'd', ds.0, dark_default);
-            if classes != open {
-                if !open.is_empty() {
-                    out.push_str("</span>");
+        let mut pos = 0;
+        let ends = ops
+            .iter()
+            .map(|(at, op)| (*at, Some(op)))
+            .chain(std::iter::once((line.len(), None)));
+        for (at, op) in ends {
+            if at > pos {
+                let text = line.get(pos..at)?;
+                let known = lock().get(stack.as_slice()).cloned();
+                let classes = match known {
+                    Some(c) => c,
+                    None => {
+                        let (light, dark) = theme_highlighters.get_or_insert_with(|| {
+                            (
+                                ThemeHighlighter::new(&themes.0),
+                                ThemeHighlighter::new(&themes.1),
+                            )
+                        });
+                        let mut c = String::new();
+                        push_look(
+                            &mut c,
+                            'l',
+                            light.style_for_stack(stack.as_slice()),
+                            light.get_default(),
+                        );
+                        push_look(
+                            &mut c,
+                            'd',
+                            dark.style_for_stack(stack.as_slice()),
+                            dark.get_default(),
+                        );
+                        let c: Arc<str> = Arc::from(c);
+                        lock().insert(stack.as_slice().to_vec(), Arc::clone(&c));
+                        c
+                    }
+                };
+                if classes != open {
+                    if !open.is_empty() {
+                        out.push_str("</span>");
+                    }
+                    if !classes.is_empty() {
+                        out.push_str("<span class=\"");
+                        out.push_str(&classes);
+                        out.push_str("\">");
+                    }
+                    open = classes;
                 }
-                if !classes.is_empty() {
-                    out.push_str("<span class=\"");
-                    out.push_str(&classes);
-                    out.push_str("\">");
-                }
-                std::mem::swap(&mut open, &mut classes);
+                push_escaped(&mut out, text);
+                pos = at;
             }
-            push_escaped(&mut out, text);
-            pos = end;
-        }
-        if pos < line.len() {
-            return None;
+            if let Some(op) = op {
+                stack.apply(op).ok()?;
+            }
         }
     }
     if !open.is_empty() {
