@@ -404,7 +404,7 @@ fn contrast(a: Color, b: Color) -> f64 {
 }
 
 /// Escapes text for HTML body and double-quoted attributes.
-fn push_escaped(out: &mut String, s: &str) {
+pub(crate) fn push_escaped(out: &mut String, s: &str) {
     let mut last = 0;
     for (i, b) in s.bytes().enumerate() {
         let rep = match b {

@@ -32,6 +32,7 @@ use crate::highlight::Highlighter;
 use crate::slug::slugify;
 
 mod safety;
+use crate::highlight::push_escaped;
 pub use safety::unsafe_markup;
 use safety::{dangerous_scheme, is_safe_heading_attribute};
 
@@ -998,25 +999,6 @@ fn check_asset_path(path: &str) -> Result<(), (String, String)> {
         ));
     }
     Ok(())
-}
-
-/// Escapes text for HTML body and double-quoted attributes.
-fn push_escaped(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
 }
 
 /// Writes a URL into a double-quoted attribute the way pulldown-cmark writes
