@@ -260,19 +260,33 @@ fn render_with(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec
     let language_fps: HashMap<&str, u64> = site
         .config
         .languages
-        .iter()
+        .par_iter()
         .map(|l| (l.code.as_str(), shared.language_fingerprint(&l.code)))
         .collect();
-    let mut outline_fps: HashMap<(usize, &str), u64> = HashMap::new();
+    // Each course outline once per language, in parallel: serialising them
+    // is most of a rebuild's fingerprinting.
+    let outline_pairs: HashSet<(usize, &str)> = site
+        .pages
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind(),
+                crate::content::Kind::Course | crate::content::Kind::Module
+            )
+        })
+        .filter_map(|p| p.course.map(|c| (c, p.doc.lang.as_str())))
+        .collect();
+    let outline_fps: HashMap<(usize, &str), u64> = outline_pairs
+        .into_par_iter()
+        .map(|(c, lang)| ((c, lang), shared.outline_fingerprint(c, lang)))
+        .collect();
     let page_fingerprints: Vec<u64> = (0..site.pages.len())
         .map(|i| {
             let p = &site.pages[i];
             let lang = p.doc.lang.as_str();
             let outline = match (p.course, p.kind()) {
                 (Some(c), crate::content::Kind::Course | crate::content::Kind::Module) => {
-                    *outline_fps
-                        .entry((c, lang))
-                        .or_insert_with(|| shared.outline_fingerprint(c, lang))
+                    outline_fps.get(&(c, lang)).copied().unwrap_or(0)
                 }
                 _ => 0,
             };

@@ -90,6 +90,23 @@ impl Live {
     }
 
     /// A build succeeded: serve `files` and reload every page.
+    /// Whether `files` is what is being served already, with no failure
+    /// shown (unchanged pages share their bytes, so this is cheap).
+    pub fn is_current(&self, files: &Files) -> bool {
+        use crate::output::Data;
+        let inner = self.lock();
+        let served = &inner.snap.files;
+        inner.snap.failure.is_none()
+            && served.len() == files.len()
+            && served.iter().zip(files).all(|((ka, a), (kb, b))| {
+                ka == kb
+                    && match (a, b) {
+                        (Data::Bytes(x), Data::Bytes(y)) => Arc::ptr_eq(x, y) || x == y,
+                        (x, y) => x == y,
+                    }
+            })
+    }
+
     pub fn publish(&self, files: Arc<Files>) {
         let mut inner = self.lock();
         inner.snap = Snapshot {
@@ -154,6 +171,25 @@ mod tests {
 
     fn received(rx: &mpsc::Receiver<Vec<u8>>) -> String {
         String::from_utf8(rx.try_iter().flatten().collect()).expect("utf-8")
+    }
+
+    #[test]
+    fn an_identical_build_is_current_a_changed_one_is_not() {
+        use crate::output::Data;
+        let mut files = Files::new();
+        files.insert("a/index.html".into(), Data::Bytes(b"one"[..].into()));
+        files.insert("sitemap.xml".into(), Data::Bytes(b"map"[..].into()));
+        let live = Live::new(Arc::new(files.clone()), None);
+        // Same shared bytes, and equal bytes in a fresh allocation.
+        files.insert("sitemap.xml".into(), Data::Bytes(b"map"[..].into()));
+        assert!(live.is_current(&files));
+        files.insert("a/index.html".into(), Data::Bytes(b"two"[..].into()));
+        assert!(!live.is_current(&files));
+        let failed = Live::new(Arc::new(Files::new()), Some("broken".into()));
+        assert!(
+            !failed.is_current(&Files::new()),
+            "a fix must clear the overlay"
+        );
     }
 
     #[test]

@@ -205,7 +205,12 @@ fn rebuild_loop(
         let start = Instant::now();
         match build(&mut session) {
             Ok((files, report)) => {
-                live.publish(files);
+                // One save can reach the watcher as two bursts (write, then
+                // close); the second rebuild changes nothing and must not
+                // reload the author's page again.
+                if !live.is_current(&files) {
+                    live.publish(files);
+                }
                 let now = rendered(&report.warnings);
                 if now != warnings {
                     log.diagnostics(&report.warnings);
