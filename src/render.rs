@@ -194,7 +194,7 @@ struct SiteCtx<'a> {
     description: &'a str,
     default_language: &'a str,
     base_url: &'a str,
-    languages: Vec<LangCtx<'a>>,
+    languages: &'a [LangCtx<'a>],
 }
 
 #[derive(Serialize)]
@@ -290,19 +290,20 @@ struct LangShared {
 impl Shared {
     pub fn build(site: &Site) -> Shared {
         let cfg = &site.config;
-        let lang_list = |_: &str| -> Vec<LangCtx<'_>> {
-            cfg.languages
-                .iter()
-                .map(|l| LangCtx {
-                    code: &l.code,
-                    name: &l.name,
-                    url: site.pages[site.home(&l.code)].url.clone(),
-                    title: &l.title,
-                    description: &l.description,
-                })
-                .collect()
-        };
-        let languages = Value::from_serializable(&lang_list(""));
+        // The same list for every language's `site.languages` and for the
+        // root pages' `languages`: built once.
+        let lang_list: Vec<LangCtx<'_>> = cfg
+            .languages
+            .iter()
+            .map(|l| LangCtx {
+                code: &l.code,
+                name: &l.name,
+                url: site.pages[site.home(&l.code)].url.clone(),
+                title: &l.title,
+                description: &l.description,
+            })
+            .collect();
+        let languages = Value::from_serializable(&lang_list);
         let mut outlines = HashMap::new();
         for (c, course) in site.courses.iter().enumerate() {
             for lang in &cfg.languages {
@@ -345,7 +346,7 @@ impl Shared {
                 description: &lang.description,
                 default_language: &cfg.default_language,
                 base_url: cfg.base_url.as_deref().unwrap_or(""),
-                languages: lang_list(code),
+                languages: &lang_list,
             };
             langs.insert(
                 lang.code.clone(),

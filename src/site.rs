@@ -422,15 +422,12 @@ impl Site {
         let page = &self.pages[from];
         let trimmed = path.trim_start_matches('/');
         let stem = trimmed.strip_suffix(".md").unwrap_or(trimmed);
-        let (mut key, lang) = match stem.rsplit_once('.') {
-            Some((base, suffix)) if self.config.resolve_language(suffix).is_some() => (
-                base.to_string(),
-                self.config
-                    .resolve_language(suffix)
-                    .map(|l| l.code.clone())
-                    .unwrap_or_default(),
-            ),
-            _ => (stem.to_string(), page.doc.lang.clone()),
+        let explicit = stem
+            .rsplit_once('.')
+            .and_then(|(base, suffix)| Some((base, self.config.resolve_language(suffix)?)));
+        let (mut key, lang) = match explicit {
+            Some((base, l)) => (base.to_string(), l.code.clone()),
+            None => (stem.to_string(), page.doc.lang.clone()),
         };
         if !self.translations.contains_key(&key)
             && self.translations.contains_key(&format!("{key}/_index"))
