@@ -584,10 +584,16 @@ pub fn page(
         .into_map()
         .unwrap_or_default();
     page_map.insert("content".into(), Value::safe_string(&body.html));
-    if p.is_fallback() {
-        page_map.insert("content_lang".into(), Value::from(p.text_lang.as_str()));
-        page_map.insert("noindex".into(), Value::from(true));
-    }
+    // The language of the text when it is not the page's own (a missing
+    // translation shown from another language), else "": templates mark
+    // every piece of that text with it.
+    let content_lang = if p.is_fallback() {
+        p.text_lang.as_str()
+    } else {
+        ""
+    };
+    page_map.insert("content_lang".into(), Value::from(content_lang));
+    page_map.insert("noindex".into(), Value::from(p.is_fallback()));
     if p.synthetic || p.front().title.is_empty() {
         page_map.insert("title".into(), Value::from(fallback_title(site, i18n, i)));
     }
