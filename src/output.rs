@@ -76,8 +76,16 @@ fn pid_alive(folder: &str) -> bool {
     Path::new("/proc").join(pid).exists()
 }
 
-/// Refuses output folders whose replacement would destroy sources.
-fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
+/// Folders of a site that hold its sources: the output may not be, hold or
+/// lie inside any of them, since it is replaced wholesale.
+pub const SOURCE_FOLDERS: [&str; 5] = ["content", "themes", "locales", "templates", "static"];
+
+/// Refuses output folders whose replacement would destroy sources: the
+/// site root itself or any folder above it, any source folder, anything
+/// inside one, and any folder that holds one. Paths are compared after
+/// resolving symlinks and `..`, so `content/../content` or a link to
+/// `content/` is caught too.
+pub fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
     if out.is_file() {
         return Err(Diagnostic::error(format!(
             "the output path {} is a file, not a folder",
@@ -86,19 +94,66 @@ fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
         .file(out)
         .help("remove the file or choose another folder with --output"));
     }
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (out_abs, root_abs) = (abs(out), abs(root));
-    if root_abs.starts_with(&out_abs)
-        || out.join("aula.toml").exists()
-        || out.join("content").is_dir()
-    {
-        return Err(Diagnostic::error(format!(
-            "refusing to replace {}: it holds the site's sources",
+    let (out_abs, root_abs) = (resolve(out), resolve(root));
+    let refuse = |what: String| {
+        Err(Diagnostic::error(format!(
+            "refusing to use {} as the output folder: {what}; building would replace it and delete those files",
             out.display()
         ))
-        .help("choose an output folder of its own, e.g. --output public"));
+        .file(out)
+        .help("choose an output folder of its own, e.g. --output public (the default)"))
+    };
+    if root_abs.starts_with(&out_abs) {
+        return refuse("it holds the site's aula.toml and sources".into());
+    }
+    for folder in SOURCE_FOLDERS {
+        let src = root_abs.join(folder);
+        if out_abs.starts_with(&src) {
+            return refuse(format!("it is or lies inside the site's {folder}/ folder"));
+        }
+    }
+    if out.join("aula.toml").exists() || out.join("content").is_dir() {
+        return refuse("it holds another site's sources".into());
     }
     Ok(())
+}
+
+/// `path` made absolute with symlinks and `..` resolved, also when its
+/// last components do not exist yet: the longest existing prefix is
+/// canonicalised and the rest is applied lexically.
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut base = abs.as_path();
+    let mut rest = Vec::new();
+    let mut resolved = loop {
+        if let Ok(c) = std::fs::canonicalize(base) {
+            break c;
+        }
+        match (base.parent(), base.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                base = parent;
+            }
+            _ => break base.to_path_buf(),
+        }
+    };
+    for c in rest.into_iter().rev() {
+        match c {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => resolved.push(other),
+        }
+    }
+    resolved
 }
 
 fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
@@ -231,6 +286,29 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("aula.toml"), "").expect("write");
         assert!(write(dir.path(), dir.path(), &Files::new()).is_err());
+        for place in [
+            "content",
+            "content/courses",
+            "themes",
+            "locales",
+            "templates",
+            "static/img",
+            "public/../content",
+            "..",
+        ] {
+            let e = guard(&dir.path().join(place), dir.path()).expect_err(place);
+            assert!(e.message.contains("refusing"), "{place}: {}", e.message);
+        }
+        guard(&dir.path().join("public"), dir.path()).expect("public/ is fine");
+        guard(&dir.path().join("content-out"), dir.path()).expect("a sibling is fine");
+        #[cfg(unix)]
+        {
+            std::fs::create_dir(dir.path().join("content")).expect("mkdir");
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(dir.path().join("content"), &link).expect("symlink");
+            assert!(guard(&link, dir.path()).is_err(), "a link to content/");
+            assert!(guard(&link.join("x"), dir.path()).is_err(), "inside a link");
+        }
         let f = dir.path().join("file");
         std::fs::write(&f, "").expect("write");
         let e = write(&f, dir.path(), &Files::new()).expect_err("a file");

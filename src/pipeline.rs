@@ -76,6 +76,14 @@ impl Stopwatch {
 /// with it. On failure, returns every error found (sorted), with the
 /// warnings after them, and writes nothing.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
+    if opts.write {
+        // Refused before any work: a wrong --output must not cost a build.
+        let out = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| opts.root.join("public"));
+        output::guard(&out, &opts.root).map_err(|d| vec![d])?;
+    }
     let (files, mut report) = render_site(opts)?;
     if opts.write {
         let start = Instant::now();

@@ -25,7 +25,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(10);
 const TICK: Duration = Duration::from_millis(5);
 
 /// The folders below the root that a build reads.
-pub const FOLDERS: [&str; 5] = ["content", "themes", "locales", "templates", "static"];
+pub const FOLDERS: [&str; 5] = crate::output::SOURCE_FOLDERS;
 
 /// What the watcher tells the rebuild loop.
 pub enum Message {

@@ -124,3 +124,84 @@ fn help_text() {
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
 }
+
+/// Regression: `aula build --output content` replaced content/ with the
+/// built site and exited 0. Every source folder, anything inside one, the
+/// root itself and a symlink to a source folder must be refused, with the
+/// sources left byte for byte as they were.
+#[test]
+fn output_into_a_source_folder_is_refused_and_sources_survive() {
+    let site = site("basic");
+    for folder in [
+        "themes/default/templates",
+        "locales/es",
+        "templates",
+        "static",
+    ] {
+        let dir = site.path().join(folder);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("keep.txt"), "source").expect("write");
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.path().join("content"), site.path().join("link"))
+        .expect("symlink");
+    let snapshot = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        files(root)
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(root.join(&f)).expect("read");
+                (f, bytes)
+            })
+            .collect()
+    };
+    let before = snapshot(site.path());
+    let mut places = vec![
+        "content",
+        "content/courses",
+        "./content/../content",
+        "public/../content",
+        "themes",
+        "themes/default",
+        "locales",
+        "templates",
+        "static",
+        ".",
+        "..",
+    ];
+    if cfg!(unix) {
+        places.push("link");
+        places.push("link/new");
+    }
+    for place in places {
+        let out = aula()
+            .current_dir(site.path())
+            .args(["build", "--output", place])
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "--output {place}: {stderr}");
+        assert!(
+            stderr.contains("refusing to use"),
+            "--output {place}: {stderr}"
+        );
+        assert!(
+            stderr.contains("--output public"),
+            "--output {place}: {stderr}"
+        );
+        assert_eq!(
+            snapshot(site.path()),
+            before,
+            "--output {place} changed sources"
+        );
+    }
+    // The same place given as an absolute path.
+    let out = aula()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(site.path().join("content/courses"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(snapshot(site.path()), before);
+}
