@@ -7,7 +7,7 @@
 //! AULA_BENCH_SITE to an existing site folder. AULA_BENCH_EDITS sets the
 //! number of edits (default 15). Prints the median, min and max.
 
-use aula::pipeline::{Options, Session};
+use aula::build::{Options, Session};
 use aula::site::LinkStyle;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -2,8 +2,8 @@
 //! and a one-line summary, and owns the exit code policy:
 //! 0 success, 1 build or check failure, 2 usage error.
 
+use crate::build::{self, Options};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pipeline::{self, Options};
 use crate::site::LinkStyle;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -142,7 +142,7 @@ fn run(cli: Cli) -> u8 {
                 links,
                 write: true,
             };
-            let result = with_progress(!cli.quiet, || pipeline::build(&opts));
+            let result = with_progress(!cli.quiet, || build::build(&opts));
             match result {
                 Ok(report) => {
                     print_diagnostics(&report.warnings, cli.quiet);
@@ -199,7 +199,7 @@ fn run(cli: Cli) -> u8 {
                 links: LinkStyle::Directory,
                 write: false,
             };
-            let result = pipeline::build(&opts);
+            let result = build::build(&opts);
             let (diags, ok) = match &result {
                 Ok(r) => (r.warnings.as_slice(), true),
                 Err(e) => (e.as_slice(), false),

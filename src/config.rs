@@ -5,6 +5,7 @@
 //! configuration file is the worst kind of bug for a publisher. This module
 //! reads exactly one file and never writes.
 
+use crate::content::Section;
 use crate::diagnostic::Diagnostic;
 use crate::slug::slugify;
 use crate::tomlerr::{Fragment, diagnose};
@@ -28,7 +29,7 @@ struct RawConfig {
 }
 
 /// `[markdown]`: how Markdown is turned into HTML.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
     /// What happens to raw HTML written inside Markdown.
@@ -37,7 +38,7 @@ pub struct MarkdownConfig {
 }
 
 /// Policy for raw HTML in Markdown bodies.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RawHtml {
     /// Shown as text: a contributor's Markdown can never run script.
@@ -62,7 +63,7 @@ struct RawLanguage {
 }
 
 /// `[translations]`: what happens to pages missing in a language.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TranslationConfig {
     /// The policy for the whole site.
@@ -74,7 +75,7 @@ pub struct TranslationConfig {
 }
 
 /// What a language gets for a page that is not translated into it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Missing {
     /// The page is generated in the language's UI, showing the fallback
@@ -86,7 +87,7 @@ pub enum Missing {
 }
 
 /// One site language, with its translated URL segments.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Language {
     /// Code as written in file suffixes and URLs: `es`, `en`, `pt`.
     pub code: String,
@@ -102,15 +103,17 @@ pub struct Language {
 }
 
 /// URL segment of each section in one language (`cursos`, `courses`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sections {
-    pub courses: String,
-    pub guidelines: String,
-    pub itineraries: String,
+pub type Sections = BTreeMap<Section, String>;
+
+impl Language {
+    /// This language's URL segment for `section`.
+    pub fn segment(&self, section: Section) -> &str {
+        self.sections.get(&section).map_or("", String::as_str)
+    }
 }
 
 /// The whole, validated configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Config {
     /// Folder holding `aula.toml`, `content/`, `themes/`.
     pub root: PathBuf,
@@ -239,9 +242,9 @@ impl Config {
 
         let mut languages = Vec::new();
         for (code, lang) in raw.languages {
-            let defaults = default_sections(&code);
-            let mut segment = |key: &str, value: Option<String>, default: &str| {
-                let value = value.unwrap_or_else(|| default.to_string());
+            let mut segment = |section: Section, value: Option<String>| {
+                let key = section.folder();
+                let value = value.unwrap_or_else(|| section.default_segment(&code).to_string());
                 if value.is_empty() || slugify(&value) != value {
                     errors.push(
                         Diagnostic {
@@ -258,11 +261,12 @@ impl Config {
                 }
                 value
             };
-            let sections = Sections {
-                courses: segment("courses", lang.courses, defaults.0),
-                guidelines: segment("guidelines", lang.guidelines, defaults.1),
-                itineraries: segment("itineraries", lang.itineraries, defaults.2),
-            };
+            let named = [lang.courses, lang.guidelines, lang.itineraries];
+            let sections: Sections = Section::ALL
+                .into_iter()
+                .zip(named)
+                .map(|(section, value)| (section, segment(section, value)))
+                .collect();
             languages.push(Language {
                 name: lang.name.unwrap_or_else(|| native_name(&code).to_string()),
                 title: lang.title,
@@ -320,7 +324,7 @@ impl Config {
             lang.fallback = chain;
         }
         for name in raw.translations.sections.keys() {
-            if !["courses", "guidelines", "itineraries", "pages"].contains(&name.as_str()) {
+            if Section::from_folder(name).is_none() && name != "pages" {
                 errors.push(
                     Diagnostic {
                         message: format!("unknown section `{name}` in [translations.sections]"),
@@ -369,26 +373,17 @@ impl Config {
             .find(|l| l.code.eq_ignore_ascii_case(base))
     }
 
-    /// The missing-translation policy of a section (`courses`,
-    /// `guidelines`, `itineraries` or `pages`).
-    pub fn policy(&self, section: &str) -> Missing {
+    /// The missing-translation policy of a section (`None`: free pages).
+    pub fn policy(&self, section: Option<Section>) -> Missing {
         self.translations
             .sections
-            .get(section)
+            .get(crate::content::kinds::policy_group(section))
             .copied()
             .unwrap_or(self.translations.missing)
     }
 
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
-    }
-}
-
-/// Section segments used when `aula.toml` does not name them.
-fn default_sections(code: &str) -> (&'static str, &'static str, &'static str) {
-    match code.split('-').next().unwrap_or(code) {
-        "es" | "pt" => ("cursos", "guias", "itinerarios"),
-        _ => ("courses", "guidelines", "itineraries"),
     }
 }
 
@@ -424,7 +419,7 @@ courses = "courses"
         let c = Config::parse(Path::new("."), OK).expect("valid config");
         let codes: Vec<_> = c.languages.iter().map(|l| l.code.as_str()).collect();
         assert_eq!(codes, ["es", "en"]);
-        assert_eq!(c.languages[0].sections.courses, "cursos");
+        assert_eq!(c.languages[0].segment(Section::Courses), "cursos");
         assert_eq!(c.languages[0].name, "Español");
         assert_eq!(c.theme, "default");
         assert_eq!(c.base_url, None);
@@ -478,8 +473,8 @@ courses = "courses"
         );
         let c = Config::parse(Path::new("."), &text).expect("valid");
         assert_eq!(c.translations.missing, Missing::Omit);
-        assert_eq!(c.policy("courses"), Missing::Notice);
-        assert_eq!(c.policy("guidelines"), Missing::Omit);
+        assert_eq!(c.policy(Some(Section::Courses)), Missing::Notice);
+        assert_eq!(c.policy(Some(Section::Guidelines)), Missing::Omit);
     }
 
     #[test]

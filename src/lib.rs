@@ -20,17 +20,16 @@
 // for no measurable gain.
 #![allow(clippy::result_large_err)]
 
-pub mod cache;
+pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
-pub mod feeds;
 pub mod highlight;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
-pub mod pipeline;
+pub mod outputs;
 pub mod render;
 pub mod scaffold;
 #[cfg(feature = "serve")]

@@ -15,7 +15,7 @@
 //! This module only reads the assembled site; it never writes.
 
 use crate::config::Config;
-use crate::content::Kind;
+use crate::content::{Kind, Section};
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub fn source_hash(front: &crate::content::front::FrontMatter, body: &str) -> St
     text.push('\n');
     text.push_str(front.summary.trim());
     text.push('\n');
-    for o in &front.objectives {
+    for o in front.objectives() {
         text.push_str(o.trim());
         text.push('\n');
     }
@@ -145,7 +145,7 @@ pub struct Report {
 impl Report {
     pub fn new(site: &Site) -> Report {
         Report::with_hashes(site, &|i| {
-            source_hash(site.pages[i].front(), site.pages[i].doc.body())
+            source_hash(site.pages[i].front(), site.pages[i].body())
         })
     }
 
@@ -165,7 +165,7 @@ impl Report {
         for key in keys {
             let real: BTreeMap<&str, usize> = site.translations[key]
                 .iter()
-                .filter(|(_, i)| !site.pages[**i].is_fallback() && !site.pages[**i].synthetic)
+                .filter(|(_, i)| !site.pages[**i].is_fallback() && !site.pages[**i].is_generated())
                 .map(|(l, &i)| (l.as_str(), i))
                 .collect();
             let Some(source) = pick_source(&site.config, site, &real) else {
@@ -205,20 +205,20 @@ impl Report {
                 statuses.insert(lang.clone(), status);
             }
             summary.pages += 1;
-            let section = crate::site::policy_section(key);
-            let group = match (section, src.kind()) {
-                ("courses", Kind::Course | Kind::Module) => key
+            let section = src.section();
+            let group = match (section, src.kind) {
+                (Some(Section::Courses), Kind::Course | Kind::Module) => key
                     .rsplit_once('/')
                     .map_or(key.clone(), |(d, _)| d.to_string()),
                 _ => key.clone(),
             };
             pages.push(PageStatus {
                 key: key.clone(),
-                kind: src.kind().name(),
-                section,
+                kind: src.kind.name(),
+                section: crate::content::kinds::policy_group(section),
                 group,
                 title: src.front().title.clone(),
-                source_lang: src.doc.lang.clone(),
+                source_lang: src.lang.clone(),
                 languages: statuses,
             });
         }
@@ -303,8 +303,7 @@ impl Report {
 
 fn shown(site: &Site, i: usize) -> String {
     site.pages[i]
-        .doc
-        .path
+        .path()
         .display()
         .to_string()
         .replace('\\', "/")
@@ -399,9 +398,9 @@ pub fn anchor_warnings(
                 out.push(
                     Diagnostic::warning(format!(
                         "the source {} has the anchor `#{id}` but this translation does not",
-                        site.pages[src].doc.path.display()
+                        site.pages[src].path().display()
                     ))
-                    .file(&page.doc.path)
+                    .file(page.path())
                     .help(format!(
                         "add {{#{id}}} to the matching heading, so links to #{id} work in every language"
                     )),

@@ -61,8 +61,60 @@ pub struct Credential {
     pub criteria: String,
 }
 
-/// Everything front matter can say, across kinds. Keys a kind does not
-/// accept are rejected while parsing, so here they are simply absent.
+/// A module's own keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModuleFields {
+    pub duration: Option<u32>,
+    pub objectives: Vec<String>,
+}
+
+/// A course's own keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CourseFields {
+    pub level: String,
+    pub authors: Vec<String>,
+    pub license: String,
+    /// Course keys, as written (`courses/x`); checked when the site is assembled.
+    pub prerequisites: Vec<String>,
+    pub badge: Option<Badge>,
+}
+
+/// A guideline's own keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GuidelineFields {
+    pub audience: String,
+    pub version: String,
+}
+
+/// An itinerary's own keys.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ItineraryFields {
+    /// Course keys in order, as written; checked when the site is assembled.
+    pub courses: Vec<String>,
+    pub credential: Option<Credential>,
+}
+
+/// The keys only one kind accepts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum KindFields {
+    /// Home, section lists and free pages have no keys of their own.
+    Plain {},
+    Module(ModuleFields),
+    Course(CourseFields),
+    Guideline(GuidelineFields),
+    Itinerary(ItineraryFields),
+}
+
+impl Default for KindFields {
+    fn default() -> Self {
+        KindFields::Plain {}
+    }
+}
+
+/// A page's front matter: the keys every kind shares, and its kind's own.
+/// A key another kind accepts is rejected while parsing, so a guideline
+/// simply has no `badge` to look at.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FrontMatter {
     pub title: String,
@@ -75,27 +127,146 @@ pub struct FrontMatter {
     pub extra: toml::Table,
     /// Hash of the source page this translation was made from.
     pub translation_of: Option<String>,
-    // module
-    pub duration: Option<u32>,
-    pub objectives: Vec<String>,
-    // course
-    pub level: String,
-    pub authors: Vec<String>,
-    pub license: String,
-    pub prerequisites: Vec<String>,
-    pub badge: Option<Badge>,
-    // guideline
-    pub audience: String,
-    pub version: String,
-    // itinerary
-    pub courses: Vec<String>,
-    pub credential: Option<Credential>,
+    #[serde(flatten)]
+    pub fields: KindFields,
+}
+
+impl FrontMatter {
+    pub fn module(&self) -> Option<&ModuleFields> {
+        match &self.fields {
+            KindFields::Module(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn course(&self) -> Option<&CourseFields> {
+        match &self.fields {
+            KindFields::Course(c) => Some(c),
+            _ => None,
+        }
+    }
+    pub fn itinerary(&self) -> Option<&ItineraryFields> {
+        match &self.fields {
+            KindFields::Itinerary(i) => Some(i),
+            _ => None,
+        }
+    }
+    /// A module's learning objectives; none for other kinds.
+    pub fn objectives(&self) -> &[String] {
+        self.module().map_or(&[], |m| &m.objectives)
+    }
+    /// A module's duration in minutes.
+    pub fn duration(&self) -> Option<u32> {
+        self.module().and_then(|m| m.duration)
+    }
+}
+
+/// Which closed schema a kind's front matter is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    Home,
+    Page,
+    Module,
+    Course,
+    Guideline,
+    Itinerary,
+}
+
+impl Schema {
+    /// Every key the schema accepts, for docs and their sync test.
+    pub fn keys(self) -> &'static [&'static str] {
+        const COMMON: &[&str] = &[
+            "title",
+            "slug",
+            "summary",
+            "draft",
+            "updated",
+            "tags",
+            "weight",
+            "extra",
+            "translation_of",
+        ];
+        match self {
+            Schema::Home => &["title", "summary", "updated", "extra", "translation_of"],
+            Schema::Page => COMMON,
+            Schema::Module => &[
+                "title",
+                "slug",
+                "summary",
+                "draft",
+                "updated",
+                "tags",
+                "weight",
+                "extra",
+                "translation_of",
+                "duration",
+                "objectives",
+            ],
+            Schema::Course => &[
+                "title",
+                "slug",
+                "summary",
+                "draft",
+                "updated",
+                "tags",
+                "weight",
+                "extra",
+                "translation_of",
+                "level",
+                "authors",
+                "license",
+                "prerequisites",
+                "badge",
+            ],
+            Schema::Guideline => &[
+                "title",
+                "slug",
+                "summary",
+                "draft",
+                "updated",
+                "tags",
+                "weight",
+                "extra",
+                "translation_of",
+                "audience",
+                "version",
+            ],
+            Schema::Itinerary => &[
+                "title",
+                "slug",
+                "summary",
+                "draft",
+                "updated",
+                "tags",
+                "weight",
+                "extra",
+                "translation_of",
+                "courses",
+                "credential",
+            ],
+        }
+    }
+
+    pub fn parse(self, toml_text: &str) -> Result<FrontMatter, toml::de::Error> {
+        fn de<T: for<'de> Deserialize<'de> + Into<FrontMatter>>(
+            s: &str,
+        ) -> Result<FrontMatter, toml::de::Error> {
+            toml::from_str::<T>(s).map(Into::into)
+        }
+        match self {
+            Schema::Home => de::<HomeSchema>(toml_text),
+            Schema::Page => de::<PageSchema>(toml_text),
+            Schema::Module => de::<ModuleSchema>(toml_text),
+            Schema::Course => de::<CourseSchema>(toml_text),
+            Schema::Guideline => de::<GuidelineSchema>(toml_text),
+            Schema::Itinerary => de::<ItinerarySchema>(toml_text),
+        }
+    }
 }
 
 /// Declares one closed front-matter struct per kind: the common keys plus
-/// the kind's own, all moved into [`FrontMatter`].
+/// the kind's own, which go into its [`KindFields`] variant.
 macro_rules! kind_schema {
-    ($name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+    ($name:ident => $variant:ident($fields:ident) { $($field:ident : $ty:ty),* $(,)? }) => {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct $name {
@@ -111,34 +282,71 @@ macro_rules! kind_schema {
             $( #[serde(default)] $field: $ty, )*
         }
         impl From<$name> for FrontMatter {
-            #[allow(clippy::needless_update)]
             fn from(v: $name) -> FrontMatter {
                 FrontMatter {
                     title: v.title, slug: v.slug, summary: v.summary, draft: v.draft,
                     updated: v.updated, tags: v.tags, weight: v.weight, extra: v.extra,
                     translation_of: v.translation_of,
-                    $( $field: v.$field, )*
-                    ..FrontMatter::default()
+                    fields: KindFields::$variant($fields { $( $field: v.$field, )* }),
                 }
             }
         }
     };
 }
 
-kind_schema!(PageSchema {});
-kind_schema!(ModuleSchema { duration: Option<u32>, objectives: Vec<String> });
-kind_schema!(CourseSchema {
+/// Free pages and section lists: the common keys only.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageSchema {
+    title: String,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    updated: Option<Date>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    weight: Option<i64>,
+    #[serde(default)]
+    extra: toml::Table,
+    #[serde(default)]
+    translation_of: Option<String>,
+}
+
+impl From<PageSchema> for FrontMatter {
+    fn from(v: PageSchema) -> FrontMatter {
+        FrontMatter {
+            title: v.title,
+            slug: v.slug,
+            summary: v.summary,
+            draft: v.draft,
+            updated: v.updated,
+            tags: v.tags,
+            weight: v.weight,
+            extra: v.extra,
+            translation_of: v.translation_of,
+            fields: KindFields::Plain {},
+        }
+    }
+}
+
+kind_schema!(ModuleSchema => Module(ModuleFields) { duration: Option<u32>, objectives: Vec<String> });
+kind_schema!(CourseSchema => Course(CourseFields) {
     level: String,
     authors: Vec<String>,
     license: String,
     prerequisites: Vec<String>,
     badge: Option<Badge>,
 });
-kind_schema!(GuidelineSchema {
+kind_schema!(GuidelineSchema => Guideline(GuidelineFields) {
     audience: String,
     version: String
 });
-kind_schema!(ItinerarySchema { courses: Vec<String>, credential: Option<Credential> });
+kind_schema!(ItinerarySchema => Itinerary(ItineraryFields) { courses: Vec<String>, credential: Option<Credential> });
 
 /// The home page takes fewer keys: it has no slug, weight or tags.
 #[derive(Deserialize)]
@@ -256,20 +464,7 @@ pub fn parse(
         offset: split.front.0,
         what: "front matter",
     };
-    fn de<T: for<'de> Deserialize<'de> + Into<FrontMatter>>(
-        s: &str,
-    ) -> Result<FrontMatter, toml::de::Error> {
-        toml::from_str::<T>(s).map(Into::into)
-    }
-    let parsed = match kind {
-        Kind::Home => de::<HomeSchema>(toml_text),
-        Kind::Module => de::<ModuleSchema>(toml_text),
-        Kind::Course => de::<CourseSchema>(toml_text),
-        Kind::Guideline => de::<GuidelineSchema>(toml_text),
-        Kind::Itinerary => de::<ItinerarySchema>(toml_text),
-        Kind::Section | Kind::Page => de::<PageSchema>(toml_text),
-    };
-    let front = parsed.map_err(|e| {
+    let front = kind.parse_front(toml_text).map_err(|e| {
         let mut d = diagnose(&e, &frag);
         if d.message.starts_with("unknown key") {
             match kind {
@@ -331,7 +526,7 @@ mod tests {
         );
         assert_eq!(e.line, Some(3));
         let m = parse(text, &s, Kind::Module, p()).expect("modules take duration");
-        assert_eq!(m.duration, Some(30));
+        assert_eq!(m.duration(), Some(30));
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Content: from the files under `content/` to parsed [`Document`]s.
 //!
 //! Walks the folder once, classifies each Markdown file by its place (the
-//! table in DESIGN.md §2), splits and parses its front matter, and keeps
+//! table of kinds in [`kinds`]), splits and parses its front matter, and keeps
 //! the list of other files as assets. Reading happens in parallel; the
 //! result is sorted, so nothing downstream depends on walk or thread order.
 //! This stage only reads.
 
 pub mod front;
+pub mod kinds;
+
+pub use kinds::{Kind, Section};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -14,36 +17,6 @@ use front::FrontMatter;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-/// What a page is, decided by where its file sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Home,
-    /// The list page of a section: `courses/_index.md` and friends.
-    Section,
-    Course,
-    Module,
-    Guideline,
-    Itinerary,
-    Page,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Home => "home",
-            Kind::Section => "section",
-            Kind::Course => "course",
-            Kind::Module => "module",
-            Kind::Guideline => "guideline",
-            Kind::Itinerary => "itinerary",
-            Kind::Page => "page",
-        }
-    }
-}
-
-/// The sections with a translated URL segment.
-pub const SECTIONS: [&str; 3] = ["courses", "guidelines", "itineraries"];
 
 /// One Markdown file, read and parsed.
 #[derive(Debug, Clone)]
@@ -382,26 +355,7 @@ fn read_error(shown: &Path, e: &std::io::Error) -> Diagnostic {
 fn classify(config: &Config, rel: &str) -> Result<(String, String, Kind), Diagnostic> {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     let (key, lang) = split_language(config, stem)?;
-    let parts: Vec<&str> = key.split('/').collect();
-    let kind = match parts.as_slice() {
-        ["_index"] => Kind::Home,
-        [section, "_index"] if SECTIONS.contains(section) => Kind::Section,
-        ["courses", _, "_index"] => Kind::Course,
-        ["courses", _, _] => Kind::Module,
-        ["courses", ..] => {
-            return Err(Diagnostic::error(format!("`{rel}` is not a place a course file can be"))
-                .help("a course is a folder courses/<course>/ with _index.<lang>.md and one file per module; modules cannot be nested deeper"));
-        }
-        ["guidelines", _] => Kind::Guideline,
-        ["itineraries", _] => Kind::Itinerary,
-        [section @ ("guidelines" | "itineraries"), _, ..] => {
-            return Err(
-                Diagnostic::error(format!("`{rel}` is nested inside {section}/"))
-                    .help(format!("put the file directly in content/{section}/")),
-            );
-        }
-        _ => Kind::Page,
-    };
+    let kind = kinds::classify(key, rel)?;
     Ok((key.to_string(), lang, kind))
 }
 

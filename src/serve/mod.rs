@@ -1,6 +1,6 @@
 //! `aula serve`: the author's loop.
 //!
-//! Builds the site into memory ([`pipeline::Session`]), serves it on
+//! Builds the site into memory ([`build::Session`]), serves it on
 //! 127.0.0.1, watches the sources and rebuilds after every change, and
 //! tells open pages to reload through server-sent events. A failed build
 //! keeps the last good site: its errors go to the terminal and over every
@@ -18,9 +18,9 @@ mod http;
 mod live;
 mod watch;
 
+use crate::build::{self, Report, Session};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::output::Files;
-use crate::pipeline::{self, Report, Session};
 use live::Live;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -34,7 +34,7 @@ use watch::{Message, Watch};
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The build options (`write` is ignored: serve never writes).
-    pub build: pipeline::Options,
+    pub build: build::Options,
     /// Address to listen on; loopback unless the author insists.
     pub bind: IpAddr,
     /// Port to try first; 0 lets the system choose.

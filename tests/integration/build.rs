@@ -2,7 +2,7 @@
 //! relative links that all resolve, deterministically and atomically.
 
 use crate::common::*;
-use aula::pipeline;
+use aula::build;
 use aula::site::LinkStyle;
 
 #[test]
@@ -75,7 +75,7 @@ fn file_links_mode_points_at_index_html() {
     let site = site("basic");
     let mut opts = options(site.path());
     opts.links = LinkStyle::File;
-    pipeline::build(&opts).expect("builds");
+    build::build(&opts).expect("builds");
     let public = site.path().join("public");
     let es = read(&public, "es/cursos/alfa-es/01-intro/index.html");
     assert!(es.contains("href=\"../02-practice/index.html#steps\""));
@@ -87,9 +87,9 @@ fn rebuilds_are_byte_identical() {
     let site = site("basic");
     let mut opts = options(site.path());
     opts.output = Some(site.path().join("one"));
-    pipeline::build(&opts).expect("first build");
+    build::build(&opts).expect("first build");
     opts.output = Some(site.path().join("two"));
-    pipeline::build(&opts).expect("second build");
+    build::build(&opts).expect("second build");
     let (one, two) = (site.path().join("one"), site.path().join("two"));
     assert_eq!(files(&one), files(&two));
     for f in files(&one) {
@@ -137,7 +137,7 @@ fn drafts_only_with_the_flag() {
     assert!(!site.path().join("public/es/draft").exists());
     let mut opts = options(site.path());
     opts.drafts = true;
-    pipeline::build(&opts).expect("builds");
+    build::build(&opts).expect("builds");
     assert!(site.path().join("public/es/draft/index.html").is_file());
 }
 

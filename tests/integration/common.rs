@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 
+use aula::build::{self, Options, Report};
 use aula::diagnostic::Diagnostic;
-use aula::pipeline::{self, Options, Report};
 use aula::site::LinkStyle;
 use std::path::{Path, PathBuf};
 
@@ -43,7 +43,7 @@ pub fn options(root: &Path) -> Options {
 }
 
 pub fn build(root: &Path) -> Result<Report, Vec<Diagnostic>> {
-    pipeline::build(&options(root))
+    build::build(&options(root))
 }
 
 pub fn build_ok(root: &Path) -> Report {

@@ -1,11 +1,11 @@
-//! Incremental builds (`pipeline::Session`, used by `aula serve`) must give
+//! Incremental builds (`build::Session`, used by `aula serve`) must give
 //! exactly what a full build gives. A seeded sequence of random edits to a
 //! fixture site is applied; after each, the long-lived session's result is
 //! compared byte for byte with a fresh full build.
 
 use crate::common::*;
+use aula::build::{self, Session};
 use aula::output::{Data, Files};
-use aula::pipeline::{self, Session};
 use std::path::Path;
 
 /// A tiny deterministic generator (no dependency, reproducible failures).
@@ -170,7 +170,7 @@ fn incremental_builds_equal_full_builds_after_random_edits() {
     for step in 0..40 {
         let what = edit(root, &mut rng, step);
         let incremental = session.build();
-        let full = pipeline::render_site(&opts);
+        let full = build::render_site(&opts);
         match (incremental, full) {
             (Ok((inc, _)), Ok((full, _))) => {
                 let (a, b) = (bytes(&inc, root), bytes(&full, root));

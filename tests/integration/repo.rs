@@ -2,7 +2,7 @@
 //! build with zero warnings and every link in it must resolve.
 
 use crate::common::*;
-use aula::pipeline;
+use aula::build;
 use std::path::Path;
 
 #[test]
@@ -11,7 +11,7 @@ fn sample_campus_builds_without_warnings_and_links_resolve() {
     let out = tempfile::tempdir().expect("tempdir");
     let mut opts = options(root);
     opts.output = Some(out.path().join("public"));
-    let report = match pipeline::build(&opts) {
+    let report = match build::build(&opts) {
         Ok(r) => r,
         Err(e) => panic!("the sample campus does not build:\n{}", render(&e)),
     };

@@ -15,11 +15,11 @@
 //!   silently.
 
 use crate::common::*;
+use aula::build;
 use aula::config::RawHtml;
 use aula::content::{Kind, front};
 use aula::highlight::Highlighter;
 use aula::markdown::{self, LinkError, LinkTarget, unsafe_markup};
-use aula::pipeline;
 use aula::slug::slugify;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -645,7 +645,7 @@ proptest! {
         }
         let mut opts = options(root);
         opts.write = false;
-        match pipeline::render_site(&opts) {
+        match build::render_site(&opts) {
             Ok((files, report)) => {
                 // Each page of a language writes one `<lang>/…/index.html`;
                 // two pages on one path would leave fewer files than pages.

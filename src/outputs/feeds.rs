@@ -6,9 +6,35 @@
 //! page shown in a fallback language is not a translation. Pure: site in,
 //! file contents out; entries are sorted, so output is deterministic.
 
-use crate::content::Kind;
+use super::{Files, Input};
+use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 use std::fmt::Write as _;
+
+/// Adds the sitemap, `robots.txt` and every language's feed; without
+/// `base_url`, a warning that they were not written.
+pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
+    let site = input.site;
+    let Some(base) = site.config.base_url.as_deref() else {
+        return vec![
+            Diagnostic::warning("base_url is not set: sitemap.xml, robots.txt and the Atom feeds were not written")
+                .file(crate::config::CONFIG_FILE)
+                .help("they need absolute addresses: add base_url = \"https://your.site/path/\" to aula.toml"),
+        ];
+    };
+    let mut made = vec![
+        ("sitemap.xml".to_string(), sitemap(site, base)),
+        ("robots.txt".to_string(), robots(base)),
+    ];
+    for lang in &site.config.languages {
+        if let Some(feed) = atom(site, base, &lang.code) {
+            made.push((format!("{}/atom.xml", lang.code), feed));
+        }
+    }
+    made.into_iter()
+        .filter_map(|(path, text)| files.add_generated(path, text.into_bytes()).err())
+        .collect()
+}
 
 /// Escapes text for XML content and attribute values.
 pub fn xml_escape(s: &str) -> String {
@@ -52,7 +78,7 @@ pub fn sitemap(site: &Site, base: &str) -> String {
         if let Some(d) = &p.front().updated {
             let _ = writeln!(out, "    <lastmod>{}</lastmod>", xml_escape(&d.0));
         }
-        let real: Vec<usize> = site.translations[&p.doc.key]
+        let real: Vec<usize> = site.translations[&p.key]
             .values()
             .copied()
             .filter(|&j| !site.pages[j].is_fallback())
@@ -63,7 +89,7 @@ pub fn sitemap(site: &Site, base: &str) -> String {
                 let _ = writeln!(
                     out,
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                    xml_escape(&q.doc.lang),
+                    xml_escape(&q.lang),
                     xml_escape(&absolute(base, &q.dir))
                 );
             }
@@ -101,9 +127,9 @@ pub fn entries(site: &Site, lang: &str) -> Vec<usize> {
     (0..site.pages.len())
         .filter(|&i| {
             let p = &site.pages[i];
-            p.doc.lang == lang
+            p.lang == lang
                 && !p.is_fallback()
-                && matches!(p.kind(), Kind::Module | Kind::Guideline)
+                && p.kind.spec().in_feed
                 && p.front().updated.is_some()
         })
         .collect()
@@ -176,8 +202,8 @@ pub fn atom(site: &Site, base: &str, lang: &str) -> Option<String> {
         let _ = writeln!(out, "    <updated>{}</updated>", xml_escape(&date(i)));
         let author = p
             .front()
-            .authors
-            .first()
+            .course()
+            .and_then(|c| c.authors.first())
             .map(String::as_str)
             .unwrap_or(&language.title);
         let _ = writeln!(

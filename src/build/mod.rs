@@ -1,0 +1,257 @@
+//! The build: the stages in order, from `aula.toml` to the files of the
+//! site in memory, and then (for `aula build`) to `public/`.
+//!
+//! ```text
+//! load (config, theme, content) -> assemble (Site) -> Markdown -> checks
+//!   -> translation status -> shared views -> outputs (Files) -> write
+//! ```
+//!
+//! Each stage is a function of the previous stages' results; [`run`] calls
+//! them top to bottom. Errors of a stage are collected and reported
+//! together; nothing is written unless the whole build succeeded. The
+//! [`cache::Cache`] makes a rebuild (`aula serve`) redo only the work
+//! whose inputs changed. See `ARCHITECTURE.md`.
+
+pub mod cache;
+mod load;
+mod markdown;
+
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic};
+use crate::output;
+use crate::outputs::{self, Files, Input};
+use crate::render::views::Shared;
+use crate::site::{LinkStyle, Site};
+use crate::translations;
+use cache::{Cache, Memo};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Folder with `aula.toml`.
+    pub root: PathBuf,
+    /// Output folder; `ROOT/public` when `None`.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub links: LinkStyle,
+    /// `false` for `aula check`: validate everything, write nothing.
+    pub write: bool,
+}
+
+impl Options {
+    /// The output folder: `--output`, else `ROOT/public`.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Report {
+    pub pages_by_language: BTreeMap<String, usize>,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// Wall time of each stage, in order, for `--verbose`.
+    pub stages: Vec<(&'static str, Duration)>,
+    pub output: PathBuf,
+    /// Pages shown in a fallback language (missing translations, `notice`).
+    pub fallback_pages: usize,
+    /// Which translations are up to date, outdated or missing.
+    pub translations: translations::Report,
+}
+
+impl Report {
+    /// The one-line summary both `aula build` and `aula serve` print:
+    /// `built 30 pages (en 10, es 10, pt 10) and 37 files`.
+    pub fn summary(&self) -> String {
+        let langs: Vec<String> = self
+            .pages_by_language
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        let total: usize = self.pages_by_language.values().sum();
+        format!(
+            "built {total} pages ({}) and {} files",
+            langs.join(", "),
+            self.files
+        )
+    }
+}
+
+/// Records the wall time between successive stages.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Builds the site and, when `opts.write`, replaces the output folder
+/// with it. On failure, returns every error found (sorted), with the
+/// warnings after them, and writes nothing.
+pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
+    if opts.write {
+        // Refused before any work: a wrong --output must not cost a build.
+        output::guard(&opts.output_dir(), &opts.root).map_err(|d| vec![d])?;
+    }
+    let (files, mut report) = render_site(opts)?;
+    if opts.write {
+        let start = Instant::now();
+        report.files = output::write(&report.output, &opts.root, &files).map_err(|d| vec![d])?;
+        report.stages.push(("write output", start.elapsed()));
+        report.elapsed += start.elapsed();
+    }
+    Ok(report)
+}
+
+/// Keeps a site in memory across rebuilds, for `aula serve`: each
+/// [`Session::build`] returns the complete set of output files, redoing
+/// only the work whose inputs changed (see [`cache`]).
+pub struct Session {
+    opts: Options,
+    cache: Cache,
+}
+
+impl Session {
+    pub fn new(opts: Options) -> Session {
+        Session {
+            opts,
+            cache: Cache::default(),
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Builds the site from what is on disk now; never writes.
+    pub fn build(&mut self) -> Result<(Arc<output::Files>, Report), Vec<Diagnostic>> {
+        let (files, report) = run(&self.opts, &mut self.cache)?;
+        Ok((Arc::new(files.into_map()), report))
+    }
+}
+
+/// Everything up to (not including) writing: the output files in memory.
+pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
+    run(opts, &mut Cache::default())
+}
+
+/// The stages, in order, reusing what `cache` holds from a previous build.
+fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnostic>> {
+    let start = Instant::now();
+    let mut watch = Stopwatch::new();
+    let config = Config::load(&opts.root)?;
+    let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
+    let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
+    watch.lap("load config, theme, templates and content");
+    let site = Site::assemble(config, content, opts.links).map_err(finish)?;
+    watch.lap("assemble site");
+    let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
+    watch.lap("fingerprint pages");
+    let bodies = markdown::render_all(&site, cache, &fingerprints, config_fp);
+    watch.lap("render Markdown");
+    let errors = markdown::check(&site, &bodies);
+    if !errors.is_empty() {
+        cache.theme = Some((theme_fp, state));
+        return Err(finish(errors));
+    }
+    watch.lap("check links and anchors");
+    let status = markdown::translation_status(&site, cache, &fingerprints.docs);
+    watch.lap("translation status");
+    let shared = Shared::build(&site);
+    watch.lap("shared template context");
+    let input = Input {
+        site: &site,
+        bodies: &bodies,
+        theme: &state.theme,
+        i18n: &state.i18n,
+        renderer: &state.renderer,
+        shared: &shared,
+        status: &status,
+        fingerprints: &fingerprints,
+    };
+    let (files, diags) = make_outputs(&input, cache, &mut watch);
+    let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
+        diags.into_iter().partition(Diagnostic::is_error);
+    warnings.extend(state.i18n.fallback_warnings());
+    let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
+    warnings.extend(translations::anchor_warnings(&site, &status, &explicit));
+    cache.theme = Some((theme_fp, state));
+    if !errors.is_empty() {
+        errors.append(&mut warnings);
+        return Err(finish(errors));
+    }
+    diagnostic::sort(&mut warnings);
+    let report = Report {
+        pages_by_language: site
+            .count_by_language()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        files: files.len(),
+        warnings,
+        elapsed: start.elapsed(),
+        stages: watch.stages,
+        output: opts.output_dir(),
+        fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
+        translations: status,
+    };
+    Ok((files, report))
+}
+
+/// Every output module in turn, into one [`Files`]; errors and warnings
+/// together.
+fn make_outputs(
+    input: &Input,
+    cache: &mut Cache,
+    watch: &mut Stopwatch,
+) -> (Files, Vec<Diagnostic>) {
+    let mut files = Files::new();
+    let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
+    cache.pages = pages;
+    watch.lap("render pages");
+    let mut roots = Vec::new();
+    let previous = &cache.root_pages;
+    diags.extend(outputs::pages::add_root(
+        input, previous, &mut roots, &mut files,
+    ));
+    diags.extend(outputs::status::add(
+        input, previous, &mut roots, &mut files,
+    ));
+    cache.root_pages = Memo::from_results(roots);
+    watch.lap("render root and status pages");
+    diags.extend(outputs::feeds::add(input, &mut files));
+    diags.extend(outputs::assets::add(input, &mut files));
+    diags.extend(outputs::statics::add(input, &mut files));
+    diags.extend(outputs::syntax_css::add(
+        input,
+        &cache.highlighter,
+        &mut files,
+    ));
+    watch.lap("render templates");
+    (files, diags)
+}
+
+fn finish(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostic::sort(&mut errors);
+    errors
+}

@@ -1,0 +1,115 @@
+//! Outputs: one module per family of files in `public/`, each a function
+//! from the built site ([`Input`]) to files in the shared [`Files`]
+//! collection plus diagnostics.
+//!
+//! | module | files |
+//! |---|---|
+//! | [`pages`] | every page's `index.html`, the root chooser and `404.html` |
+//! | [`feeds`] | `sitemap.xml`, `robots.txt`, `<lang>/atom.xml` |
+//! | [`assets`] | files colocated with the Markdown that uses them |
+//! | [`statics`] | the theme's and the site's `static/` files |
+//! | [`syntax_css`] | `syntax.css`, when any page has code |
+//! | [`status`] | `translations/index.html`, the translators' status page |
+//!
+//! A new artifact (packages, search, badges) is one more module here, or
+//! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
+//! disk: [`crate::output`] does, once everything is in `Files`.
+
+pub mod assets;
+pub mod feeds;
+pub mod pages;
+pub mod statics;
+pub mod status;
+pub mod syntax_css;
+
+use crate::diagnostic::Diagnostic;
+use crate::i18n::I18n;
+use crate::markdown::Rendered;
+use crate::render::Renderer;
+use crate::render::views::Shared;
+use crate::site::Site;
+use crate::theme::Theme;
+use std::sync::Arc;
+
+pub use crate::output::Data;
+
+/// Everything the outputs are made from.
+pub struct Input<'a> {
+    pub site: &'a Site,
+    /// Rendered Markdown of each page, by page index.
+    pub bodies: &'a [Arc<Rendered>],
+    pub theme: &'a Theme,
+    pub i18n: &'a I18n,
+    pub renderer: &'a Renderer,
+    pub shared: &'a Shared,
+    pub status: &'a crate::translations::Report,
+    pub fingerprints: &'a Fingerprints,
+}
+
+/// What cached outputs are keyed on, computed once per build.
+#[derive(Debug, Default)]
+pub struct Fingerprints {
+    /// The theme, every URL, the configuration and the options: what any
+    /// page may show beyond its own file and its language's lists.
+    pub global: u64,
+    /// Every page's key, language and URL: what links resolve against.
+    pub urls: u64,
+    /// Each page's own source and place, by page index.
+    pub docs: Vec<u64>,
+}
+
+/// A second file wants a path that is already taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub path: String,
+}
+
+/// All output files by path relative to the output folder (`/`-separated),
+/// sorted. The only way in is [`Files::add`], which refuses a second,
+/// different file for a path already taken: no output silently replaces
+/// another's file. Read access goes through `Deref` to the map.
+#[derive(Debug, Default)]
+pub struct Files(crate::output::Files);
+
+impl Files {
+    pub fn new() -> Files {
+        Files::default()
+    }
+
+    /// Adds a file; adding the same data twice (one asset used by two
+    /// translations) is fine, different data for a taken path is a clash.
+    pub fn add(&mut self, path: String, data: Data) -> Result<(), Clash> {
+        match self.0.get(&path) {
+            Some(existing) if *existing != data => Err(Clash { path }),
+            Some(_) => Ok(()),
+            None => {
+                self.0.insert(path, data);
+                Ok(())
+            }
+        }
+    }
+
+    /// The files as a plain sorted map, for writing or serving.
+    pub fn into_map(self) -> crate::output::Files {
+        self.0
+    }
+
+    /// Adds a file that aula generates itself under a path it controls.
+    pub fn add_generated(
+        &mut self,
+        path: impl Into<String>,
+        bytes: impl Into<Arc<[u8]>>,
+    ) -> Result<(), Diagnostic> {
+        self.add(path.into(), Data::Bytes(bytes.into())).map_err(|c| {
+            Diagnostic::error(format!("two generated files want the path {}", c.path))
+                .help("this is a bug in aula or its theme: please report it with the site that shows it")
+        })
+    }
+}
+
+impl std::ops::Deref for Files {
+    type Target = crate::output::Files;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}

@@ -1,0 +1,511 @@
+//! View models: what each template sees, as typed serde structs built in
+//! this one place from the assembled site and a page's rendered Markdown.
+//!
+//! Values many pages share (a language's site, navigation and section
+//! lists; a course's outline) are serialised once per build into
+//! `tera::Value`s, which are cheap to clone, and never rebuilt per page. A
+//! page's context never holds another page's body. Templates and their
+//! variables are documented in `docs/theming.md`; this module never
+//! renders and never reads files.
+
+use crate::content::front::FrontMatter;
+use crate::content::{Kind, Section};
+use crate::i18n::I18n;
+use crate::markdown::{Rendered, TocEntry};
+use crate::site::Site;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use tera::{Context, Value};
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    default_language: &'a str,
+    base_url: &'a str,
+    languages: &'a [LangView<'a>],
+}
+
+#[derive(Serialize)]
+struct LangView<'a> {
+    code: &'a str,
+    name: &'a str,
+    url: String,
+    title: &'a str,
+    description: &'a str,
+}
+
+/// A page in a list: a section's, the home page's, an itinerary's or a
+/// course outline's.
+#[derive(Serialize)]
+struct ItemView<'a> {
+    key: &'a str,
+    title: &'a str,
+    url: &'a str,
+    summary: &'a str,
+    kind: &'a str,
+    duration: Option<u32>,
+    module_count: usize,
+    level: &'a str,
+    objectives: &'a [String],
+    /// Language of the item's text: differs from the list's language for
+    /// untranslated pages.
+    lang: &'a str,
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+/// A course's outline in one language: shared by the course page and all
+/// its modules.
+#[derive(Serialize)]
+struct OutlineView<'a> {
+    key: &'a str,
+    title: &'a str,
+    url: &'a str,
+    summary: &'a str,
+    level: &'a str,
+    duration: Option<u32>,
+    prerequisites: Vec<LinkView<'a>>,
+    modules: Vec<ItemView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TranslationView<'a> {
+    code: &'a str,
+    name: &'a str,
+    url: String,
+    current: bool,
+    /// A real translation exists in this language.
+    exists: bool,
+    /// Language of the text at `url` (differs from `code` when the link
+    /// leads to a fallback).
+    text_lang: &'a str,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+/// `page` in every page template.
+#[derive(Serialize)]
+struct PageView<'a> {
+    #[serde(flatten)]
+    front: &'a FrontMatter,
+    kind: &'a str,
+    key: &'a str,
+    url: &'a str,
+    toc: &'a [TocEntry],
+    has_code: bool,
+    word_count: usize,
+    reading_minutes: usize,
+    /// The language of the text when it is not the page's own (a missing
+    /// translation shown from another language), else "": templates mark
+    /// every piece of that text with it.
+    content_lang: &'a str,
+    noindex: bool,
+}
+
+/// "Module N of M".
+#[derive(Serialize)]
+struct PositionView {
+    index: usize,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    name: &'a str,
+}
+
+/// Context values shared by many pages, built once per build.
+pub struct Shared {
+    /// Per language: site, nav, home lists, section lists.
+    langs: HashMap<String, LangShared>,
+    /// (course, language) to outline value.
+    outlines: HashMap<(usize, String), Value>,
+    /// The list of all languages with their home URLs.
+    languages: Value,
+}
+
+struct LangShared {
+    /// The language has an Atom feed.
+    has_feed: bool,
+    site: Value,
+    nav: Value,
+    home: Value,
+    sections: BTreeMap<Section, Value>,
+}
+
+impl Shared {
+    pub fn build(site: &Site) -> Shared {
+        let cfg = &site.config;
+        let lang_list: Vec<LangView<'_>> = cfg
+            .languages
+            .iter()
+            .map(|l| LangView {
+                code: &l.code,
+                name: &l.name,
+                url: site.pages[site.home(&l.code)].url.clone(),
+                title: &l.title,
+                description: &l.description,
+            })
+            .collect();
+        let mut outlines = HashMap::new();
+        for c in 0..site.courses.len() {
+            for lang in &cfg.languages {
+                outlines.insert((c, lang.code.clone()), outline(site, c, &lang.code));
+            }
+        }
+        let langs = cfg
+            .languages
+            .iter()
+            .map(|lang| (lang.code.clone(), language(site, &lang.code, &lang_list)))
+            .collect();
+        Shared {
+            langs,
+            outlines,
+            languages: Value::from_serializable(&lang_list),
+        }
+    }
+
+    /// Fingerprint of everything shared that any page of `lang` may show
+    /// (site, navigation, section lists, feed, languages).
+    pub fn language_fingerprint(&self, lang: &str) -> u64 {
+        use crate::build::cache::fingerprint_serialized as fp;
+        let mut parts = vec![fp(&self.languages)];
+        if let Some(ls) = self.langs.get(lang) {
+            parts.extend([
+                u64::from(ls.has_feed),
+                fp(&ls.site),
+                fp(&ls.nav),
+                fp(&ls.home),
+            ]);
+        }
+        crate::build::cache::fingerprint(&parts)
+    }
+
+    /// Fingerprint of a course's outline in `lang` (its course page and
+    /// modules show it; prev/next come from the same order).
+    pub fn outline_fingerprint(&self, course: usize, lang: &str) -> u64 {
+        self.outlines
+            .get(&(course, lang.to_string()))
+            .map_or(0, crate::build::cache::fingerprint_serialized)
+    }
+
+    /// The context of pages outside the language tree (chooser, 404,
+    /// translators' status page), in the default language.
+    pub fn root_context(&self, site: &Site, root: &str) -> Context {
+        let lang = &site.config.default_language;
+        let mut ctx = Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("root", root);
+        ctx.insert_value("site", self.langs[lang.as_str()].site.clone());
+        ctx.insert_value("languages", self.languages.clone());
+        ctx
+    }
+}
+
+/// The shared values of one language.
+fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
+    let cfg = &site.config;
+    let lang = cfg.language(code).expect("a configured language");
+    let mut nav: BTreeMap<&str, String> = BTreeMap::new();
+    nav.insert("home", site.pages[site.home(code)].url.clone());
+    let mut sections = BTreeMap::new();
+    let mut home = tera::Map::default();
+    for section in Section::ALL {
+        let url = site
+            .section_page(section, code)
+            .map(|i| site.pages[i].url.clone())
+            .unwrap_or_default();
+        nav.insert(section.folder(), url);
+        let list: Vec<Value> = site
+            .sections
+            .get(code)
+            .and_then(|s| s.get(&section))
+            .map(|pages| pages.iter().map(|&i| item(site, i)).collect())
+            .unwrap_or_default();
+        let list = Value::from(list);
+        home.insert(section.folder().into(), list.clone());
+        sections.insert(section, list);
+    }
+    let site_view = SiteView {
+        title: &lang.title,
+        description: &lang.description,
+        default_language: &cfg.default_language,
+        base_url: cfg.base_url.as_deref().unwrap_or(""),
+        languages: lang_list,
+    };
+    LangShared {
+        has_feed: cfg.base_url.is_some() && !crate::outputs::feeds::entries(site, code).is_empty(),
+        site: Value::from_serializable(&site_view),
+        nav: Value::from_serializable(&nav),
+        home: Value::from(home),
+        sections,
+    }
+}
+
+fn item(site: &Site, i: usize) -> Value {
+    Value::from_serializable(&item_view(site, i))
+}
+
+fn item_view(site: &Site, i: usize) -> ItemView<'_> {
+    let p = &site.pages[i];
+    let f = p.front();
+    let (duration, module_count) = match p.course {
+        Some(c) if p.kind == Kind::Course => (
+            site.course_minutes(c, &p.lang),
+            site.courses[c].modules.get(&p.lang).map_or(0, Vec::len),
+        ),
+        _ => (f.duration(), 0),
+    };
+    ItemView {
+        key: &p.key,
+        title: &f.title,
+        url: &p.url,
+        summary: &f.summary,
+        kind: p.kind.name(),
+        duration,
+        module_count,
+        level: f.course().map_or("", |c| c.level.as_str()),
+        objectives: f.objectives(),
+        lang: &p.text_lang,
+    }
+}
+
+/// A course's outline in one language.
+fn outline(site: &Site, c: usize, lang: &str) -> Value {
+    let key = &site.courses[c].key;
+    let Some(ci) = site.page_or_fallback(key, lang) else {
+        return Value::none();
+    };
+    let course = &site.pages[ci];
+    let fields = course.front().course();
+    let prerequisites = fields
+        .map(|f| f.prerequisites.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| {
+            let i = site.page_or_fallback(&crate::site::course_key(r), lang)?;
+            Some(LinkView {
+                title: &site.pages[i].front().title,
+                url: &site.pages[i].url,
+            })
+        })
+        .collect();
+    let view = OutlineView {
+        key: &course.key,
+        title: &course.front().title,
+        url: &course.url,
+        summary: &course.front().summary,
+        level: fields.map_or("", |f| f.level.as_str()),
+        duration: site.course_minutes(c, lang),
+        prerequisites,
+        modules: site.courses[c]
+            .modules
+            .get(lang)
+            .map(|m| m.iter().map(|&i| item_view(site, i)).collect())
+            .unwrap_or_default(),
+    };
+    Value::from_serializable(&view)
+}
+
+/// Title shown for generated pages that have no source file.
+fn generated_title(site: &Site, i18n: &I18n, i: usize) -> String {
+    let p = &site.pages[i];
+    match p.kind {
+        Kind::Home => site
+            .config
+            .language(&p.lang)
+            .map(|l| l.title.clone())
+            .unwrap_or_default(),
+        _ => {
+            let name = p.folder();
+            i18n.translate(&p.lang, &format!("nav-{name}"), None)
+                .unwrap_or_else(|_| name.to_string())
+        }
+    }
+}
+
+/// The language switcher: the page in each language (real or a notice
+/// page), else the first real translation along its fallback chain, else
+/// that language's home.
+fn translations<'a>(site: &'a Site, i: usize) -> Vec<TranslationView<'a>> {
+    let p = &site.pages[i];
+    site.config
+        .languages
+        .iter()
+        .map(|l| {
+            let target = site
+                .page_or_fallback(&p.key, &l.code)
+                .unwrap_or_else(|| site.home(&l.code));
+            let t = &site.pages[target];
+            let exists = t.key == p.key && t.lang == l.code && !t.is_fallback();
+            TranslationView {
+                code: &l.code,
+                name: &l.name,
+                url: t.url.clone(),
+                current: l.code == p.lang,
+                exists: exists || p.is_generated(),
+                text_lang: &t.text_lang,
+            }
+        })
+        .collect()
+}
+
+/// Search engines see real translations only: a notice page is `noindex`
+/// with a canonical link to the text it shows.
+fn search_links(site: &Site, base: &str, i: usize, ctx: &mut Context) {
+    let p = &site.pages[i];
+    let source = &site.pages[site.text_source(i)];
+    ctx.insert("canonical", &format!("{base}{}/", source.dir));
+    let mut alternates = Vec::new();
+    if !p.is_fallback() {
+        let real = |lang: &str| {
+            site.page(&p.key, lang)
+                .filter(|&j| !site.pages[j].is_fallback())
+        };
+        for l in &site.config.languages {
+            if let Some(j) = real(&l.code) {
+                alternates.push(Alternate {
+                    hreflang: l.code.clone(),
+                    href: format!("{base}{}/", site.pages[j].dir),
+                });
+            }
+        }
+        let default = real(&site.config.default_language).unwrap_or(i);
+        if alternates.len() > 1 {
+            alternates.push(Alternate {
+                hreflang: "x-default".into(),
+                href: format!("{base}{}/", site.pages[default].dir),
+            });
+        } else {
+            alternates.clear();
+        }
+    }
+    ctx.insert("alternates", &alternates);
+}
+
+/// `page`: the page's own front matter and rendered Markdown.
+fn page_value(site: &Site, i18n: &I18n, i: usize, body: &Rendered) -> Value {
+    let p = &site.pages[i];
+    let view = PageView {
+        front: p.front(),
+        kind: p.kind.name(),
+        key: &p.key,
+        url: &p.url,
+        toc: &body.toc,
+        has_code: body.has_code,
+        word_count: body.word_count,
+        reading_minutes: body.word_count.div_ceil(200).max(1),
+        content_lang: if p.is_fallback() { &p.text_lang } else { "" },
+        noindex: p.is_fallback(),
+    };
+    let mut map = Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
+    map.insert("content".into(), Value::safe_string(&body.html));
+    if p.is_generated() || p.front().title.is_empty() {
+        map.insert("title".into(), Value::from(generated_title(site, i18n, i)));
+    }
+    Value::from(map)
+}
+
+/// What only one kind's template sees: `home`, `section`, `course` (and
+/// for modules `prev`, `next`, `module`), `itinerary`.
+fn kind_values(site: &Site, shared: &Shared, i: usize, ctx: &mut Context) {
+    let p = &site.pages[i];
+    let ls = &shared.langs[p.lang.as_str()];
+    let link = |j: usize| {
+        let q = &site.pages[j];
+        Value::from_serializable(&LinkView {
+            title: &q.front().title,
+            url: &q.url,
+        })
+    };
+    match p.kind {
+        Kind::Home => ctx.insert_value("home", ls.home.clone()),
+        Kind::Section => {
+            let section = Section::from_folder(p.folder()).unwrap_or(Section::Courses);
+            let mut v = Value::from_serializable(&SectionView {
+                name: section.folder(),
+            })
+            .into_map()
+            .unwrap_or_default();
+            v.insert("items".into(), ls.sections[&section].clone());
+            ctx.insert_value("section", Value::from(v));
+        }
+        Kind::Course | Kind::Module => {
+            if let Some(v) = p
+                .course
+                .and_then(|c| shared.outlines.get(&(c, p.lang.clone())))
+            {
+                ctx.insert_value("course", v.clone());
+            }
+            if let Some(nav) = p.nav {
+                if let Some(j) = nav.prev {
+                    ctx.insert_value("prev", link(j));
+                }
+                if let Some(j) = nav.next {
+                    ctx.insert_value("next", link(j));
+                }
+                ctx.insert(
+                    "module",
+                    &PositionView {
+                        index: nav.index,
+                        total: nav.total,
+                    },
+                );
+            }
+        }
+        Kind::Itinerary => {
+            let courses: Vec<Value> = p
+                .front()
+                .itinerary()
+                .map(|it| it.courses.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|r| site.page_or_fallback(&crate::site::course_key(r), &p.lang))
+                .map(|j| item(site, j))
+                .collect();
+            let mut m = tera::Map::default();
+            m.insert("courses".into(), Value::from(courses));
+            ctx.insert_value("itinerary", Value::from(m));
+        }
+        Kind::Guideline | Kind::Page => {}
+    }
+}
+
+/// The whole template context of page `i`.
+pub fn page_context(
+    site: &Site,
+    shared: &Shared,
+    i18n: &I18n,
+    i: usize,
+    body: &Rendered,
+) -> Context {
+    let p = &site.pages[i];
+    let lang = p.lang.as_str();
+    let ls = &shared.langs[lang];
+    let mut ctx = Context::new();
+    ctx.insert("lang", lang);
+    ctx.insert("root", &p.root());
+    ctx.insert_value("site", ls.site.clone());
+    ctx.insert_value("nav", ls.nav.clone());
+    ctx.insert("translations", &translations(site, i));
+    if let Some(base) = site.config.base_url.as_deref() {
+        search_links(site, base, i, &mut ctx);
+        if ls.has_feed {
+            ctx.insert("feed", &format!("{}{lang}/atom.xml", p.root()));
+        }
+    }
+    ctx.insert_value("page", page_value(site, i18n, i, body));
+    kind_values(site, shared, i, &mut ctx);
+    ctx
+}
