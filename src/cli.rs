@@ -396,7 +396,8 @@ fn json_report(
         .map(|d| {
             serde_json::json!({
                 "severity": if d.is_error() { "error" } else { "warning" },
-                "message": d.message,
+                "kind": d.kind.name(),
+                "message": d.headline(),
                 "file": d.file.as_ref().map(|f| f.display().to_string().replace('\\', "/")),
                 "line": d.line,
                 "column": d.column,

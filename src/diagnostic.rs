@@ -17,11 +17,73 @@ pub enum Severity {
     Warning,
 }
 
+/// What a diagnostic is about, for tools (`aula check --format json`) and
+/// for code that treats some problems specially, so that no code ever
+/// parses message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Kind {
+    /// `aula.toml`.
+    Config,
+    /// A front-matter value that is malformed or of the wrong type.
+    FrontMatter,
+    /// A key a closed schema (front matter, `aula.toml`) does not accept.
+    UnknownKey,
+    /// Where files sit, their names, slugs and URLs.
+    Content,
+    /// An internal `@/` link or its anchor.
+    Link,
+    /// A file a page uses, or a file that would clash with a page.
+    Asset,
+    /// Markdown the page cannot show as written (code fences, raw HTML).
+    Markdown,
+    /// A template that does not parse or fails to render.
+    Template,
+    /// UI strings (Fluent).
+    UiString,
+    /// Translation state (outdated, anchors missing in a translation).
+    Translation,
+    /// Reading the sources or writing the output.
+    Io,
+    #[default]
+    Other,
+}
+
+impl Kind {
+    /// Its name in machine-readable reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Config => "config",
+            Kind::FrontMatter => "front-matter",
+            Kind::UnknownKey => "unknown-key",
+            Kind::Content => "content",
+            Kind::Link => "link",
+            Kind::Asset => "asset",
+            Kind::Markdown => "markdown",
+            Kind::Template => "template",
+            Kind::UiString => "ui-string",
+            Kind::Translation => "translation",
+            Kind::Io => "io",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// A template error is reported once for all the pages it failed: the
+/// first page and how many more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendering {
+    pub page: PathBuf,
+    pub others: usize,
+}
+
 /// One problem, with everything a person needs to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub kind: Kind,
     pub message: String,
+    /// For template errors: the content page being rendered.
+    pub rendering: Option<Rendering>,
     /// Path as shown to the user: relative to the site root when possible.
     pub file: Option<PathBuf>,
     /// 1-based line.
@@ -37,7 +99,9 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            kind: Kind::Other,
             message: message.into(),
+            rendering: None,
             file: None,
             line: None,
             column: None,
@@ -72,9 +136,51 @@ impl Diagnostic {
         self
     }
 
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Names the content page whose rendering failed.
+    pub fn rendering(mut self, page: impl AsRef<Path>) -> Self {
+        self.rendering = Some(Rendering {
+            page: page.as_ref().to_path_buf(),
+            others: 0,
+        });
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// The message with the page whose rendering failed, if any: the
+    /// first line of the printed diagnostic.
+    pub fn headline(&self) -> String {
+        match &self.rendering {
+            None => self.message.clone(),
+            Some(Rendering { page, others: 0 }) => {
+                format!("{} (while rendering {})", self.message, page.display())
+            }
+            Some(Rendering { page, others }) => format!(
+                "{} (while rendering {} and {others} other page{})",
+                self.message,
+                page.display(),
+                if *others == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    /// Sets `kind` on every diagnostic that has none yet: a stage names
+    /// the kind of everything it reports.
+    pub fn default_kind(mut diags: Vec<Diagnostic>, kind: Kind) -> Vec<Diagnostic> {
+        for d in &mut diags {
+            if d.kind == Kind::Other {
+                d.kind = kind;
+            }
+        }
+        diags
     }
 
     pub fn is_error(&self) -> bool {
@@ -106,7 +212,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", self.headline())?;
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(file) = &self.file {
@@ -177,6 +283,25 @@ mod tests {
             d.to_string(),
             "error: unknown key `titel` in front matter\n --> content/x.es.md:2:1\n  |\n2 | titel = \"x\"\n  | ^\n  = help: did you mean `title`?\n"
         );
+    }
+
+    #[test]
+    fn the_page_being_rendered_is_data_not_text() {
+        let mut d = Diagnostic::error("template error: x")
+            .kind(Kind::Template)
+            .rendering("content/a.md");
+        assert_eq!(d.message, "template error: x");
+        assert_eq!(
+            d.headline(),
+            "template error: x (while rendering content/a.md)"
+        );
+        d.rendering.as_mut().expect("set").others = 2;
+        assert!(d.to_string().starts_with(
+            "error: template error: x (while rendering content/a.md and 2 other pages)\n"
+        ));
+        let tagged = Diagnostic::default_kind(vec![d, Diagnostic::error("y")], Kind::Io);
+        assert_eq!(tagged[0].kind, Kind::Template, "a kind already set stays");
+        assert_eq!(tagged[1].kind, Kind::Io);
     }
 
     #[test]

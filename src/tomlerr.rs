@@ -5,7 +5,7 @@
 //! fragment it parsed; callers give the fragment's position in the real
 //! file so the message points at the right line.
 
-use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
+use crate::diagnostic::{Diagnostic, Kind, did_you_mean, line_col};
 use std::path::Path;
 
 /// Where a TOML fragment sits inside the file a person edits.
@@ -28,9 +28,18 @@ pub fn diagnose(err: &toml::de::Error, frag: &Fragment) -> Diagnostic {
         None => line_col(frag.file_text, frag.offset),
     };
     let (message, help) = explain(&raw, frag.what);
-    let mut d = Diagnostic::error(message)
-        .file(frag.file)
-        .at(line, col, Some(frag.file_text));
+    let kind = if raw.starts_with("unknown field ") {
+        Kind::UnknownKey
+    } else if frag.what == crate::config::CONFIG_FILE {
+        Kind::Config
+    } else {
+        Kind::FrontMatter
+    };
+    let mut d =
+        Diagnostic::error(message)
+            .kind(kind)
+            .file(frag.file)
+            .at(line, col, Some(frag.file_text));
     if let Some(h) = help {
         d = d.help(h);
     }

@@ -7,7 +7,7 @@ use super::cache::{Cache, ThemeState};
 use super::finish;
 use crate::config::Config;
 use crate::content::{self, Content};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::i18n::I18n;
 use crate::render::Renderer;
 use crate::theme::Theme;
@@ -24,14 +24,17 @@ pub(super) fn inputs(
     let mut read_cache = std::mem::take(&mut cache.content);
     let (theme, content) = rayon::join(
         || theme_layer(config, config_fp, previous),
-        || content::load_cached(config, drafts, &mut read_cache),
+        || {
+            content::load_cached(config, drafts, &mut read_cache)
+                .map_err(|e| Diagnostic::default_kind(e, Kind::Content))
+        },
     );
     cache.content = read_cache;
     match (theme, content) {
         (Ok((fp, state)), Ok(content)) => {
             if content.documents.is_empty() {
                 cache.theme = Some((fp, state));
-                return Err(vec![Diagnostic::error("content/ holds no pages").file("content").help(
+                return Err(vec![Diagnostic::error("content/ holds no pages").kind(Kind::Content).file("content").help(
                     "add content/_index.<lang>.md (the home page) and more Markdown files; `aula new DIR` shows a working layout",
                 )]);
             }
@@ -56,12 +59,14 @@ fn theme_layer(
     config_fp: u64,
     previous: Option<(u64, ThemeState)>,
 ) -> Result<(u64, ThemeState), Vec<Diagnostic>> {
-    let theme = Theme::load(config)?;
+    let theme = Theme::load(config).map_err(|e| Diagnostic::default_kind(e, Kind::Template))?;
     let fp = super::cache::fingerprint(&(super::cache::theme_fingerprint(&theme), config_fp));
     if let Some(prev) = previous.filter(|(old, _)| *old == fp) {
         return Ok(prev);
     }
-    let i18n = Arc::new(I18n::load(config, &theme)?);
+    let i18n =
+        I18n::load(config, &theme).map_err(|e| Diagnostic::default_kind(e, Kind::UiString))?;
+    let i18n = Arc::new(i18n);
     let renderer = Renderer::new(&theme, Arc::clone(&i18n))?;
     Ok((
         fp,

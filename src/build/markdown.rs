@@ -4,7 +4,7 @@
 //! page's source hash. Pure functions of the site and the cache.
 
 use super::cache::{Cache, Memo, fingerprint};
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::markdown::{self, LinkError, LinkTarget, Rendered};
 use crate::outputs::Fingerprints;
 use crate::outputs::assets::join;
@@ -137,7 +137,11 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
                 .at(line, col, source)
         };
         for e in &body.errors {
-            errors.push(at(e.message.clone(), e.line, e.column).help(e.help.clone()));
+            errors.push(
+                at(e.message.clone(), e.line, e.column)
+                    .kind(Kind::Markdown)
+                    .help(e.help.clone()),
+            );
         }
         for link in &body.links {
             let Some(anchor) = &link.anchor else { continue };
@@ -161,6 +165,7 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
                         link.line,
                         link.column,
                     )
+                    .kind(Kind::Link)
                     .help(help),
                 );
             }
@@ -170,6 +175,7 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
             if !site.assets.contains(&rel) {
                 errors.push(
                     at(format!("missing file `{}`: content/{rel} does not exist", a.path), a.line, a.column)
+                        .kind(Kind::Asset)
                         .help("put the file next to the Markdown file, or fix the name (names are case-sensitive)"),
                 );
             }

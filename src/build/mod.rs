@@ -17,7 +17,7 @@ mod load;
 mod markdown;
 
 use crate::config::Config;
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::output;
 use crate::outputs::{self, Files, Input};
 use crate::render::views::Shared;
@@ -111,12 +111,14 @@ impl Stopwatch {
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     if opts.write {
         // Refused before any work: a wrong --output must not cost a build.
-        output::guard(&opts.output_dir(), &opts.root).map_err(|d| vec![d])?;
+        output::guard(&opts.output_dir(), &opts.root)
+            .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
     }
     let (files, mut report) = render_site(opts)?;
     if opts.write {
         let start = Instant::now();
-        report.files = output::write(&report.output, &opts.root, &files).map_err(|d| vec![d])?;
+        report.files = output::write(&report.output, &opts.root, &files)
+            .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
         report.stages.push(("write output", start.elapsed()));
         report.elapsed += start.elapsed();
     }
@@ -159,11 +161,12 @@ pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
 fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
-    let config = Config::load(&opts.root)?;
+    let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
     let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
     let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
     watch.lap("load config, theme, templates and content");
-    let site = Site::assemble(config, content, opts.links).map_err(finish)?;
+    let site = Site::assemble(config, content, opts.links)
+        .map_err(|e| finish(Diagnostic::default_kind(e, Kind::Content)))?;
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
     watch.lap("fingerprint pages");
@@ -192,9 +195,13 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     let (files, diags) = make_outputs(&input, cache, &mut watch);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
-    warnings.extend(state.i18n.fallback_warnings());
+    warnings.extend(Diagnostic::default_kind(
+        state.i18n.fallback_warnings(),
+        Kind::UiString,
+    ));
     let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
-    warnings.extend(translations::anchor_warnings(&site, &status, &explicit));
+    let anchors = translations::anchor_warnings(&site, &status, &explicit);
+    warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
     cache.theme = Some((theme_fp, state));
     if !errors.is_empty() {
         errors.append(&mut warnings);

@@ -466,7 +466,7 @@ pub fn parse(
     };
     let front = kind.parse_front(toml_text).map_err(|e| {
         let mut d = diagnose(&e, &frag);
-        if d.message.starts_with("unknown key") {
+        if d.kind == crate::diagnostic::Kind::UnknownKey {
             match kind {
                 Kind::Page => d.message.push_str(" of a page"),
                 _ => d.message.push_str(&format!(" of a {} page", kind.name())),

@@ -21,6 +21,7 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
                     ))
                     .file(page.path())
                     .at(a.line, a.column, source)
+                    .kind(crate::diagnostic::Kind::Asset)
                     .help("rename the file: a page's folder already has that name"),
                 );
             }

@@ -18,6 +18,7 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
     let Some(base) = site.config.base_url.as_deref() else {
         return vec![
             Diagnostic::warning("base_url is not set: sitemap.xml, robots.txt and the Atom feeds were not written")
+                .kind(crate::diagnostic::Kind::Config)
                 .file(crate::config::CONFIG_FILE)
                 .help("they need absolute addresses: add base_url = \"https://your.site/path/\" to aula.toml"),
         ];

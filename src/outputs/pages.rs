@@ -128,28 +128,19 @@ pub fn add_root(
 /// One template mistake fails every page that uses the template; report
 /// it once, naming the first page and how many others failed with it.
 fn merge_repeated(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    const MARK: &str = " (while rendering ";
-    let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut merged: Vec<Diagnostic> = Vec::new();
     for d in errors {
-        let core = |d: &Diagnostic| d.message.split(MARK).next().unwrap_or("").to_string();
-        match merged.iter_mut().find(|(m, _)| {
-            m.file == d.file && m.line == d.line && m.column == d.column && core(m) == core(&d)
-        }) {
-            Some((_, n)) => *n += 1,
-            None => merged.push((d, 0)),
+        let same = |m: &&mut Diagnostic| {
+            m.file == d.file && m.line == d.line && m.column == d.column && m.message == d.message
+        };
+        match merged.iter_mut().find(same) {
+            Some(first) => {
+                if let Some(r) = first.rendering.as_mut() {
+                    r.others += 1;
+                }
+            }
+            None => merged.push(d),
         }
     }
     merged
-        .into_iter()
-        .map(|(mut d, others)| {
-            if others > 0 && d.message.ends_with(')') {
-                d.message.pop();
-                d.message.push_str(&format!(
-                    " and {others} other page{})",
-                    if others == 1 { "" } else { "s" }
-                ));
-            }
-            d
-        })
-        .collect()
 }

@@ -17,6 +17,7 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
                     "the static file {name} would replace a generated file"
                 ))
                 .file(format!("static/{name}"))
+                .kind(crate::diagnostic::Kind::Asset)
                 .help("rename or move the static file"),
             );
         }

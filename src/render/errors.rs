@@ -51,10 +51,10 @@ pub(super) fn tera_error(
             msg.push_str(&c);
         }
     }
+    let mut d = Diagnostic::error(msg).kind(crate::diagnostic::Kind::Template);
     if let Some(p) = page {
-        msg.push_str(&format!(" (while rendering {})", p.display()));
+        d = d.rendering(p);
     }
-    let mut d = Diagnostic::error(msg);
     let position = report
         .map(|r| {
             (

@@ -148,6 +148,11 @@ fn errors_of(case: &str) -> String {
                 "{case}: every error says how to fix it: {d}"
             );
             assert!(d.file.is_some(), "{case}: every error names a file: {d}");
+            assert_ne!(
+                d.kind,
+                aula::diagnostic::Kind::Other,
+                "{case}: every error has a kind: {d}"
+            );
         }
         render(&errs)
     };
