@@ -12,14 +12,13 @@ use crate::diagnostic::{Diagnostic, line_col};
 use crate::theme::Theme;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub struct I18n {
     bundles: HashMap<String, FluentBundle<FluentResource>>,
     default_language: String,
-    /// (language, key) pairs that fell back, reported after the build.
-    fallbacks: Mutex<BTreeSet<(String, String)>>,
+    /// Warnings for messages of the default language that a language lacks.
+    fallbacks: Vec<Diagnostic>,
 }
 
 impl std::fmt::Debug for I18n {
@@ -55,6 +54,7 @@ impl I18n {
     pub fn load(config: &Config, theme: &Theme) -> Result<I18n, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut bundles = HashMap::new();
+        let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for lang in &config.languages {
             let langid = lang
                 .code
@@ -84,6 +84,9 @@ impl I18n {
                         r
                     }
                 };
+                ids.entry(lang.code.as_str())
+                    .or_default()
+                    .extend(message_ids(&resource));
                 bundle.add_resource_overriding(resource);
             }
             bundles.insert(lang.code.clone(), bundle);
@@ -104,7 +107,7 @@ impl I18n {
         Ok(I18n {
             bundles,
             default_language: config.default_language.clone(),
-            fallbacks: Mutex::new(BTreeSet::new()),
+            fallbacks: gaps(config, &ids),
         })
     }
 
@@ -120,10 +123,6 @@ impl I18n {
         }
         if lang != self.default_language {
             if let Some(s) = self.format(&self.default_language, key, args)? {
-                self.fallbacks
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert((lang.to_string(), key.to_string()));
                 return Ok(s);
             }
         }
@@ -154,19 +153,45 @@ impl I18n {
         Ok(Some(out))
     }
 
-    /// Warnings for strings that fell back to the default language.
+    /// Warnings for messages a language lacks, whose default-language
+    /// text is shown instead.
     pub fn fallback_warnings(&self) -> Vec<Diagnostic> {
-        let set = self.fallbacks.lock().unwrap_or_else(|p| p.into_inner());
-        set.iter()
-            .map(|(lang, key)| {
-                Diagnostic::warning(format!(
-                    "UI string `{key}` is missing in `{lang}`; the {} text was used",
-                    self.default_language
-                ))
-                .help(format!("add `{key} = ...` to locales/{lang}/main.ftl"))
-            })
-            .collect()
+        self.fallbacks.clone()
     }
+}
+
+/// The ids of the messages a Fluent file defines.
+fn message_ids(resource: &FluentResource) -> impl Iterator<Item = String> + '_ {
+    resource.entries().filter_map(|e| match e {
+        fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+        _ => None,
+    })
+}
+
+/// One warning per message of the default language missing in another.
+fn gaps(config: &Config, ids: &BTreeMap<&str, BTreeSet<String>>) -> Vec<Diagnostic> {
+    let default = config.default_language.as_str();
+    let Some(all) = ids.get(default) else {
+        return Vec::new();
+    };
+    let none = BTreeSet::new();
+    let mut out = Vec::new();
+    for lang in config.languages.iter().filter(|l| l.code != default) {
+        let have = ids.get(lang.code.as_str()).unwrap_or(&none);
+        for key in all.difference(have) {
+            out.push(
+                Diagnostic::warning(format!(
+                    "UI string `{key}` is missing in `{}`; the {default} text is used",
+                    lang.code
+                ))
+                .help(format!(
+                    "add `{key} = ...` to locales/{}/main.ftl",
+                    lang.code
+                )),
+            );
+        }
+    }
+    out
 }
 
 /// Converts a template argument to a Fluent value: numbers stay numbers so
@@ -237,6 +262,8 @@ mod tests {
     #[test]
     fn missing_key_falls_back_with_warning_then_errors() {
         let i = i18n(&[("es", "only-es = Sólo")]).expect("valid");
+        let w = i.fallback_warnings();
+        assert_eq!(w.len(), 1, "found when loading, before any rendering");
         assert_eq!(i.translate("pt", "only-es", None).as_deref(), Ok("Sólo"));
         let w = i.fallback_warnings();
         assert_eq!(w.len(), 1);

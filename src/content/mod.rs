@@ -74,24 +74,52 @@ pub fn load(config: &Config, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
     load_cached(config, drafts, &mut ReadCache::default())
 }
 
-/// What a file's metadata looked like when it was read; a file whose
-/// metadata is unchanged is not read again (`aula serve`).
-type Stamp = (
-    u64,
-    Option<std::time::SystemTime>,
-    String,
-    String,
-    Kind,
-    bool,
-);
+/// What a file's metadata and place looked like when it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    key: String,
+    lang: String,
+    kind: Kind,
+    drafts: bool,
+}
 
 /// A parsed file: a shared document, nothing (a draft), or its error.
 type Parsed = Result<Option<std::sync::Arc<Document>>, Diagnostic>;
 
+/// One file of a previous load.
+struct Entry {
+    stamp: Stamp,
+    /// When the file was read: a modification time this close to it may
+    /// hide a later edit within the file system's timestamp precision.
+    read_at: std::time::SystemTime,
+    /// Hash of the bytes read.
+    content: u64,
+    parsed: Parsed,
+}
+
+/// How long after its last modification a file's stamp is trusted: two
+/// writes within one timestamp tick (coarse on some file systems) keep the
+/// same size and time, so a file read that soon is hashed again next time
+/// (the "racy clean" rule git uses for its index).
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Entry {
+    /// Whether the stamp alone proves the file unchanged.
+    fn trusted(&self, stamp: &Stamp) -> bool {
+        self.stamp == *stamp
+            && stamp
+                .modified
+                .and_then(|m| m.checked_add(SETTLE))
+                .is_some_and(|settled| settled <= self.read_at)
+    }
+}
+
 /// Parsed files of a previous [`load_cached`], by absolute path.
 #[derive(Default)]
 pub struct ReadCache {
-    files: std::collections::HashMap<PathBuf, (Stamp, Parsed)>,
+    files: std::collections::HashMap<PathBuf, Entry>,
 }
 
 /// [`load`], reusing files from `cache` whose size, modification time and
@@ -160,39 +188,21 @@ pub fn load_cached(
     }
 
     let previous = std::mem::take(&mut cache.files);
-    let parsed: Vec<(PathBuf, Stamp, Parsed)> = sources
+    let entries: Vec<(PathBuf, Entry)> = sources
         .into_par_iter()
         .map(|s| {
-            let meta = std::fs::metadata(&s.abs).ok();
-            let stamp: Stamp = (
-                meta.as_ref().map_or(0, |m| m.len()),
-                meta.as_ref().and_then(|m| m.modified().ok()),
-                s.key.clone(),
-                s.lang.clone(),
-                s.kind,
-                drafts,
-            );
-            let abs = s.abs.clone();
-            // Without a modification time nothing proves the file is unchanged.
-            let reusable = stamp.1.is_some();
-            match previous.get(&abs) {
-                Some((old, result)) if reusable && *old == stamp => (abs, stamp, result.clone()),
-                _ => (
-                    abs,
-                    stamp,
-                    read(s, drafts).map(|d| d.map(std::sync::Arc::new)),
-                ),
-            }
+            let old = previous.get(&s.abs);
+            (s.abs.clone(), read_cached(s, drafts, old))
         })
         .collect();
-    let mut documents = Vec::with_capacity(parsed.len());
-    for (abs, stamp, r) in parsed {
-        match &r {
+    let mut documents = Vec::with_capacity(entries.len());
+    for (abs, entry) in entries {
+        match &entry.parsed {
             Ok(Some(doc)) => documents.push(std::sync::Arc::clone(doc)),
             Ok(None) => {}
             Err(d) => errors.push(d.clone()),
         }
-        cache.files.insert(abs, (stamp, r));
+        cache.files.insert(abs, entry);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -296,9 +306,57 @@ fn shown(config: &Config, path: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-fn read(s: Source, drafts: bool) -> Result<Option<Document>, Diagnostic> {
+/// Reads and parses a file unless `old` proves it unchanged: by its stamp
+/// when that is trusted, else by the hash of its bytes.
+fn read_cached(s: Source, drafts: bool, old: Option<&Entry>) -> Entry {
+    let meta = std::fs::metadata(&s.abs).ok();
+    let stamp = Stamp {
+        len: meta.as_ref().map_or(0, |m| m.len()),
+        modified: meta.as_ref().and_then(|m| m.modified().ok()),
+        key: s.key.clone(),
+        lang: s.lang.clone(),
+        kind: s.kind,
+        drafts,
+    };
+    let read_at = std::time::SystemTime::now();
+    if let Some(old) = old.filter(|o| o.trusted(&stamp)) {
+        return Entry {
+            stamp,
+            read_at: old.read_at,
+            content: old.content,
+            parsed: old.parsed.clone(),
+        };
+    }
+    let (content, parsed) = match read_text(&s) {
+        Err(d) => (0, Err(d)),
+        Ok(source) => {
+            let content = crate::build::cache::fingerprint(&source);
+            let same_place = |o: &&Entry| {
+                o.content == content
+                    && (&o.stamp.key, &o.stamp.lang, o.stamp.kind, o.stamp.drafts)
+                        == (&stamp.key, &stamp.lang, stamp.kind, stamp.drafts)
+            };
+            match old.filter(same_place) {
+                Some(o) => (content, o.parsed.clone()),
+                None => (
+                    content,
+                    parse(s, source, content, drafts).map(|d| d.map(std::sync::Arc::new)),
+                ),
+            }
+        }
+    };
+    Entry {
+        stamp,
+        read_at,
+        content,
+        parsed,
+    }
+}
+
+/// The text of a source file, which must be UTF-8.
+fn read_text(s: &Source) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(&s.abs).map_err(|e| read_error(&s.shown, &e))?;
-    let source = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());
         let (line, col) = crate::diagnostic::line_col(&text, offset);
@@ -308,18 +366,22 @@ fn read(s: Source, drafts: bool) -> Result<Option<Document>, Diagnostic> {
         .file(&s.shown)
         .at(line, col, None)
         .help("save the file as UTF-8 in your editor")
-    })?;
+    })
+}
+
+/// Splits and parses a source file's text; `None` for a draft when
+/// drafts are not built.
+fn parse(
+    s: Source,
+    source: String,
+    fingerprint: u64,
+    drafts: bool,
+) -> Result<Option<Document>, Diagnostic> {
     let split = front::split(&source, &s.shown)?;
     let front = front::parse(&source, &split, s.kind, &s.shown)?;
     if front.draft && !drafts {
         return Ok(None);
     }
-    let fingerprint = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        source.hash(&mut h);
-        h.finish()
-    };
     Ok(Some(Document {
         path: s.shown,
         key: s.key,

@@ -55,7 +55,11 @@ fn edit(root: &Path, rng: &mut Lcg, step: usize) -> String {
     let file = *rng.pick(&modules);
     let path = root.join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_default();
-    match rng.next() % 10 {
+    let choice = rng.next() % 16;
+    if choice >= 10 {
+        return edit_campus(root, choice, step);
+    }
+    match choice {
         0 | 1 => {
             std::fs::write(&path, format!("{text}\nParagraph {step}.\n")).expect("append");
             format!("append to {file}")
@@ -159,16 +163,131 @@ fn edit(root: &Path, rng: &mut Lcg, step: usize) -> String {
     }
 }
 
+/// Replaces the first occurrence of `from` by `to` in a file of the site.
+fn swap_text(root: &Path, file: &str, from: &str, to: &str) {
+    let p = root.join(file);
+    let text = std::fs::read_to_string(&p).expect("read");
+    std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
+}
+
+/// Toggles between two spellings of a line in a file.
+fn toggle(root: &Path, file: &str, a: &str, b: &str) {
+    let text = std::fs::read_to_string(root.join(file)).expect("read");
+    if text.contains(a) {
+        swap_text(root, file, a, b);
+    } else {
+        swap_text(root, file, b, a);
+    }
+}
+
+/// Edits of the campus layer: itineraries, prerequisites, course fields,
+/// badges and the configuration.
+fn edit_campus(root: &Path, choice: u64, step: usize) -> String {
+    match choice {
+        10 => {
+            let it = "content/itineraries/path.es.md";
+            toggle(
+                root,
+                it,
+                r#"["courses/alpha", "courses/beta"]"#,
+                r#"["courses/beta", "courses/alpha"]"#,
+            );
+            "reorder the es itinerary's courses".into()
+        }
+        11 => {
+            let beta = "content/courses/beta/_index.en.md";
+            toggle(
+                root,
+                beta,
+                "prerequisites = []",
+                r#"prerequisites = ["courses/alpha"]"#,
+            );
+            "toggle beta's prerequisite".into()
+        }
+        12 => {
+            let alpha = "content/courses/alpha/_index.es.md";
+            swap_text(root, alpha, "level = \"", &format!("level = \"L{step} "));
+            swap_text(
+                root,
+                alpha,
+                "authors = [",
+                &format!("authors = [\"A{step}\", "),
+            );
+            "edit alpha's level and authors".into()
+        }
+        13 => {
+            let alpha = "content/courses/alpha/_index.es.md";
+            swap_text(
+                root,
+                alpha,
+                "name = \"Badge",
+                &format!("name = \"B{step} Badge"),
+            );
+            "rename alpha's badge".into()
+        }
+        14 => {
+            toggle(
+                root,
+                "aula.toml",
+                "[translations]\nmissing = \"omit\"",
+                "[translations]\nmissing = \"notice\"",
+            );
+            "switch the missing-translation policy".into()
+        }
+        _ => {
+            toggle(
+                root,
+                "aula.toml",
+                "courses = \"cursos\"",
+                "courses = \"cursos-v2\"",
+            );
+            "rename the es courses section".into()
+        }
+    }
+}
+
+/// A second course with a prerequisite, in an itinerary with the first, so
+/// that random edits reach course references.
+fn add_campus_layer(root: &Path) {
+    let beta = root.join("content/courses/beta");
+    std::fs::create_dir_all(&beta).expect("mkdir");
+    std::fs::write(
+        beta.join("_index.en.md"),
+        "+++\ntitle = \"Course Beta\"\nprerequisites = [\"courses/alpha\"]\n+++\n\nBeta.\n",
+    )
+    .expect("beta");
+    std::fs::write(
+        beta.join("01-one.en.md"),
+        "+++\ntitle = \"Beta one\"\nduration = 15\n+++\n\n## One\n",
+    )
+    .expect("beta module");
+    swap_text(
+        root,
+        "content/itineraries/path.es.md",
+        r#"["courses/alpha"]"#,
+        r#"["courses/alpha", "courses/beta"]"#,
+    );
+    let config = std::fs::read_to_string(root.join("aula.toml")).expect("config");
+    std::fs::write(
+        root.join("aula.toml"),
+        format!("{config}\n[translations]\nmissing = \"notice\"\n"),
+    )
+    .expect("config");
+}
+
 #[test]
 fn incremental_builds_equal_full_builds_after_random_edits() {
     let site = site("basic");
     let root = site.path();
+    add_campus_layer(root);
     let opts = options(root);
     let mut session = Session::new(opts.clone());
     session.build().expect("first build");
     let mut rng = Lcg(0x5eed);
-    for step in 0..40 {
+    let mut kinds = std::collections::BTreeSet::new();
+    for step in 0..80 {
         let what = edit(root, &mut rng, step);
+        kinds.insert(what.split(' ').take(2).collect::<Vec<_>>().join(" "));
         let incremental = session.build();
         let full = build::render_site(&opts);
         match (incremental, full) {
@@ -196,6 +315,53 @@ fn incremental_builds_equal_full_builds_after_random_edits() {
             ),
         }
     }
+    for kind in [
+        "reorder the",
+        "toggle beta's",
+        "edit alpha's",
+        "rename alpha's",
+        "switch the",
+        "rename the",
+        "edit aula.toml",
+    ] {
+        assert!(
+            kinds.contains(kind),
+            "the sequence never did `{kind}`: {kinds:?}"
+        );
+    }
+}
+
+/// Regression: the read cache trusted size and modification time, so an
+/// edit that kept both (two saves within one timestamp tick) was missed
+/// by `aula serve`.
+#[test]
+fn an_edit_that_keeps_size_and_time_is_seen() {
+    let site = site("basic");
+    let root = site.path();
+    let mut session = Session::new(options(root));
+    let path = root.join("content/about.es.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    session.build().expect("first build");
+    let edited = text
+        .replacen("title = \"", "title = \"X", 1)
+        .replacen("\n\n", "\n", 1);
+    assert_eq!(edited.len(), text.len(), "the edit keeps the size");
+    std::fs::write(&path, &edited).expect("edit");
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(modified))
+        .expect("keep the time");
+    let (files, _) = session.build().expect("second build");
+    let page = bytes(&files, root)
+        .into_iter()
+        .find(|(name, _)| name == "es/about/index.html")
+        .expect("about page");
+    let html = String::from_utf8_lossy(&page.1).into_owned();
+    assert!(html.contains("<h1>X"), "the new title is shown: {html}");
 }
 
 #[test]
