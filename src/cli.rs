@@ -124,6 +124,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> u8 {
+    let (quiet, verbose) = (cli.quiet, cli.verbose);
     match cli.command {
         Command::Build {
             root,
@@ -142,48 +143,7 @@ fn run(cli: Cli) -> u8 {
                 links,
                 write: true,
             };
-            let result = with_progress(!cli.quiet, || build::build(&opts));
-            match result {
-                Ok(report) => {
-                    print_diagnostics(&report.warnings, cli.quiet);
-                    if cli.verbose {
-                        for (stage, t) in &report.stages {
-                            eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
-                        }
-                    }
-                    if !cli.quiet && report.fallback_pages > 0 {
-                        eprintln!(
-                            "{} page{} shown in a fallback language with a notice; `aula check --translations` lists them",
-                            report.fallback_pages,
-                            if report.fallback_pages == 1 { "" } else { "s" }
-                        );
-                    }
-                    if !cli.quiet {
-                        let langs: Vec<String> = report
-                            .pages_by_language
-                            .iter()
-                            .map(|(l, n)| format!("{l} {n}"))
-                            .collect();
-                        let total: usize = report.pages_by_language.values().sum();
-                        eprintln!(
-                            "built {total} pages ({}) and {} files into {} in {:.2} s",
-                            langs.join(", "),
-                            report.files,
-                            report.output.display(),
-                            report.elapsed.as_secs_f64()
-                        );
-                    }
-                    0
-                }
-                Err(errors) => {
-                    print_diagnostics(&errors, cli.quiet);
-                    eprintln!(
-                        "build failed: {}; the previous output was left untouched",
-                        count(&errors)
-                    );
-                    1
-                }
-            }
+            run_build(&opts, quiet, verbose)
         }
         Command::Check {
             root,
@@ -194,43 +154,15 @@ fn run(cli: Cli) -> u8 {
         } => {
             let opts = Options {
                 root,
-                output: None,
                 drafts,
-                links: LinkStyle::Directory,
-                write: false,
+                ..Options::default()
             };
-            let result = build::build(&opts);
-            let (diags, ok) = match &result {
-                Ok(r) => (r.warnings.as_slice(), true),
-                Err(e) => (e.as_slice(), false),
+            let report = CheckReport {
+                format,
+                translations,
+                strict,
             };
-            let status = result
-                .as_ref()
-                .ok()
-                .filter(|_| translations)
-                .map(|r| &r.translations);
-            let failed_strict = strict && status.is_some_and(|s| s.has_work());
-            if format == Format::Json {
-                println!("{}", json_report(diags, ok, status));
-            } else {
-                if let Some(s) = status {
-                    print!("{}", s.text());
-                }
-                print_diagnostics(diags, cli.quiet);
-                if ok && !cli.quiet {
-                    eprintln!(
-                        "check passed{}",
-                        if diags.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" with {}", count(diags))
-                        }
-                    );
-                } else if !ok {
-                    eprintln!("check failed: {}", count(diags));
-                }
-            }
-            if ok && !failed_strict { 0 } else { 1 }
+            run_check(&opts, report, quiet)
         }
         Command::TranslationHash { path, root } => match translation_hash(&root, &path) {
             Ok(hash) => {
@@ -254,24 +186,108 @@ fn run(cli: Cli) -> u8 {
                 write: false,
                 ..Options::default()
             };
-            serve(opts, bind, port, cli.quiet, cli.verbose)
+            serve(opts, bind, port, quiet, verbose)
         }
-        Command::New { dir, with_theme } => match crate::scaffold::create(&dir, with_theme) {
-            Ok(n) => {
-                if !cli.quiet {
-                    eprintln!(
-                        "created a new campus in {} ({n} files); next: cd {} && aula build",
-                        dir.display(),
-                        dir.display()
-                    );
+        Command::New { dir, with_theme } => run_new(&dir, with_theme, quiet),
+    }
+}
+
+/// `aula build`.
+fn run_build(opts: &Options, quiet: bool, verbose: bool) -> u8 {
+    match with_progress(!quiet, || build::build(opts)) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings, quiet);
+            if verbose {
+                for (stage, t) in &report.stages {
+                    eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
                 }
-                0
             }
-            Err(d) => {
-                print_diagnostics(&[d], false);
-                1
+            if !quiet && report.fallback_pages > 0 {
+                eprintln!(
+                    "{} page{} shown in a fallback language with a notice; `aula check --translations` lists them",
+                    report.fallback_pages,
+                    if report.fallback_pages == 1 { "" } else { "s" }
+                );
             }
-        },
+            if !quiet {
+                eprintln!(
+                    "{} into {} in {:.2} s",
+                    report.summary(),
+                    report.output.display(),
+                    report.elapsed.as_secs_f64()
+                );
+            }
+            0
+        }
+        Err(errors) => {
+            print_diagnostics(&errors, quiet);
+            eprintln!(
+                "build failed: {}; the previous output was left untouched",
+                count(&errors)
+            );
+            1
+        }
+    }
+}
+
+/// What `aula check` reports beyond diagnostics, and how.
+struct CheckReport {
+    format: Format,
+    translations: bool,
+    strict: bool,
+}
+
+/// `aula check`.
+fn run_check(opts: &Options, how: CheckReport, quiet: bool) -> u8 {
+    let result = build::build(opts);
+    let (diags, ok) = match &result {
+        Ok(r) => (r.warnings.as_slice(), true),
+        Err(e) => (e.as_slice(), false),
+    };
+    let status = result
+        .as_ref()
+        .ok()
+        .filter(|_| how.translations)
+        .map(|r| &r.translations);
+    let failed_strict = how.strict && status.is_some_and(|s| s.has_work());
+    if how.format == Format::Json {
+        println!("{}", json_report(diags, ok, status));
+    } else {
+        if let Some(s) = status {
+            print!("{}", s.text());
+        }
+        print_diagnostics(diags, quiet);
+        if ok && !quiet {
+            let with = if diags.is_empty() {
+                String::new()
+            } else {
+                format!(" with {}", count(diags))
+            };
+            eprintln!("check passed{with}");
+        } else if !ok {
+            eprintln!("check failed: {}", count(diags));
+        }
+    }
+    if ok && !failed_strict { 0 } else { 1 }
+}
+
+/// `aula new`.
+fn run_new(dir: &std::path::Path, with_theme: bool, quiet: bool) -> u8 {
+    match crate::scaffold::create(dir, with_theme) {
+        Ok(n) => {
+            if !quiet {
+                eprintln!(
+                    "created a new campus in {} ({n} files); next: cd {} && aula build",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            0
+        }
+        Err(d) => {
+            print_diagnostics(&[d], false);
+            1
+        }
     }
 }
 

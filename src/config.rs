@@ -143,205 +143,54 @@ impl Config {
 
     /// Validates configuration text; `root` is only recorded.
     pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let file = Path::new(CONFIG_FILE);
         let frag = Fragment {
-            file,
+            file: Path::new(CONFIG_FILE),
             file_text: text,
             offset: 0,
             what: CONFIG_FILE,
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| vec![diagnose(&e, &frag)])?;
-        let mut errors = Vec::new();
-        // Points at the first line starting with `key` after the line
-        // starting with `table` ("" for the top of the file).
-        let at_key_in = |table: &str, key: &str| {
-            let start = text
-                .lines()
-                .position(|l| !table.is_empty() && l.trim_start().starts_with(table))
-                .unwrap_or(0);
-            let line = text
-                .lines()
-                .enumerate()
-                .skip(start)
-                .find(|(_, l)| l.trim_start().starts_with(key))
-                .map(|(i, _)| i + 1)
-                .unwrap_or(start + 1);
-            Diagnostic::error(String::new())
-                .file(file)
-                .at(line, 1, Some(text))
-        };
-        let at_key = |key: &str| at_key_in("", key);
-
-        if raw.languages.is_empty() {
-            errors.push(
-                Diagnostic {
-                    message: "no languages configured".into(),
-                    ..at_key("[languages")
-                }
-                .help("add a table per language, e.g. [languages.es] with title = \"...\""),
-            );
-        }
-        for code in raw.languages.keys() {
-            let valid = !code.is_empty()
-                && code.len() <= 12
-                && code
-                    .split('-')
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
-                && code.parse::<unic_langid::LanguageIdentifier>().is_ok();
-            if !valid {
-                errors.push(
-                    Diagnostic {
-                        message: format!("`{code}` is not a language code"),
-                        ..at_key(&format!("[languages.{code}"))
-                    }
-                    .help("use a BCP 47 code such as `es`, `en`, `pt` or `pt-BR`"),
-                );
-            }
-        }
-        if !raw.languages.is_empty() && !raw.languages.contains_key(&raw.default_language) {
-            let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
-            errors.push(
-                Diagnostic {
-                    message: format!(
-                        "default_language `{}` has no [languages.{}] table",
-                        raw.default_language, raw.default_language
-                    ),
-                    ..at_key("default_language")
-                }
-                .help(format!("use one of: {}", known.join(", "))),
-            );
-        }
-        let base_url = match raw.base_url.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                Some(if url.ends_with('/') {
-                    url.to_string()
-                } else {
-                    format!("{url}/")
-                })
-            }
-            Some(url) => {
-                errors.push(Diagnostic {
-                    message: format!("base_url `{url}` is not an absolute http(s) URL"),
-                    ..at_key("base_url")
-                }
-                .help("write it like base_url = \"https://example.org/campus/\", or remove the line"));
-                None
-            }
-        };
+        let at = Locator { text };
+        let mut errors = check_language_tables(&raw, &at);
+        let base_url = base_url(raw.base_url.as_deref(), &at, &mut errors);
         let theme = raw.theme.unwrap_or_else(|| "default".into());
         if slugify(&theme) != theme {
             errors.push(
-                Diagnostic {
-                    message: format!("theme `{theme}` is not a plain folder name"),
-                    ..at_key("theme")
-                }
+                at.error(
+                    format!("theme `{theme}` is not a plain folder name"),
+                    "",
+                    "theme",
+                )
                 .help("name a folder of themes/ using lowercase letters, digits and dashes"),
             );
         }
-
-        let mut languages = Vec::new();
-        for (code, lang) in raw.languages {
-            let mut segment = |section: Section, value: Option<String>| {
-                let key = section.folder();
-                let value = value.unwrap_or_else(|| section.default_segment(&code).to_string());
-                if value.is_empty() || slugify(&value) != value {
-                    errors.push(
-                        Diagnostic {
-                            message: format!(
-                                "section name `{value}` in [languages.{code}] is not a URL segment"
-                            ),
-                            ..at_key_in(&format!("[languages.{code}]"), key)
-                        }
-                        .help(format!(
-                            "use lowercase ASCII letters, digits and dashes, e.g. `{}`",
-                            slugify(&value)
-                        )),
-                    );
-                }
-                value
-            };
-            let named = [lang.courses, lang.guidelines, lang.itineraries];
-            let sections: Sections = Section::ALL
-                .into_iter()
-                .zip(named)
-                .map(|(section, value)| (section, segment(section, value)))
-                .collect();
-            languages.push(Language {
-                name: lang.name.unwrap_or_else(|| native_name(&code).to_string()),
-                title: lang.title,
-                description: lang.description.unwrap_or_default(),
-                code,
-                sections,
-                fallback: lang.fallback,
-            });
-        }
-        let default = raw.default_language.clone();
+        let default = raw.default_language;
+        let mut languages: Vec<Language> = raw
+            .languages
+            .into_iter()
+            .map(|(code, lang)| language(code, lang, &at, &mut errors))
+            .collect();
         languages.sort_by(|a, b| (a.code != default, &a.code).cmp(&(b.code != default, &b.code)));
-
-        // Fallback chains: validate what was written, then complete them.
-        let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
-        for lang in &mut languages {
-            let mut chain: Vec<String> = Vec::new();
-            for want in std::mem::take(&mut lang.fallback) {
-                let found = codes
-                    .iter()
-                    .find(|c| c.eq_ignore_ascii_case(&want))
-                    .or_else(|| {
-                        let base = want.split(['-', '_']).next().unwrap_or(&want);
-                        codes.iter().find(|c| c.eq_ignore_ascii_case(base))
-                    });
-                match found {
-                    Some(c) if *c != lang.code => {
-                        if !chain.contains(c) {
-                            chain.push(c.clone());
-                        }
-                    }
-                    Some(_) => errors.push(
-                        Diagnostic {
-                            message: format!("[languages.{}] falls back to itself", lang.code),
-                            ..at_key("fallback")
-                        }
-                        .help("list other languages only, e.g. fallback = [\"es\", \"en\"]"),
-                    ),
-                    None => errors.push(
-                        Diagnostic {
-                            message: format!(
-                                "fallback language `{want}` of [languages.{}] is not configured",
-                                lang.code
-                            ),
-                            ..at_key("fallback")
-                        }
-                        .help(format!("use one of: {}", codes.join(", "))),
-                    ),
-                }
-            }
-            for c in std::iter::once(&default).chain(codes.iter()) {
-                if *c != lang.code && !chain.contains(c) {
-                    chain.push(c.clone());
-                }
-            }
-            lang.fallback = chain;
-        }
+        complete_fallbacks(&mut languages, &default, &at, &mut errors);
         for name in raw.translations.sections.keys() {
             if Section::from_folder(name).is_none() && name != "pages" {
                 errors.push(
-                    Diagnostic {
-                        message: format!("unknown section `{name}` in [translations.sections]"),
-                        ..at_key(name)
-                    }
+                    at.error(
+                        format!("unknown section `{name}` in [translations.sections]"),
+                        "",
+                        name,
+                    )
                     .help("sections are courses, guidelines, itineraries and pages"),
                 );
             }
         }
-
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
             root: root.to_path_buf(),
             base_url,
-            default_language: raw.default_language,
+            default_language: default,
             theme,
             languages,
             markdown: raw.markdown,
@@ -384,6 +233,200 @@ impl Config {
 
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
+    }
+}
+
+/// Points diagnostics at lines of `aula.toml`.
+struct Locator<'a> {
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    /// An error at the first line starting with `key` after the line
+    /// starting with `table` ("" for the top of the file).
+    fn error(&self, message: String, table: &str, key: &str) -> Diagnostic {
+        let start = self
+            .text
+            .lines()
+            .position(|l| !table.is_empty() && l.trim_start().starts_with(table))
+            .unwrap_or(0);
+        let line = self
+            .text
+            .lines()
+            .enumerate()
+            .skip(start)
+            .find(|(_, l)| l.trim_start().starts_with(key))
+            .map(|(i, _)| i + 1)
+            .unwrap_or(start + 1);
+        Diagnostic::error(message)
+            .kind(crate::diagnostic::Kind::Config)
+            .file(CONFIG_FILE)
+            .at(line, 1, Some(self.text))
+    }
+}
+
+/// At least one language, valid codes, and a table for the default one.
+fn check_language_tables(raw: &RawConfig, at: &Locator) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    if raw.languages.is_empty() {
+        errors.push(
+            at.error("no languages configured".into(), "", "[languages")
+                .help("add a table per language, e.g. [languages.es] with title = \"...\""),
+        );
+    }
+    for code in raw.languages.keys() {
+        let valid = !code.is_empty()
+            && code.len() <= 12
+            && code
+                .split('-')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+            && code.parse::<unic_langid::LanguageIdentifier>().is_ok();
+        if !valid {
+            errors.push(
+                at.error(
+                    format!("`{code}` is not a language code"),
+                    "",
+                    &format!("[languages.{code}"),
+                )
+                .help("use a BCP 47 code such as `es`, `en`, `pt` or `pt-BR`"),
+            );
+        }
+    }
+    if !raw.languages.is_empty() && !raw.languages.contains_key(&raw.default_language) {
+        let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
+        let d = &raw.default_language;
+        errors.push(
+            at.error(
+                format!("default_language `{d}` has no [languages.{d}] table"),
+                "",
+                "default_language",
+            )
+            .help(format!("use one of: {}", known.join(", "))),
+        );
+    }
+    errors
+}
+
+/// `base_url`, absolute and with a trailing slash, or none.
+fn base_url(raw: Option<&str>, at: &Locator, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            Some(if url.ends_with('/') {
+                url.to_string()
+            } else {
+                format!("{url}/")
+            })
+        }
+        Some(url) => {
+            errors.push(
+                at.error(
+                    format!("base_url `{url}` is not an absolute http(s) URL"),
+                    "",
+                    "base_url",
+                )
+                .help(
+                    "write it like base_url = \"https://example.org/campus/\", or remove the line",
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// One language with its section segments (checked to be URL segments).
+fn language(
+    code: String,
+    lang: RawLanguage,
+    at: &Locator,
+    errors: &mut Vec<Diagnostic>,
+) -> Language {
+    let named = [lang.courses, lang.guidelines, lang.itineraries];
+    let sections: Sections = Section::ALL
+        .into_iter()
+        .zip(named)
+        .map(|(section, value)| {
+            let value = value.unwrap_or_else(|| section.default_segment(&code).to_string());
+            if value.is_empty() || slugify(&value) != value {
+                errors.push(
+                    at.error(
+                        format!(
+                            "section name `{value}` in [languages.{code}] is not a URL segment"
+                        ),
+                        &format!("[languages.{code}]"),
+                        section.folder(),
+                    )
+                    .help(format!(
+                        "use lowercase ASCII letters, digits and dashes, e.g. `{}`",
+                        slugify(&value)
+                    )),
+                );
+            }
+            (section, value)
+        })
+        .collect();
+    Language {
+        name: lang.name.unwrap_or_else(|| native_name(&code).to_string()),
+        title: lang.title,
+        description: lang.description.unwrap_or_default(),
+        code,
+        sections,
+        fallback: lang.fallback,
+    }
+}
+
+/// Fallback chains: what was written, validated, then the default
+/// language and every other language.
+fn complete_fallbacks(
+    languages: &mut [Language],
+    default: &str,
+    at: &Locator,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
+    for lang in languages.iter_mut() {
+        let mut chain: Vec<String> = Vec::new();
+        for want in std::mem::take(&mut lang.fallback) {
+            let found = codes
+                .iter()
+                .find(|c| c.eq_ignore_ascii_case(&want))
+                .or_else(|| {
+                    let base = want.split(['-', '_']).next().unwrap_or(&want);
+                    codes.iter().find(|c| c.eq_ignore_ascii_case(base))
+                });
+            match found {
+                Some(c) if *c != lang.code => {
+                    if !chain.contains(c) {
+                        chain.push(c.clone());
+                    }
+                }
+                Some(_) => errors.push(
+                    at.error(
+                        format!("[languages.{}] falls back to itself", lang.code),
+                        "",
+                        "fallback",
+                    )
+                    .help("list other languages only, e.g. fallback = [\"es\", \"en\"]"),
+                ),
+                None => errors.push(
+                    at.error(
+                        format!(
+                            "fallback language `{want}` of [languages.{}] is not configured",
+                            lang.code
+                        ),
+                        "",
+                        "fallback",
+                    )
+                    .help(format!("use one of: {}", codes.join(", "))),
+                ),
+            }
+        }
+        for c in std::iter::once(default).chain(codes.iter().map(String::as_str)) {
+            if c != lang.code && !chain.iter().any(|x| x == c) {
+                chain.push(c.to_string());
+            }
+        }
+        lang.fallback = chain;
     }
 }
 
