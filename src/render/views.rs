@@ -118,9 +118,17 @@ struct PositionView {
     total: usize,
 }
 
+/// `section` on a section's list page.
 #[derive(Serialize)]
 struct SectionView<'a> {
-    name: &'a str,
+    name: Section,
+    items: &'a Value,
+}
+
+/// `itinerary` on an itinerary's page: its courses in order.
+#[derive(Serialize)]
+struct ItineraryView<'a> {
+    courses: Vec<ItemView<'a>>,
 }
 
 /// Context values shared by many pages, built once per build.
@@ -218,7 +226,6 @@ fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
     let mut nav: BTreeMap<&str, String> = BTreeMap::new();
     nav.insert("home", site.pages[site.home(code)].url.clone());
     let mut sections = BTreeMap::new();
-    let mut home = tera::Map::default();
     for section in Section::ALL {
         let url = site
             .section_page(section, code)
@@ -231,9 +238,7 @@ fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
             .and_then(|s| s.get(&section))
             .map(|pages| pages.iter().map(|&i| item(site, i)).collect())
             .unwrap_or_default();
-        let list = Value::from(list);
-        home.insert(section.folder().into(), list.clone());
-        sections.insert(section, list);
+        sections.insert(section, Value::from(list));
     }
     let site_view = SiteView {
         title: &lang.title,
@@ -246,7 +251,8 @@ fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
         has_feed: cfg.base_url.is_some() && !crate::outputs::feeds::entries(site, code).is_empty(),
         site: Value::from_serializable(&site_view),
         nav: Value::from_serializable(&nav),
-        home: Value::from(home),
+        // `home` on the home page: every section's list, by section name.
+        home: Value::from_serializable(&sections),
         sections,
     }
 }
@@ -433,13 +439,11 @@ fn kind_values(site: &Site, shared: &Shared, i: usize, ctx: &mut Context) {
         Kind::Home => ctx.insert_value("home", ls.home.clone()),
         Kind::Section => {
             let section = Section::from_folder(p.folder()).unwrap_or(Section::Courses);
-            let mut v = Value::from_serializable(&SectionView {
-                name: section.folder(),
-            })
-            .into_map()
-            .unwrap_or_default();
-            v.insert("items".into(), ls.sections[&section].clone());
-            ctx.insert_value("section", Value::from(v));
+            let view = SectionView {
+                name: section,
+                items: &ls.sections[&section],
+            };
+            ctx.insert("section", &view);
         }
         Kind::Course | Kind::Module => {
             if let Some(v) = p
@@ -465,18 +469,16 @@ fn kind_values(site: &Site, shared: &Shared, i: usize, ctx: &mut Context) {
             }
         }
         Kind::Itinerary => {
-            let courses: Vec<Value> = p
+            let courses = p
                 .front()
                 .itinerary()
                 .map(|it| it.courses.as_slice())
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|r| site.page_or_fallback(&crate::site::course_key(r), &p.lang))
-                .map(|j| item(site, j))
+                .map(|j| item_view(site, j))
                 .collect();
-            let mut m = tera::Map::default();
-            m.insert("courses".into(), Value::from(courses));
-            ctx.insert_value("itinerary", Value::from(m));
+            ctx.insert("itinerary", &ItineraryView { courses });
         }
         Kind::Guideline | Kind::Page => {}
     }
