@@ -110,6 +110,12 @@ enum Format {
     Json,
 }
 
+/// The command line's definition: subcommands and flags, for `--help` and
+/// for the test that keeps the docs in step.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 /// Runs aula with the process arguments.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

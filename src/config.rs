@@ -198,6 +198,18 @@ impl Config {
         })
     }
 
+    /// Every table of `aula.toml` with the keys it accepts, for docs and
+    /// their sync test.
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 4] {
+        use crate::keys::of;
+        [
+            ("", of::<RawConfig>()),
+            ("languages.<code>", of::<RawLanguage>()),
+            ("translations", of::<TranslationConfig>()),
+            ("markdown", of::<MarkdownConfig>()),
+        ]
+    }
+
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
     }

@@ -174,76 +174,21 @@ pub enum Schema {
 impl Schema {
     /// Every key the schema accepts, for docs and their sync test.
     pub fn keys(self) -> &'static [&'static str] {
-        const COMMON: &[&str] = &[
-            "title",
-            "slug",
-            "summary",
-            "draft",
-            "updated",
-            "tags",
-            "weight",
-            "extra",
-            "translation_of",
-        ];
+        use crate::keys::of;
         match self {
-            Schema::Home => &["title", "summary", "updated", "extra", "translation_of"],
-            Schema::Page => COMMON,
-            Schema::Module => &[
-                "title",
-                "slug",
-                "summary",
-                "draft",
-                "updated",
-                "tags",
-                "weight",
-                "extra",
-                "translation_of",
-                "duration",
-                "objectives",
-            ],
-            Schema::Course => &[
-                "title",
-                "slug",
-                "summary",
-                "draft",
-                "updated",
-                "tags",
-                "weight",
-                "extra",
-                "translation_of",
-                "level",
-                "authors",
-                "license",
-                "prerequisites",
-                "badge",
-            ],
-            Schema::Guideline => &[
-                "title",
-                "slug",
-                "summary",
-                "draft",
-                "updated",
-                "tags",
-                "weight",
-                "extra",
-                "translation_of",
-                "audience",
-                "version",
-            ],
-            Schema::Itinerary => &[
-                "title",
-                "slug",
-                "summary",
-                "draft",
-                "updated",
-                "tags",
-                "weight",
-                "extra",
-                "translation_of",
-                "courses",
-                "credential",
-            ],
+            Schema::Home => of::<HomeSchema>(),
+            Schema::Page => of::<PageSchema>(),
+            Schema::Module => of::<ModuleSchema>(),
+            Schema::Course => of::<CourseSchema>(),
+            Schema::Guideline => of::<GuidelineSchema>(),
+            Schema::Itinerary => of::<ItinerarySchema>(),
         }
+    }
+
+    /// Keys of the tables inside front matter (`[badge]`, `[credential]`).
+    pub fn table_keys() -> [(&'static str, &'static [&'static str]); 2] {
+        use crate::keys::of;
+        [("badge", of::<Badge>()), ("credential", of::<Credential>())]
     }
 
     pub fn parse(self, toml_text: &str) -> Result<FrontMatter, toml::de::Error> {

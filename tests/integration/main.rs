@@ -5,6 +5,7 @@
 mod build;
 mod cli;
 mod common;
+mod docs;
 mod errors;
 mod incremental;
 mod repo;
