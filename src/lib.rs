@@ -1,16 +1,16 @@
 //! aula: a static-site generator for multilingual open course campuses.
 //!
-//! Data flows one way (see DESIGN.md §4):
+//! Data flows one way (the map of the code is `ARCHITECTURE.md`):
 //!
 //! ```text
 //! aula.toml  --config-->  Config
 //! themes/, templates/, locales/  --theme-->  Theme --> I18n (Fluent), Renderer (Tera)
 //! content/   --content--> Vec<Document>  --site-->  Site (URLs, courses, translations)
-//!            --markdown--> Rendered per page (HTML, TOC, links)  --checks-->
-//!            --render-->  HTML per page  --output-->  public/ (atomic swap)
+//!            --markdown--> Rendered per page  --checks-->  --render::views-->
+//!            --outputs--> Files  --output-->  public/ (atomic swap)
 //! ```
 //!
-//! [`pipeline::build`] runs the whole chain; [`cli`] is the command line.
+//! [`build::build`] runs the whole chain; [`cli`] is the command line.
 //! No stage keeps global state: expensive shared things (syntax set, Tera,
 //! Fluent bundles) are built once per build and passed by reference.
 
