@@ -6,7 +6,7 @@
 //!   -> translation status -> shared views -> outputs (Files) -> write
 //! ```
 //!
-//! Each stage is a function of the previous stages' results; [`run`] calls
+//! Each stage is a function of the previous stages' results; `run` calls
 //! them top to bottom. Errors of a stage are collected and reported
 //! together; nothing is written unless the whole build succeeded. The
 //! [`cache::Cache`] makes a rebuild (`aula serve`) redo only the work

@@ -5,7 +5,7 @@
 //! decided here ([`urls`]), course order and module navigation too
 //! ([`courses`]); pages with no file of their own (a generated home, a
 //! page shown in a fallback language) are [`PageSource`] variants, never
-//! fake documents ([`missing`]). Collisions, bad slugs and dangling course
+//! fake documents (`missing.rs`). Collisions, bad slugs and dangling course
 //! references are caught here. See `ARCHITECTURE.md`.
 
 pub mod courses;
