@@ -12,7 +12,7 @@ CPU time (user + system), peak RSS (GNU time) and the output's size.
       'jemalloc=LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 target/release/aula build -q --root /tmp/c/n1000/aula --output {out}'
 
 Corpora come from `benches/build.py --corpus-dir DIR` (kept there) or
-`../shared/bench/gen-corpus.py`. Needs GNU time (/usr/bin/time).
+`python3 benches/gen_corpus.py --modules N --out DIR`. Needs GNU time (/usr/bin/time).
 """
 
 import argparse

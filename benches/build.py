@@ -14,8 +14,8 @@ What it does:
   1. `cargo build --release` of aula (the working tree as it is, or with
      --rev a commit exported with `git archive`, built in target/bench-rev).
   2. For each size N (modules per language; pages = 3 x (N + sections)) it
-     runs ../shared/bench/gen-corpus.py into a temporary folder (all
-     layouts), then times full builds of the SAME corpus with aula, aula
+     runs benches/gen_corpus.py into a temporary folder (aula, Hugo and
+     Zola layouts), then times full builds of the SAME corpus with aula, aula
      without highlighting (a copy whose code fences name no language), Hugo
      with highlighting (hugo.toml), Hugo without (hugo.nohl.toml) and Zola if
      a `zola` binary is on PATH. Each build starts from an empty output
@@ -50,7 +50,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.normpath(os.path.join(ROOT, "..", "shared", "bench", "gen-corpus.py"))
+GEN = os.path.join(ROOT, "benches", "gen_corpus.py")
 # The sources measured: the working tree, or `git archive REV` with --rev.
 SRC = ROOT
 TARGET = os.path.join(ROOT, "target")
@@ -396,7 +396,7 @@ def profile(args, work):
 # -------------------------------------------------------------------- corpus
 def corpus_for(n, work, args):
     dest = os.path.join(work, f"n{n}")
-    if os.path.isdir(dest):  # gen-corpus.py is deterministic: reuse
+    if os.path.isdir(dest):  # gen_corpus.py is deterministic: reuse
         if not os.path.isdir(os.path.join(dest, "aula-nohl")):
             nohl(os.path.join(dest, "aula"), os.path.join(dest, "aula-nohl"))
         return dest

@@ -3,7 +3,7 @@
 //! measured by benches/serve_latency.py when present).
 //!
 //! Run: `cargo bench --bench incremental` (generates a 1,000-module x 3
-//! language corpus with ../shared/bench/gen-corpus.py into target/), or set
+//! language corpus with benches/gen_corpus.py into target/), or set
 //! AULA_BENCH_SITE to an existing site folder. AULA_BENCH_EDITS sets the
 //! number of edits (default 15). Prints the median, min and max.
 
@@ -19,7 +19,7 @@ fn corpus() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = manifest.join("target/bench-corpus/n1000");
     if !out.join("aula/aula.toml").exists() {
-        let generator = manifest.join("../shared/bench/gen-corpus.py");
+        let generator = manifest.join("benches/gen_corpus.py");
         let status = std::process::Command::new("python3")
             .arg(generator)
             .args(["--modules", "1000", "--layouts", "aula", "--out"])

@@ -10,7 +10,7 @@ rebuild time the server prints for each edit, so the two can be told apart.
     python3 benches/serve_latency.py                 # 3,000-page corpus, 10 edits
     python3 benches/serve_latency.py --edits 20 --site /tmp/n1000/aula
 
-The corpus is made with ../shared/bench/gen-corpus.py when missing, and is
+The corpus is made with benches/gen_corpus.py when missing, and is
 copied to a temporary folder first (unless --in-place), so a corpus that
 others use is never edited. Only the Python standard library is needed.
 """
@@ -64,7 +64,7 @@ def main():
 
 
 def generate(site: Path, modules: int):
-    gen = REPO.parent / "shared/bench/gen-corpus.py"
+    gen = REPO / "benches/gen_corpus.py"
     out = site.parent
     print(f"generating a {modules}-module corpus in {out} ...", file=sys.stderr)
     subprocess.run([sys.executable, str(gen), "--modules", str(modules), "--out", str(out),

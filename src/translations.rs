@@ -324,6 +324,15 @@ fn pick_source(config: &Config, site: &Site, real: &BTreeMap<&str, usize>) -> Op
         .or_else(|| ordered.first().copied())
 }
 
+/// `done` of `total` as a whole percentage, rounded to the nearest (4 of 6
+/// is 67), but never 100 while a page is left nor 0 once one is done.
+fn percent(done: usize, total: usize) -> u32 {
+    let total = total.max(1);
+    let nearest = (done * 200 + total) / (2 * total);
+    let (low, high) = (usize::from(done > 0), if done < total { 99 } else { 100 });
+    u32::try_from(nearest.clamp(low, high)).expect("at most 100")
+}
+
 fn matrix(site: &Site, pages: &[PageStatus], languages: &[String]) -> Vec<SectionMatrix> {
     let mut groups: BTreeMap<&'static str, BTreeMap<&str, Vec<&PageStatus>>> = BTreeMap::new();
     for p in pages {
@@ -352,8 +361,7 @@ fn matrix(site: &Site, pages: &[PageStatus], languages: &[String]) -> Vec<Sectio
                                 .iter()
                                 .filter(|p| p.languages.get(l).is_some_and(Status::complete))
                                 .count();
-                            let pct = (done * 100 / members.len().max(1)) as u32;
-                            (l.clone(), pct)
+                            (l.clone(), percent(done, members.len()))
                         })
                         .collect();
                     let _ = site;
@@ -441,6 +449,16 @@ mod tests {
             "a title change is a change"
         );
         assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn percentages_round_to_nearest_and_never_hide_a_missing_page() {
+        assert_eq!(percent(4, 6), 67, "was shown as 66");
+        assert_eq!(percent(5, 6), 83);
+        assert_eq!(percent(1, 2), 50);
+        assert_eq!(percent(199, 200), 99, "one page left is not 100");
+        assert_eq!(percent(1, 300), 1, "one page done is not 0");
+        assert_eq!((percent(0, 3), percent(3, 3), percent(0, 0)), (0, 100, 0));
     }
 
     #[test]

@@ -10,5 +10,6 @@ mod errors;
 mod incremental;
 mod repo;
 mod serve;
+mod site_locales;
 mod translations;
 mod trust;

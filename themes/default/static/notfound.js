@@ -1,29 +1,42 @@
-// 404 page: offers the same path in the other languages by swapping the
-// language segment of the address. Progressive enhancement only.
+// 404 page: when the missing address lies in a section (/es/cursos/...),
+// offers that section in the other languages (/en/courses/). It never
+// guesses a page's address in another language: slugs are translated, so
+// such an address usually does not exist. The section URLs come from the
+// list's data-sections (each language's courses, guidelines, itineraries);
+// without them only the home links above are offered. Progressive
+// enhancement only.
 (function () {
   var box = document.getElementById("same-path");
   if (!box) return;
   var list = box.querySelector("ul");
-  var langs = (list.getAttribute("data-languages") || "").split(" ");
+  var urls = (list.getAttribute("data-sections") || "").split(" ");
+  var sections = {}; // language -> its section URLs, in one order
+  var order = [];
+  for (var i = 0; i < urls.length; i++) {
+    var code = urls[i].split("/")[0];
+    if (!code) continue;
+    if (!sections[code]) { sections[code] = []; order.push(code); }
+    sections[code].push(urls[i]);
+  }
   var parts = location.pathname.split("/");
-  var at = -1;
-  for (var i = 0; i < parts.length; i++) {
-    if (langs.indexOf(parts[i]) !== -1) { at = i; break; }
+  for (var at = 0; at + 1 < parts.length; at++) {
+    var mine = sections[parts[at]];
+    if (!mine) continue;
+    for (var k = 0; k < mine.length; k++) {
+      if (mine[k].split("/")[1] !== parts[at + 1]) continue;
+      var prefix = parts.slice(0, at).join("/") + "/";
+      for (var j = 0; j < order.length; j++) {
+        if (order[j] === parts[at] || !sections[order[j]][k]) continue;
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = prefix + sections[order[j]][k];
+        a.hreflang = a.lang = order[j];
+        a.textContent = a.pathname;
+        li.appendChild(a);
+        list.appendChild(li);
+      }
+      box.hidden = !list.firstChild;
+      return;
+    }
   }
-  if (at === -1) return;
-  var here = parts[at];
-  for (var j = 0; j < langs.length; j++) {
-    if (langs[j] === here) continue;
-    var copy = parts.slice();
-    copy[at] = langs[j];
-    var li = document.createElement("li");
-    var a = document.createElement("a");
-    a.href = copy.join("/");
-    a.hreflang = langs[j];
-    a.lang = langs[j];
-    a.textContent = copy.join("/");
-    li.appendChild(a);
-    list.appendChild(li);
-  }
-  box.hidden = false;
 })();

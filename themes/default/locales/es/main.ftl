@@ -50,10 +50,7 @@ duration-hours = { $minutes ->
    *[other] { $hours } h { $minutes } min
 }
 reading-time = Lectura
-reading-minutes = { $minutes ->
-    [one] { $minutes } minuto
-   *[other] { $minutes } minutos
-}
+reading-minutes = { $minutes } min
 updated = Actualizado
 date-long = { $day } de { $month ->
     [1] enero
@@ -106,17 +103,25 @@ not-found-home = Ir al inicio de { $site }
 
 ## Translators' status page (not linked from learner navigation)
 translations-title = Estado de las traducciones
-translations-intro = Qué páginas están al día, desactualizadas o sin traducir en cada idioma. Generado por aula; la misma información da `aula check --translations`.
-translations-summary = { $pages } páginas: { $outdated } desactualizadas, { $missing } sin traducir, { $untracked } sin seguimiento.
+translations-intro = Qué páginas están al día, desactualizadas o sin traducir en cada idioma. Lo genera aula en cada compilación.
+translations-command = El mismo informe en una terminal:
+translations-summary = { $pages ->
+    [one] { $pages } página
+   *[other] { $pages } páginas
+}: { $outdated ->
+    [one] { $outdated } desactualizada
+   *[other] { $outdated } desactualizadas
+}, { $missing } sin traducir, { $untracked } sin seguimiento.
 translations-section = Sección
 translations-item = Elemento
 translations-pages = Páginas
 translations-details = Detalle por página
 translations-page = Página
+translations-other-pages = Otras páginas
 status-source = original
 status-up-to-date = al día
 status-outdated = desactualizada
 status-untracked = sin seguimiento
 status-missing = falta
 chooser-remember = Tu elección se recuerda en este navegador.
-not-found-other-languages = La misma dirección en otros idiomas:
+not-found-other-languages = Esta sección en otros idiomas:

@@ -8,7 +8,7 @@ nav-label = Navegação principal
 nav-home = Início
 nav-courses = Cursos
 nav-guidelines = Guias
-nav-itineraries = Trilhas
+nav-itineraries = Itinerários
 language-switcher = Idioma
 translation-missing = sem tradução
 translation-notice = Esta página ainda não foi traduzida para o português; mostramos a versão em { $source ->
@@ -37,9 +37,9 @@ tags = Temas
 section-empty = Ainda não há nada publicado nesta seção.
 view-all-courses = Ver todos os cursos
 view-all-guidelines = Ver todos os guias
-view-all-itineraries = Ver todas as trilhas
+view-all-itineraries = Ver todos os itinerários
 start-course = Começar o curso
-itinerary-courses = Cursos da trilha
+itinerary-courses = Cursos do itinerário
 
 ## Metadata
 duration = Duração
@@ -50,10 +50,7 @@ duration-hours = { $minutes ->
    *[other] { $hours } h { $minutes } min
 }
 reading-time = Leitura
-reading-minutes = { $minutes ->
-    [one] { $minutes } minuto
-   *[other] { $minutes } minutos
-}
+reading-minutes = { $minutes } min
 updated = Atualizado em
 date-long = { $day ->
     [1] 1º
@@ -109,17 +106,25 @@ not-found-home = Ir para o início do { $site }
 
 ## Translators' status page (not linked from learner navigation)
 translations-title = Situação das traduções
-translations-intro = Quais páginas estão em dia, desatualizadas ou sem tradução em cada idioma. Gerado pelo aula; `aula check --translations` mostra o mesmo.
-translations-summary = { $pages } páginas: { $outdated } desatualizadas, { $missing } sem tradução, { $untracked } sem acompanhamento.
+translations-intro = Quais páginas estão em dia, desatualizadas ou sem tradução em cada idioma. Gerado pelo aula a cada compilação.
+translations-command = O mesmo relatório em um terminal:
+translations-summary = { $pages ->
+    [one] { $pages } página
+   *[other] { $pages } páginas
+}: { $outdated ->
+    [one] { $outdated } desatualizada
+   *[other] { $outdated } desatualizadas
+}, { $missing } sem tradução, { $untracked } sem acompanhamento.
 translations-section = Seção
 translations-item = Item
 translations-pages = Páginas
 translations-details = Detalhe por página
 translations-page = Página
+translations-other-pages = Outras páginas
 status-source = original
 status-up-to-date = em dia
 status-outdated = desatualizada
 status-untracked = sem acompanhamento
 status-missing = falta
 chooser-remember = Sua escolha fica salva neste navegador.
-not-found-other-languages = O mesmo endereço em outros idiomas:
+not-found-other-languages = Esta seção em outros idiomas:
