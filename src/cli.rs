@@ -390,9 +390,13 @@ fn translation_hash(
 ) -> Result<String, Vec<Diagnostic>> {
     let config = crate::config::Config::load(root)?;
     let content = crate::content::load(&config, true)?;
+    // The file as given, else relative to the root. Two paths that both
+    // fail to resolve must not count as equal.
+    let target = std::fs::canonicalize(path)
+        .or_else(|_| std::fs::canonicalize(root.join(path)))
+        .ok();
     let wanted = |p: &std::path::Path| {
-        let abs = |x: &std::path::Path| std::fs::canonicalize(x).ok();
-        abs(&root.join(p)) == abs(path) || abs(p) == abs(path)
+        target.is_some() && std::fs::canonicalize(root.join(p)).ok() == target
     };
     content
         .documents

@@ -33,6 +33,9 @@ struct LangView<'a> {
     url: String,
     title: &'a str,
     description: &'a str,
+    /// The language's home and section list URLs (what `nav` is on its
+    /// pages), so pages outside the language tree (404) can offer them.
+    nav: BTreeMap<&'static str, String>,
 }
 
 /// A page in a list: a section's, the home page's, an itinerary's or a
@@ -162,6 +165,7 @@ impl Shared {
                 url: site.pages[site.home(&l.code)].url.clone(),
                 title: &l.title,
                 description: &l.description,
+                nav: nav(site, &l.code),
             })
             .collect();
         let mut outlines = HashMap::new();
@@ -223,15 +227,8 @@ impl Shared {
 fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
     let cfg = &site.config;
     let lang = cfg.language(code).expect("a configured language");
-    let mut nav: BTreeMap<&str, String> = BTreeMap::new();
-    nav.insert("home", site.pages[site.home(code)].url.clone());
     let mut sections = BTreeMap::new();
     for section in Section::ALL {
-        let url = site
-            .section_page(section, code)
-            .map(|i| site.pages[i].url.clone())
-            .unwrap_or_default();
-        nav.insert(section.folder(), url);
         let list: Vec<Value> = site
             .sections
             .get(code)
@@ -250,11 +247,25 @@ fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
     LangShared {
         has_feed: cfg.base_url.is_some() && !crate::outputs::feeds::entries(site, code).is_empty(),
         site: Value::from_serializable(&site_view),
-        nav: Value::from_serializable(&nav),
+        nav: Value::from_serializable(&nav(site, code)),
         // `home` on the home page: every section's list, by section name.
         home: Value::from_serializable(&sections),
         sections,
     }
+}
+
+/// `nav`: a language's home and section list URLs, by section name.
+fn nav(site: &Site, code: &str) -> BTreeMap<&'static str, String> {
+    let mut nav = BTreeMap::new();
+    nav.insert("home", site.pages[site.home(code)].url.clone());
+    for section in Section::ALL {
+        let url = site
+            .section_page(section, code)
+            .map(|i| site.pages[i].url.clone())
+            .unwrap_or_default();
+        nav.insert(section.folder(), url);
+    }
+    nav
 }
 
 fn item(site: &Site, i: usize) -> Value {

@@ -206,3 +206,45 @@ fn output_into_a_source_folder_is_refused_and_sources_survive() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(snapshot(site.path()), before);
 }
+
+/// Regression: with --root elsewhere, two paths that both failed to
+/// resolve compared equal, and the first page's hash was printed with
+/// exit 0.
+#[test]
+fn translation_hash_of_a_file_that_is_not_there_fails() {
+    let site = site("basic");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let out = aula()
+        .current_dir(elsewhere.path())
+        .args(["translation-hash", "content/nope.es.md", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = aula()
+        .current_dir(elsewhere.path())
+        .args(["translation-hash", "content/about.es.md", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().len(), 16);
+}
+
+/// The 404 page carries every language's section URLs, so its script can
+/// offer the same section in another language instead of guessing a URL.
+#[test]
+fn not_found_page_knows_each_languages_sections() {
+    let site = site("basic");
+    build_ok(site.path());
+    let html = read(site.path(), "public/404.html");
+    assert!(
+        html.contains(r#"data-sections="es/cursos/ es/guias/ es/itinerarios/ en/courses/ en/guidelines/ en/itineraries/ pt/cursos/ pt/guias/ pt/itinerarios/""#),
+        "{html}"
+    );
+}
