@@ -149,12 +149,23 @@ pub(super) fn check_length(page: &Page, dir: &str) -> Result<(), Diagnostic> {
         return Ok(());
     };
     let short: String = long.chars().take(40).collect();
-    Err(Diagnostic::error(format!(
+    let mut d = Diagnostic::error(format!(
         "the URL segment `{short}…` is {} bytes long; file systems allow {MAX_SEGMENT}",
         long.len()
     ))
     .file(page.path())
-    .help("give the page a shorter `slug` in its front matter, or rename the file or folder"))
+    .help("give the page a shorter `slug` in its front matter, or rename the file or folder");
+    let slug_line = page.doc().and_then(|doc| {
+        let line = doc
+            .source
+            .lines()
+            .position(|l| l.trim_start().starts_with("slug"))?;
+        Some((line + 1, doc.source.as_str()))
+    });
+    if let Some((line, source)) = slug_line {
+        d = d.at(line, 1, Some(source));
+    }
+    Err(d)
 }
 
 /// Two pages on one URL is always a mistake.

@@ -248,3 +248,25 @@ fn not_found_page_knows_each_languages_sections() {
         "{html}"
     );
 }
+
+/// Regression: a slug longer than a file name may be passed `aula check`
+/// and then failed `aula build` with "File name too long" pointing at the
+/// temporary output folder. Both now refuse it, naming the source file.
+#[test]
+fn check_and_build_agree_on_a_name_too_long() {
+    let site = site("basic");
+    copy_tree(&fixture("invalid/segment_too_long"), site.path());
+    for command in ["check", "build"] {
+        let out = aula()
+            .args([command, "--root"])
+            .arg(site.path())
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains("is 300 bytes long") && stderr.contains("content/long.es.md:3:1"),
+            "{command}: {stderr}"
+        );
+    }
+}

@@ -207,6 +207,7 @@ invalid!(
     missing_ui_string,
     relative_markdown_link,
     section_segment,
+    segment_too_long,
     slug_absolute,
     slug_backslash,
     slug_empty,
