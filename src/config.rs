@@ -26,6 +26,25 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     translations: TranslationConfig,
+    issuer: Option<Issuer>,
+}
+
+/// `[issuer]`: who publishes the campus's badges and credentials (Open
+/// Badges issuer profile).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issuer {
+    /// The institution or network's name.
+    pub name: String,
+    /// Its home page (absolute http(s) URL).
+    pub url: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// An image file under `static/` (a logo), by its path there.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// `[markdown]`: how Markdown is turned into HTML.
@@ -125,6 +144,8 @@ pub struct Config {
     pub languages: Vec<Language>,
     pub markdown: MarkdownConfig,
     pub translations: TranslationConfig,
+    /// Who issues the campus's badges; `None` when not configured.
+    pub issuer: Option<Issuer>,
 }
 
 impl Config {
@@ -172,6 +193,19 @@ impl Config {
             .collect();
         languages.sort_by(|a, b| (a.code != default, &a.code).cmp(&(b.code != default, &b.code)));
         complete_fallbacks(&mut languages, &default, &at, &mut errors);
+        if let Some(issuer) = &raw.issuer {
+            let url = issuer.url.trim();
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                errors.push(
+                    at.error(
+                        format!("[issuer] url `{url}` is not an absolute http(s) URL"),
+                        "[issuer]",
+                        "url",
+                    )
+                    .help("write the issuer's home page, e.g. url = \"https://red.example.org/\""),
+                );
+            }
+        }
         for name in raw.translations.sections.keys() {
             if Section::from_folder(name).is_none() && name != "pages" {
                 errors.push(
@@ -195,18 +229,20 @@ impl Config {
             languages,
             markdown: raw.markdown,
             translations: raw.translations,
+            issuer: raw.issuer,
         })
     }
 
     /// Every table of `aula.toml` with the keys it accepts, for docs and
     /// their sync test.
-    pub fn schema() -> [(&'static str, &'static [&'static str]); 4] {
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 5] {
         use crate::keys::of;
         [
             ("", of::<RawConfig>()),
             ("languages.<code>", of::<RawLanguage>()),
             ("translations", of::<TranslationConfig>()),
             ("markdown", of::<MarkdownConfig>()),
+            ("issuer", of::<Issuer>()),
         ]
     }
 

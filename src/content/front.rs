@@ -44,8 +44,13 @@ impl<'de> Deserialize<'de> for Date {
 #[serde(deny_unknown_fields)]
 pub struct Badge {
     pub name: String,
+    /// What the badge stands for, in a sentence or two.
+    #[serde(default)]
+    pub description: String,
+    /// What a learner does to earn it.
     #[serde(default)]
     pub criteria: String,
+    /// An image file next to the course's `_index` file (PNG or SVG).
     #[serde(default)]
     pub image: Option<String>,
 }
@@ -55,10 +60,31 @@ pub struct Badge {
 #[serde(deny_unknown_fields)]
 pub struct Credential {
     pub name: String,
+    /// What the credential stands for, in a sentence or two.
     #[serde(default)]
-    pub hours: Option<u32>,
+    pub description: String,
+    /// What a learner does to earn it.
     #[serde(default)]
     pub criteria: String,
+    #[serde(default)]
+    pub hours: Option<u32>,
+    /// Its level, in the campus's words (`introductory`, `EQF 5`, ...).
+    #[serde(default)]
+    pub level: String,
+    /// An image file next to the itinerary's file (PNG or SVG).
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// When a module counts as done in the learner's progress.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Completion {
+    /// When the learner marks it done.
+    #[default]
+    Manual,
+    /// Also when every self-check question on it is answered correctly.
+    Quiz,
 }
 
 /// A module's own keys.
@@ -66,6 +92,7 @@ pub struct Credential {
 pub struct ModuleFields {
     pub duration: Option<u32>,
     pub objectives: Vec<String>,
+    pub completion: Completion,
 }
 
 /// A course's own keys.
@@ -279,7 +306,11 @@ impl From<PageSchema> for FrontMatter {
     }
 }
 
-kind_schema!(ModuleSchema => Module(ModuleFields) { duration: Option<u32>, objectives: Vec<String> });
+kind_schema!(ModuleSchema => Module(ModuleFields) {
+    duration: Option<u32>,
+    objectives: Vec<String>,
+    completion: Completion,
+});
 kind_schema!(CourseSchema => Course(CourseFields) {
     level: String,
     authors: Vec<String>,

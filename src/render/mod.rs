@@ -5,6 +5,7 @@
 //! into a diagnostic that names the template and the page. It never
 //! decides what a page shows. See `ARCHITECTURE.md`.
 
+mod campus;
 mod errors;
 pub mod views;
 

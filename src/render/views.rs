@@ -8,6 +8,7 @@
 //! variables are documented in `docs/theming.md`; this module never
 //! renders and never reads files.
 
+use super::campus;
 use crate::content::front::FrontMatter;
 use crate::content::{Kind, Section};
 use crate::i18n::I18n;
@@ -41,39 +42,27 @@ struct LangView<'a> {
 /// A page in a list: a section's, the home page's, an itinerary's or a
 /// course outline's.
 #[derive(Serialize)]
-struct ItemView<'a> {
+pub(super) struct ItemView<'a> {
     key: &'a str,
     title: &'a str,
     url: &'a str,
     summary: &'a str,
     kind: &'a str,
-    duration: Option<u32>,
+    pub duration: Option<u32>,
     module_count: usize,
     level: &'a str,
     objectives: &'a [String],
     /// Language of the item's text: differs from the list's language for
     /// untranslated pages.
     lang: &'a str,
+    /// A course's module keys in order: what the progress script counts.
+    modules: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
-struct LinkView<'a> {
-    title: &'a str,
-    url: &'a str,
-}
-
-/// A course's outline in one language: shared by the course page and all
-/// its modules.
-#[derive(Serialize)]
-struct OutlineView<'a> {
-    key: &'a str,
-    title: &'a str,
-    url: &'a str,
-    summary: &'a str,
-    level: &'a str,
-    duration: Option<u32>,
-    prerequisites: Vec<LinkView<'a>>,
-    modules: Vec<ItemView<'a>>,
+pub(super) struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -128,12 +117,6 @@ struct SectionView<'a> {
     items: &'a Value,
 }
 
-/// `itinerary` on an itinerary's page: its courses in order.
-#[derive(Serialize)]
-struct ItineraryView<'a> {
-    courses: Vec<ItemView<'a>>,
-}
-
 /// Context values shared by many pages, built once per build.
 pub struct Shared {
     /// Per language: site, nav, home lists, section lists.
@@ -171,7 +154,7 @@ impl Shared {
         let mut outlines = HashMap::new();
         for c in 0..site.courses.len() {
             for lang in &cfg.languages {
-                outlines.insert((c, lang.code.clone()), outline(site, c, &lang.code));
+                outlines.insert((c, lang.code.clone()), campus::outline(site, c, &lang.code));
             }
         }
         let langs = cfg
@@ -272,7 +255,7 @@ fn item(site: &Site, i: usize) -> Value {
     Value::from_serializable(&item_view(site, i))
 }
 
-fn item_view(site: &Site, i: usize) -> ItemView<'_> {
+pub(super) fn item_view(site: &Site, i: usize) -> ItemView<'_> {
     let p = &site.pages[i];
     let f = p.front();
     let (duration, module_count) = match p.course {
@@ -293,44 +276,15 @@ fn item_view(site: &Site, i: usize) -> ItemView<'_> {
         level: f.course().map_or("", |c| c.level.as_str()),
         objectives: f.objectives(),
         lang: &p.text_lang,
+        modules: match p.course {
+            Some(c) if p.kind == Kind::Course => site.courses[c]
+                .modules
+                .get(&p.lang)
+                .map(|m| m.iter().map(|&j| site.pages[j].key.as_str()).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        },
     }
-}
-
-/// A course's outline in one language.
-fn outline(site: &Site, c: usize, lang: &str) -> Value {
-    let key = &site.courses[c].key;
-    let Some(ci) = site.page_or_fallback(key, lang) else {
-        return Value::none();
-    };
-    let course = &site.pages[ci];
-    let fields = course.front().course();
-    let prerequisites = fields
-        .map(|f| f.prerequisites.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|r| {
-            let i = site.page_or_fallback(&crate::site::course_key(r), lang)?;
-            Some(LinkView {
-                title: &site.pages[i].front().title,
-                url: &site.pages[i].url,
-            })
-        })
-        .collect();
-    let view = OutlineView {
-        key: &course.key,
-        title: &course.front().title,
-        url: &course.url,
-        summary: &course.front().summary,
-        level: fields.map_or("", |f| f.level.as_str()),
-        duration: site.course_minutes(c, lang),
-        prerequisites,
-        modules: site.courses[c]
-            .modules
-            .get(lang)
-            .map(|m| m.iter().map(|&i| item_view(site, i)).collect())
-            .unwrap_or_default(),
-    };
-    Value::from_serializable(&view)
 }
 
 /// Title shown for generated pages that have no source file.
@@ -478,19 +432,11 @@ fn kind_values(site: &Site, shared: &Shared, i: usize, ctx: &mut Context) {
                     },
                 );
             }
+            if let Some(json) = campus::json_ld(site, i) {
+                ctx.insert("json_ld", &json);
+            }
         }
-        Kind::Itinerary => {
-            let courses = p
-                .front()
-                .itinerary()
-                .map(|it| it.courses.as_slice())
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|r| site.page_or_fallback(&crate::site::course_key(r), &p.lang))
-                .map(|j| item_view(site, j))
-                .collect();
-            ctx.insert("itinerary", &ItineraryView { courses });
-        }
+        Kind::Itinerary => ctx.insert("itinerary", &campus::itinerary(site, i)),
         Kind::Guideline | Kind::Page => {}
     }
 }

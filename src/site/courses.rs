@@ -17,6 +17,8 @@ pub struct Course {
     pub key: String,
     /// Language to module pages ordered by (weight, key).
     pub modules: BTreeMap<String, Vec<usize>>,
+    /// Keys of the itineraries that list this course, sorted.
+    pub itineraries: Vec<String>,
 }
 
 /// Where a module sits in its course's outline, in its own language.
@@ -61,6 +63,7 @@ pub(super) fn collect(pages: &[Page]) -> (Vec<Course>, HashMap<String, usize>) {
             courses.push(Course {
                 key: p.key.clone(),
                 modules: BTreeMap::new(),
+                itineraries: Vec::new(),
             });
         }
     }
@@ -122,6 +125,125 @@ pub(super) fn check_references(
         }
     }
     errors
+}
+
+/// Notes in each course the itineraries that list it.
+pub(super) fn link_itineraries(
+    pages: &[Page],
+    courses: &mut [Course],
+    index: &HashMap<String, usize>,
+) {
+    for p in pages
+        .iter()
+        .filter(|p| p.kind == Kind::Itinerary && !p.is_fallback())
+    {
+        let listed = p
+            .front()
+            .itinerary()
+            .map_or(&[][..], |i| i.courses.as_slice());
+        for r in listed {
+            let key = course_key(r);
+            let folder = key.trim_end_matches("/_index");
+            if let Some(&c) = index.get(folder) {
+                if !courses[c].itineraries.contains(&p.key) {
+                    courses[c].itineraries.push(p.key.clone());
+                }
+            }
+        }
+    }
+    for c in courses {
+        c.itineraries.sort();
+    }
+}
+
+/// Prerequisites may not go round in a circle: a course that needs itself,
+/// directly or through others, could never be started.
+pub(super) fn check_cycles(pages: &[Page]) -> Vec<Diagnostic> {
+    // Course key to (its prerequisites as keys, the page that says so).
+    let mut graph: BTreeMap<&str, (Vec<String>, &Page)> = BTreeMap::new();
+    for p in pages
+        .iter()
+        .filter(|p| p.kind == Kind::Course && !p.is_fallback())
+    {
+        let prereqs = p
+            .front()
+            .course()
+            .map_or(&[][..], |c| c.prerequisites.as_slice());
+        let entry = graph.entry(p.key.as_str()).or_insert((Vec::new(), p));
+        if entry.0.is_empty() && !prereqs.is_empty() {
+            // Point at a file that writes the prerequisites.
+            entry.1 = p;
+        }
+        for r in prereqs {
+            let k = course_key(r);
+            if !entry.0.contains(&k) {
+                entry.0.push(k);
+            }
+        }
+    }
+    let mut errors = Vec::new();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    for &start in graph.keys() {
+        let mut path = vec![start.to_string()];
+        if let Some(cycle) = find_cycle(&graph, start, &mut path) {
+            let mut members = cycle.clone();
+            members.sort();
+            if !reported.insert(members.join(" ")) {
+                continue;
+            }
+            let (_, page) = &graph[cycle[0].as_str()];
+            let shown: Vec<&str> = cycle
+                .iter()
+                .map(|k| k.trim_end_matches("/_index"))
+                .collect();
+            let doc = page.doc();
+            let line = doc
+                .and_then(|d| {
+                    d.source
+                        .lines()
+                        .position(|l| l.trim_start().starts_with("prerequisites"))
+                })
+                .map_or(1, |l| l + 1);
+            errors.push(
+                Diagnostic::error(format!(
+                    "prerequisites go round in a circle: {} -> {}",
+                    shown.join(" -> "),
+                    shown[0]
+                ))
+                .kind(crate::diagnostic::Kind::Content)
+                .file(page.path())
+                .at(line, 1, doc.map(|d| d.source.as_str()))
+                .help("remove one of these prerequisites: a course cannot need itself"),
+            );
+        }
+    }
+    errors
+}
+
+/// A cycle through `path`'s last course back to `path[0]`, if any.
+fn find_cycle(
+    graph: &BTreeMap<&str, (Vec<String>, &Page)>,
+    start: &str,
+    path: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    let last = path.last()?.clone();
+    for next in graph
+        .get(last.as_str())
+        .map_or(&[][..], |(n, _)| n.as_slice())
+    {
+        if next == start {
+            return Some(path.clone());
+        }
+        if path.contains(next) || !graph.contains_key(next.as_str()) {
+            continue;
+        }
+        path.push(next.clone());
+        if let Some(c) = find_cycle(graph, start, path) {
+            return Some(c);
+        }
+        path.pop();
+    }
+    None
 }
 
 impl Site {

@@ -172,9 +172,11 @@ impl Site {
         }
         let (dirs, mut errors) = place_pages(&config, &pages, &translations);
         errors.extend(urls::check_collisions(&pages, &dirs));
-        let (courses, course_index) = courses::collect(&pages);
+        let (mut courses, course_index) = courses::collect(&pages);
         let exists = |key: &str| translations.contains_key(key);
         errors.extend(courses::check_references(&pages, &exists, &courses));
+        errors.extend(courses::check_cycles(&pages));
+        courses::link_itineraries(&pages, &mut courses, &course_index);
         if !errors.is_empty() {
             return Err(errors);
         }

@@ -205,6 +205,7 @@ invalid!(
     missing_template,
     missing_title,
     missing_ui_string,
+    prerequisite_cycle,
     relative_markdown_link,
     section_segment,
     segment_too_long,
