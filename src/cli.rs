@@ -173,6 +173,7 @@ fn run(cli: Cli) -> u8 {
                             report.elapsed.as_secs_f64()
                         );
                     }
+                    print_diagnostics(&crate::output::finish(), cli.quiet);
                     0
                 }
                 Err(errors) => {

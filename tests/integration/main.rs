@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod common;
 mod errors;
+mod faults;
 mod incremental;
 mod repo;
 mod serve;
