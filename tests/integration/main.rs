@@ -10,5 +10,6 @@ mod faults;
 mod incremental;
 mod repo;
 mod serve;
+mod serve_abuse;
 mod translations;
 mod trust;
