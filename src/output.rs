@@ -92,7 +92,7 @@ pub fn write(out: &Path, root: &Path, files: &Files) -> Result<usize, Diagnostic
     Ok(files.len())
 }
 
-/// Waits for the removal of replaced sites started by [`write`] and
+/// Waits for the removal of replaced sites started by [`write()`] and
 /// returns what could not be removed, as warnings. The new sites are in
 /// place whatever this says.
 pub fn finish() -> Vec<Diagnostic> {
@@ -109,7 +109,7 @@ pub fn finish() -> Vec<Diagnostic> {
     warnings
 }
 
-/// Work of [`write`] that outlives it: the background removals and the
+/// Work of [`write()`] that outlives it: the background removals and the
 /// warnings of leftovers that could not be removed.
 #[derive(Default)]
 struct Pending {
