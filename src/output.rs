@@ -496,6 +496,16 @@ fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
 /// Puts the finished `tmp` in place of the output. Returns where the
 /// replaced site now is (to be deleted), if there was one.
 fn swap(place: &Place, tmp: &Path) -> Result<Option<PathBuf>, Diagnostic> {
+    swap_with(place, tmp, exchange)
+}
+
+/// [`swap`] with the way to exchange two folders given (tests pass one
+/// that cannot, to take the two-rename path).
+fn swap_with(
+    place: &Place,
+    tmp: &Path,
+    exchange: fn(&Path, &Path) -> std::io::Result<bool>,
+) -> Result<Option<PathBuf>, Diagnostic> {
     let out = &place.out;
     match std::fs::symlink_metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -629,11 +639,28 @@ mod tests {
         let aside = dir.path().join(".public.aula-old-4294967");
         std::fs::create_dir(&aside).expect("mkdir");
         std::fs::write(aside.join("index.html"), "old").expect("write");
-        let mut files = Files::new();
-        files.insert("x.png".into(), Data::Copy(dir.path().join("missing.png")));
-        assert!(write(&out, dir.path(), &files).is_err(), "this build fails");
+        // What every build does first, also one that then fails to render.
+        guard(&out, dir.path()).expect("public/ is fine");
         assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"old");
         assert!(!aside.exists());
+    }
+
+    #[test]
+    fn without_an_exchange_two_renames_replace_the_output() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let place = Place::of(&dir.path().join("public"));
+        let (tmp, out) = (dir.path().join("new"), &place.out);
+        for (folder, text) in [(&tmp, "new"), (out, "old")] {
+            std::fs::create_dir(folder).expect("mkdir");
+            std::fs::write(folder.join("index.html"), text).expect("write");
+        }
+        let old = swap_with(&place, &tmp, |_, _| Ok(false))
+            .expect("swap")
+            .expect("an old site");
+        assert_eq!(old, place.named(Kind::Trash));
+        assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"new");
+        assert_eq!(std::fs::read(old.join("index.html")).expect("read"), b"old");
+        assert!(!tmp.exists() && !place.named(Kind::Old).exists());
     }
 
     #[test]
