@@ -201,7 +201,7 @@ fn run(cli: Cli) -> u8 {
 /// `aula build`.
 fn run_build(opts: &Options, quiet: bool, verbose: bool) -> u8 {
     match with_progress(!quiet, || build::build(opts)) {
-        Ok(report) => {
+        Ok(mut report) => {
             print_diagnostics(&report.warnings, quiet);
             if verbose {
                 for (stage, t) in &report.stages {
@@ -222,6 +222,11 @@ fn run_build(opts: &Options, quiet: bool, verbose: bool) -> u8 {
                     report.output.display(),
                     report.elapsed.as_secs_f64()
                 );
+            }
+            // The old site's removal overlapped the summary; a leftover is
+            // a warning, the new site is in place and the build succeeded.
+            if let Some(cleanup) = report.cleanup.take() {
+                print_diagnostics(&cleanup.finish(), quiet);
             }
             0
         }

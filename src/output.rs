@@ -1,15 +1,35 @@
 //! Output: writing the rendered site to disk, atomically.
 //!
 //! Everything is written into a hidden temporary folder next to the
-//! output folder; only when every file is written is the old output moved
-//! aside and the new one renamed into place. A failed or interrupted build
-//! therefore never leaves a half-written `public/`. Folders are created
-//! once each, in sorted order, and files are written in parallel.
+//! output folder; only when every file is written does the new folder
+//! take the old one's place. On Linux and macOS the two folders are
+//! exchanged in one step (`renameat2(RENAME_EXCHANGE)`, `RENAME_SWAP`),
+//! so a reader of `public/` always sees the old site or the new one;
+//! elsewhere (or on a file system that cannot exchange) the old folder is
+//! renamed aside and the new one into place, and a build killed between
+//! the two renames is repaired by the next one. A failed or interrupted
+//! build therefore never leaves a half-written `public/`.
+//!
+//! One build at a time writes an output folder: a lock file next to it
+//! (`.public.aula-lock`, an OS file lock, so a crashed build releases it)
+//! makes a second build wait, and stop with "another build is writing"
+//! if the first takes too long. The replaced site is deleted on a
+//! background thread that [`write()`] hands back as a [`Cleanup`]:
+//! [`Cleanup::finish`] waits for it and returns a warning when the old
+//! site could not be removed (the new site is in place all the same), and
+//! every later build retries. No state outlives a call. Folders are created once each, in sorted
+//! order, and files are written in parallel.
+//!
+//! Never writes outside the output folder's parent, and there only names
+//! that start with `.NAME.aula-` (NAME being the output folder's name).
 
 use crate::diagnostic::Diagnostic;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// The content of one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,57 +43,329 @@ pub enum Data {
 /// All output files by path relative to the output folder (`/`-separated).
 pub type Files = BTreeMap<String, Data>;
 
-/// Writes `files` as the new content of `out`. Returns the number of files.
-pub fn write(out: &Path, root: &Path, files: &Files) -> Result<usize, Diagnostic> {
-    guard(out, root)?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(parent)
-        .map_err(|e| io_error(parent, &e, "cannot create the output's parent folder"))?;
-    remove_leftovers(parent, &name);
-    let tmp = parent.join(format!(".{name}.aula-tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.aula-old-{}", std::process::id()));
-    let result = write_tree(&tmp, files).and_then(|()| swap(out, &tmp, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result.map(|()| files.len())
+/// How long a build waits for another one writing the same output folder
+/// before it gives up: writing takes seconds even for large sites.
+const LOCK_WAIT: Duration = Duration::from_secs(120);
+
+/// The removal of a replaced site, still running after [`write()`]
+/// returned. Dropping it waits for the removal; [`Cleanup::finish`] also
+/// returns what could not be removed.
+pub struct Cleanup {
+    handle: Option<JoinHandle<Vec<Diagnostic>>>,
+    /// Leftovers of earlier builds that could not be removed.
+    warnings: Vec<Diagnostic>,
 }
 
-/// Removes temporary folders that a killed build left next to the output.
-/// Only names aula itself makes are touched; errors are ignored (a folder
-/// still in use by a concurrent build is simply left).
-fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    let prefixes = [format!(".{name}.aula-tmp-"), format!(".{name}.aula-old-")];
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = prefixes.iter().any(|p| {
-            file_name.strip_prefix(p.as_str()).is_some_and(|pid| {
-                !pid.is_empty()
-                    && pid.chars().all(|c| c.is_ascii_digit())
-                    && pid != std::process::id().to_string()
-            })
-        });
-        if ours && entry.path().is_dir() && !pid_alive(&file_name) {
-            let _ = std::fs::remove_dir_all(entry.path());
+impl Cleanup {
+    /// Waits for the removal and returns warnings for what could not be
+    /// removed. The new site is in place whatever this says.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if let Some(h) = self.handle.take() {
+            warnings.extend(h.join().unwrap_or_default());
+        }
+        warnings
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
         }
     }
 }
 
-/// Whether the process whose id ends a leftover folder's name still runs
-/// (Linux: /proc; elsewhere assumed gone).
-fn pid_alive(folder: &str) -> bool {
-    let pid = folder.rsplit('-').next().unwrap_or("");
-    Path::new("/proc").join(pid).exists()
+impl std::fmt::Debug for Cleanup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cleanup")
+            .field("running", &self.handle.is_some())
+            .finish()
+    }
+}
+
+/// Writes `files` as the new content of `out`. Returns the number of
+/// files and the removal of the replaced site, which runs on in the
+/// background.
+pub fn write(out: &Path, root: &Path, files: &Files) -> Result<(usize, Cleanup), Diagnostic> {
+    guard(out, root)?;
+    let place = Place::of(out);
+    std::fs::create_dir_all(&place.parent).map_err(|e| {
+        io_error(
+            &place.parent,
+            &e,
+            "cannot create the output's parent folder",
+        )
+    })?;
+    let lock = Lock::acquire(&place, LOCK_WAIT)?;
+    let stuck = place.tidy();
+    let tmp = place.named(Kind::Tmp);
+    let result = write_tree(&tmp, files).and_then(|()| swap(&place, &tmp));
+    let replaced = match result {
+        Ok(replaced) => replaced,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    // The new site is in place: from here on nothing can fail the build.
+    let handle = std::thread::Builder::new()
+        .name("aula-cleanup".into())
+        .spawn(move || {
+            let mut warnings = Vec::new();
+            if let Some(old) = replaced {
+                if let Err(e) = std::fs::remove_dir_all(&old) {
+                    warnings.push(not_removed(&old, &e));
+                }
+            }
+            drop(lock);
+            warnings
+        })
+        // Without a thread to spare, the next build removes the old site.
+        .ok();
+    Ok((
+        files.len(),
+        Cleanup {
+            handle,
+            warnings: stuck,
+        },
+    ))
+}
+
+fn not_removed(old: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "the new site is in place, but the previous one could not be removed: {e}"
+    ))
+    .file(old)
+    .help("aula tries again on the next build; if this persists, make the folder writable or remove it by hand")
+}
+
+/// The output folder, its parent and the names of aula's folders and
+/// lock file beside it.
+struct Place {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+/// aula's folders next to the output, by what they hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    /// A new site being written (incomplete until swapped in).
+    Tmp,
+    /// The previous site, moved aside while the new one is renamed into
+    /// place (only where folders cannot be exchanged in one step).
+    Old,
+    /// A replaced site, to be deleted.
+    Trash,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Tmp, Kind::Old, Kind::Trash];
+
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Tmp => "tmp",
+            Kind::Old => "old",
+            Kind::Trash => "trash",
+        }
+    }
+}
+
+impl Place {
+    fn of(out: &Path) -> Place {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        Place {
+            out: out.to_path_buf(),
+            parent,
+            name,
+        }
+    }
+
+    /// This process's folder of `kind`.
+    fn named(&self, kind: Kind) -> PathBuf {
+        self.parent.join(format!(
+            ".{}.aula-{}-{}",
+            self.name,
+            kind.word(),
+            std::process::id()
+        ))
+    }
+
+    fn lock_file(&self) -> PathBuf {
+        self.parent.join(format!(".{}.aula-lock", self.name))
+    }
+
+    /// aula's folders next to the output, left by earlier builds.
+    fn leftovers(&self) -> Vec<(Kind, PathBuf)> {
+        let Ok(entries) = std::fs::read_dir(&self.parent) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(Kind, PathBuf)> = entries
+            .flatten()
+            .filter_map(|entry| {
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                let rest = file_name.strip_prefix(&format!(".{}.aula-", self.name))?;
+                let (word, pid) = rest.rsplit_once('-')?;
+                let kind = Kind::ALL.into_iter().find(|k| k.word() == word)?;
+                let ours = !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit());
+                (ours && entry.file_type().is_ok_and(|t| t.is_dir())).then(|| (kind, entry.path()))
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// With the lock held: puts back a previous site that a build killed
+    /// between its two renames left aside, then removes every other
+    /// leftover (all are stale, since no other build writes). Returns
+    /// warnings for those that cannot be removed.
+    fn tidy(&self) -> Vec<Diagnostic> {
+        self.recover();
+        self.leftovers()
+            .into_iter()
+            .filter_map(|(_, path)| {
+                std::fs::remove_dir_all(&path).err().map(|e| {
+                    Diagnostic::warning(format!(
+                        "a previous site left by an earlier build could not be removed: {e}"
+                    ))
+                    .file(&path)
+                    .help("aula tries again on every build; make the folder writable or remove it by hand")
+                })
+            })
+            .collect()
+    }
+
+    /// With the lock held: when there is no output folder but a previous
+    /// site set aside by a build that was killed before it put the new one
+    /// in place, moves that site back, so the output is what it was.
+    fn recover(&self) {
+        if std::fs::symlink_metadata(&self.out).is_ok() {
+            return;
+        }
+        let newest = self
+            .leftovers()
+            .into_iter()
+            .filter(|(kind, _)| *kind == Kind::Old)
+            .max_by_key(|(_, p)| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        if let Some((_, old)) = newest {
+            let _ = std::fs::rename(old, &self.out);
+        }
+    }
+}
+
+/// The right to write one output folder: an exclusive OS lock on a file
+/// next to it, held until dropped (or until the process ends, however it
+/// ends).
+struct Lock {
+    path: PathBuf,
+    /// Holds the lock; `None` where the system or file system has none.
+    _file: Option<File>,
+}
+
+impl Lock {
+    fn acquire(place: &Place, wait: Duration) -> Result<Lock, Diagnostic> {
+        let path = place.lock_file();
+        let deadline = Instant::now() + wait;
+        // Short at first: the holder is often a build's last moments.
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| io_error(&path, &e, "cannot create the output's lock file"))?;
+            match try_lock(&file) {
+                // The build that held it may have removed the file meanwhile
+                // (see `Drop`): then this lock guards nothing; start over.
+                Ok(true) if same_file(&file, &path) => {
+                    return Ok(Lock {
+                        path,
+                        _file: Some(file),
+                    });
+                }
+                Ok(true) => continue,
+                Ok(false) if Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Ok(false) => {
+                    return Err(Diagnostic::error(format!(
+                        "another build is writing {}",
+                        place.out.display()
+                    ))
+                    .file(&path)
+                    .help(format!(
+                        "wait for it to finish and build again; it still held the lock after {} s",
+                        wait.as_secs()
+                    )));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Unsupported => {
+                    return Ok(Lock { path, _file: None });
+                }
+                Err(e) => {
+                    return Err(io_error(&path, &e, "cannot lock the output's lock file"));
+                }
+            }
+        }
+    }
+}
+
+/// Takes an exclusive lock on `file` without waiting: `false` when
+/// someone else holds it. An `flock`, which the
+/// system releases when the process ends, however it ends.
+#[cfg(unix)]
+fn try_lock(file: &File) -> std::io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
+        Err(e) if [rustix::io::Errno::NOSYS, rustix::io::Errno::OPNOTSUPP].contains(&e) => Err(
+            std::io::Error::new(std::io::ErrorKind::Unsupported, std::io::Error::from(e)),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Elsewhere builds are not serialized (std's `File::try_lock` needs a
+/// newer Rust than aula's minimum).
+#[cfg(not(unix))]
+fn try_lock(_: &File) -> std::io::Result<bool> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+impl Drop for Lock {
+    /// Removes the lock file while still holding the lock, so no file is
+    /// left beside the output; a build waiting on it notices (`same_file`).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Elsewhere the lock file is never removed, so it is always the same.
+#[cfg(not(unix))]
+fn same_file(_: &File, _: &Path) -> bool {
+    true
 }
 
 /// Folders of a site that hold its sources: the output may not be, hold or
@@ -84,7 +376,8 @@ pub const SOURCE_FOLDERS: [&str; 5] = ["content", "themes", "locales", "template
 /// site root itself or any folder above it, any source folder, anything
 /// inside one, and any folder that holds one. Paths are compared after
 /// resolving symlinks and `..`, so `content/../content` or a link to
-/// `content/` is caught too.
+/// `content/` is caught too. Called before a build starts; an output
+/// that a killed build left set aside is put back here.
 pub fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
     if out.is_file() {
         return Err(Diagnostic::error(format!(
@@ -115,7 +408,23 @@ pub fn guard(out: &Path, root: &Path) -> Result<(), Diagnostic> {
     if out.join("aula.toml").exists() || out.join("content").is_dir() {
         return refuse("it holds another site's sources".into());
     }
+    repair(out);
     Ok(())
+}
+
+/// Puts back the previous site when a build was killed between its two
+/// renames (see [`Place::recover`]), so that a build that then fails
+/// leaves the output as it was. Skipped while another build writes.
+fn repair(out: &Path) {
+    let place = Place::of(out);
+    if std::fs::symlink_metadata(out).is_ok()
+        || !place.leftovers().iter().any(|(kind, _)| *kind == Kind::Old)
+    {
+        return;
+    }
+    if let Ok(_lock) = Lock::acquire(&place, Duration::ZERO) {
+        place.recover();
+    }
 }
 
 /// `path` made absolute with symlinks and `..` resolved, also when its
@@ -191,28 +500,75 @@ fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
     })
 }
 
-fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<(), Diagnostic> {
-    let had_old = out.exists();
-    if had_old {
-        std::fs::rename(out, old)
-            .map_err(|e| io_error(out, &e, "cannot move the previous output aside"))?;
-    }
-    if let Err(e) = std::fs::rename(tmp, out) {
-        if had_old {
-            let _ = std::fs::rename(old, out);
+/// Puts the finished `tmp` in place of the output. Returns where the
+/// replaced site now is (to be deleted), if there was one.
+fn swap(place: &Place, tmp: &Path) -> Result<Option<PathBuf>, Diagnostic> {
+    swap_with(place, tmp, exchange)
+}
+
+/// [`swap`] with the way to exchange two folders given (tests pass one
+/// that cannot, to take the two-rename path).
+fn swap_with(
+    place: &Place,
+    tmp: &Path,
+    exchange: fn(&Path, &Path) -> std::io::Result<bool>,
+) -> Result<Option<PathBuf>, Diagnostic> {
+    let out = &place.out;
+    match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return std::fs::rename(tmp, out)
+                .map(|()| None)
+                .map_err(|e| io_error(out, &e, "cannot move the new output into place"));
         }
+        Err(e) => return Err(io_error(out, &e, "cannot read the previous output")),
+        Ok(_) => {}
+    }
+    let trash = place.named(Kind::Trash);
+    match exchange(tmp, out) {
+        // `tmp` now holds the previous site.
+        Ok(true) => {
+            let old = if std::fs::rename(tmp, &trash).is_ok() {
+                trash
+            } else {
+                tmp.to_path_buf()
+            };
+            return Ok(Some(old));
+        }
+        Ok(false) => {}
+        Err(e) => return Err(io_error(out, &e, "cannot move the new output into place")),
+    }
+    let old = place.named(Kind::Old);
+    std::fs::rename(out, &old)
+        .map_err(|e| io_error(out, &e, "cannot move the previous output aside"))?;
+    if let Err(e) = std::fs::rename(tmp, out) {
+        let _ = std::fs::rename(&old, out);
         return Err(io_error(out, &e, "cannot move the new output into place"));
     }
-    if had_old {
-        std::fs::remove_dir_all(old).map_err(|e| {
-            io_error(
-                old,
-                &e,
-                "the new site is in place, but the previous one could not be removed",
-            )
-        })?;
+    Ok(Some(if std::fs::rename(&old, &trash).is_ok() {
+        trash
+    } else {
+        old
+    }))
+}
+
+/// Exchanges two folders in one step. `Ok(false)` when this system or
+/// file system cannot (the caller then renames twice).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP, Errno::NOTSUP].contains(&e) => {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
     }
-    Ok(())
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 fn io_error(path: &Path, e: &std::io::Error, what: &str) -> Diagnostic {
@@ -235,13 +591,14 @@ mod tests {
             Data::Bytes(b"a"[..].into()),
         );
         files.insert("index.html".into(), Data::Bytes(b"root"[..].into()));
-        assert_eq!(write(&out, dir.path(), &files).expect("write"), 2);
+        assert_eq!(write(&out, dir.path(), &files).expect("write").0, 2);
         assert_eq!(
             std::fs::read(out.join("es/cursos/a/index.html")).expect("read"),
             b"a"
         );
         files.remove("es/cursos/a/index.html");
-        write(&out, dir.path(), &files).expect("rewrite");
+        let (_, cleanup) = write(&out, dir.path(), &files).expect("rewrite");
+        assert!(cleanup.finish().is_empty());
         assert!(
             !out.join("es").exists(),
             "stale files are gone after a rebuild"
@@ -279,6 +636,57 @@ mod tests {
         write(&dir.path().join("public"), dir.path(), &files).expect("write");
         assert!(!stale.exists(), "a dead build's folder is removed");
         assert!(keep.exists(), "folders aula did not name are left alone");
+    }
+
+    #[test]
+    fn a_site_set_aside_by_a_killed_build_is_put_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        // Killed between its two renames: no public/, the old site aside.
+        let aside = dir.path().join(".public.aula-old-4294967");
+        std::fs::create_dir(&aside).expect("mkdir");
+        std::fs::write(aside.join("index.html"), "old").expect("write");
+        // What every build does first, also one that then fails to render.
+        guard(&out, dir.path()).expect("public/ is fine");
+        assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"old");
+        assert!(!aside.exists());
+    }
+
+    #[test]
+    fn without_an_exchange_two_renames_replace_the_output() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let place = Place::of(&dir.path().join("public"));
+        let (tmp, out) = (dir.path().join("new"), &place.out);
+        for (folder, text) in [(&tmp, "new"), (out, "old")] {
+            std::fs::create_dir(folder).expect("mkdir");
+            std::fs::write(folder.join("index.html"), text).expect("write");
+        }
+        let old = swap_with(&place, &tmp, |_, _| Ok(false))
+            .expect("swap")
+            .expect("an old site");
+        assert_eq!(old, place.named(Kind::Trash));
+        assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"new");
+        assert_eq!(std::fs::read(old.join("index.html")).expect("read"), b"old");
+        assert!(!tmp.exists() && !place.named(Kind::Old).exists());
+    }
+
+    #[test]
+    fn a_second_writer_waits_then_says_who_holds_the_output() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let place = Place::of(&dir.path().join("public"));
+        let held = Lock::acquire(&place, Duration::ZERO).expect("first lock");
+        let e = Lock::acquire(&place, Duration::from_millis(50))
+            .err()
+            .expect("second lock must wait, then fail");
+        assert!(
+            e.message.starts_with("another build is writing "),
+            "{}",
+            e.message
+        );
+        assert!(e.message.ends_with("public"), "{}", e.message);
+        drop(held);
+        assert!(!place.lock_file().exists(), "no lock file left behind");
+        Lock::acquire(&place, Duration::ZERO).expect("free again");
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub struct Report {
     pub fallback_pages: usize,
     /// Which translations are up to date, outdated or missing.
     pub translations: translations::Report,
+    /// The removal of the replaced output, still running after a written
+    /// build: the new site is in place; [`output::Cleanup::finish`] says
+    /// whether the old one could be removed.
+    pub cleanup: Option<output::Cleanup>,
 }
 
 impl Report {
@@ -117,8 +121,10 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     let (files, mut report) = render_site(opts)?;
     if opts.write {
         let start = Instant::now();
-        report.files = output::write(&report.output, &opts.root, &files)
+        let (written, cleanup) = output::write(&report.output, &opts.root, &files)
             .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
+        report.files = written;
+        report.cleanup = Some(cleanup);
         report.stages.push(("write output", start.elapsed()));
         report.elapsed += start.elapsed();
     }
@@ -221,6 +227,7 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         output: opts.output_dir(),
         fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
         translations: status,
+        cleanup: None,
     };
     Ok((files, report))
 }

@@ -8,9 +8,10 @@
 //! changed. Never panics on a request: every failure is a status code.
 
 use super::live::{Live, Snapshot};
+use super::server::Request;
 use crate::output::Data;
-use std::io::Cursor;
-use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
 /// Where the live-reload script is served, and the event stream.
 pub const SCRIPT_PATH: &str = "/__aula/live.js";
@@ -20,53 +21,72 @@ pub const EVENTS_PATH: &str = "/__aula/events";
 /// tag [`snippet`] injects.
 const SCRIPT: &str = include_str!("live.js");
 
+/// What to send back for one request.
+pub enum Answer {
+    Response(Response),
+    /// A live-reload stream: the events `live` queues for this page.
+    Events(Receiver<Arc<str>>),
+}
+
+/// One response; the connection layer adds `Content-Length` and, for
+/// `HEAD`, leaves out the body.
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Body,
+}
+
+pub enum Body {
+    Bytes(Vec<u8>),
+    /// A file of the site as built, shared, not copied, per request.
+    Shared(Arc<[u8]>),
+    /// A copied source file and its length when opened.
+    File(std::fs::File, u64),
+}
+
+impl Response {
+    pub fn text(status: u16, body: &str) -> Response {
+        bytes(
+            status,
+            "text/plain; charset=utf-8",
+            body.as_bytes().to_vec(),
+        )
+    }
+}
+
 /// Answers `request`; hands event-stream requests over to `live`. With
 /// `local_only` (the server listens on a loopback address), requests must
 /// name a loopback host, see [`local_host`].
-pub fn handle(request: Request, live: &Live, local_only: bool) {
-    if local_only {
-        let host = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Host"))
-            .map(|h| h.value.as_str());
-        if host.is_some_and(|h| !local_host(h)) {
-            let r = text(
+pub fn handle(request: &Request, live: &Live, local_only: bool) -> Answer {
+    Answer::Response(match request.method.as_str() {
+        _ if local_only && request.host.as_deref().is_some_and(|h| !local_host(h)) => {
+            Response::text(
                 403,
                 "aula serve answers only requests for localhost or a loopback address\n",
-            );
-            let _ = request.respond(r);
-            return;
+            )
         }
-    }
-    let head = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
-        _ => {
-            let mut r = text(405, "method not allowed\n");
-            if let Some(h) = header("Allow", "GET, HEAD") {
-                r.add_header(h);
+        "GET" | "HEAD" => {
+            let url = request.target.as_str();
+            let path = url.split(['?', '#']).next().unwrap_or("");
+            if path == EVENTS_PATH && request.method == "GET" {
+                return Answer::Events(live.subscribe());
             }
-            let _ = request.respond(r);
-            return;
+            if path == SCRIPT_PATH {
+                bytes(200, content_type(SCRIPT_PATH), SCRIPT.as_bytes().to_vec())
+            } else {
+                respond(url, &live.snapshot())
+            }
         }
-    };
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    if path == EVENTS_PATH && !head {
-        live.subscribe(request.into_writer());
-        return;
-    }
-    let response = if path == SCRIPT_PATH {
-        bytes(200, content_type(SCRIPT_PATH), SCRIPT.as_bytes().to_vec())
-    } else {
-        respond(&url, &live.snapshot())
-    };
-    let _ = request.respond(response);
+        _ => {
+            let mut r = Response::text(405, "method not allowed\n");
+            r.headers.push(("Allow", "GET, HEAD".into()));
+            r
+        }
+    })
 }
 
 /// The response for a GET of `url` against one snapshot of the site.
-fn respond(url: &str, snap: &Snapshot) -> ResponseBox {
+fn respond(url: &str, snap: &Snapshot) -> Response {
     let Some(key) = site_path(url) else {
         return not_found(snap);
     };
@@ -82,9 +102,12 @@ fn respond(url: &str, snap: &Snapshot) -> ResponseBox {
             Some((p, q)) => (p, format!("?{q}")),
             None => (url.split('#').next().unwrap_or(url), String::new()),
         };
-        if let Some(to) = header("Location", &format!("{path}/{query}")) {
-            let mut r = text(301, "moved\n");
-            r.add_header(to);
+        let to = format!("{path}/{query}");
+        // The target came through the parser, which allows no control
+        // characters; checked again since it goes into a header.
+        if !to.chars().any(char::is_control) {
+            let mut r = Response::text(301, "moved\n");
+            r.headers.push(("Location", to));
             return r;
         }
     }
@@ -178,8 +201,9 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// The response for one file of the site; `None` when a copied source
-/// file has disappeared since the build.
-fn file(key: &str, data: &Data, snap: &Snapshot) -> Option<ResponseBox> {
+/// file has disappeared since the build, 503 when it cannot be opened now
+/// (out of file descriptors).
+fn file(key: &str, data: &Data, snap: &Snapshot) -> Option<Response> {
     let kind = content_type(key);
     if is_html(key) {
         let body = match data {
@@ -189,24 +213,39 @@ fn file(key: &str, data: &Data, snap: &Snapshot) -> Option<ResponseBox> {
         return Some(bytes(200, kind, body));
     }
     Some(match data {
-        Data::Bytes(b) => bytes(200, kind, b.to_vec()),
+        Data::Bytes(b) => Response {
+            status: 200,
+            headers: headers(kind),
+            body: Body::Shared(Arc::clone(b)),
+        },
         Data::Copy(p) => {
-            let f = std::fs::File::open(p).ok()?;
-            if !f.metadata().ok()?.is_file() {
+            let f = match std::fs::File::open(p) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+                Err(_) => return Some(busy()),
+            };
+            let meta = f.metadata().ok()?;
+            if !meta.is_file() {
                 return None;
             }
-            let len = f
-                .metadata()
-                .ok()
-                .and_then(|m| usize::try_from(m.len()).ok());
-            Response::new(StatusCode(200), headers(kind), f, len, None).boxed()
+            Response {
+                status: 200,
+                headers: headers(kind),
+                body: Body::File(f, meta.len()),
+            }
         }
     })
 }
 
+fn busy() -> Response {
+    let mut r = Response::text(503, "aula serve is busy; try again\n");
+    r.headers.push(("Retry-After", "1".into()));
+    r
+}
+
 /// `404.html` of the site with status 404, or a plain page when the site
 /// has none (or no build has succeeded yet).
-fn not_found(snap: &Snapshot) -> ResponseBox {
+fn not_found(snap: &Snapshot) -> Response {
     let page = match snap.files.get("404.html") {
         Some(Data::Bytes(b)) => Some(b.to_vec()),
         Some(Data::Copy(p)) => std::fs::read(p).ok(),
@@ -350,50 +389,28 @@ pub fn content_type(key: &str) -> &'static str {
     }
 }
 
-fn bytes(status: u16, kind: &str, body: Vec<u8>) -> ResponseBox {
-    let len = body.len();
-    Response::new(
-        StatusCode(status),
-        headers(kind),
-        Cursor::new(body),
-        Some(len),
-        None,
-    )
-    .boxed()
+fn bytes(status: u16, kind: &'static str, body: Vec<u8>) -> Response {
+    Response {
+        status,
+        headers: headers(kind),
+        body: Body::Bytes(body),
+    }
 }
 
 /// Every response is fresh (`no-store`): the site changes under the
 /// browser while an author works.
-fn headers(kind: &str) -> Vec<Header> {
-    [
-        ("Content-Type", kind),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
+fn headers(kind: &'static str) -> Vec<(&'static str, String)> {
+    vec![
+        ("Content-Type", kind.into()),
+        ("Cache-Control", "no-store".into()),
+        ("X-Content-Type-Options", "nosniff".into()),
     ]
-    .into_iter()
-    .filter_map(|(n, v)| header(n, v))
-    .collect()
-}
-
-fn text(status: u16, body: &str) -> ResponseBox {
-    bytes(
-        status,
-        "text/plain; charset=utf-8",
-        body.as_bytes().to_vec(),
-    )
-}
-
-/// A header, or `None` when `value` cannot be sent (only a redirect
-/// target taken from the request could be such a value).
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::output::Files;
-    use std::sync::Arc;
 
     fn snap(failure: Option<&str>) -> Snapshot {
         Snapshot {

@@ -2,16 +2,23 @@
 //! build's failure (if any) and the browsers listening for changes.
 //!
 //! Requests take a [`Snapshot`] (two `Arc` clones) and never hold the
-//! lock while answering; a rebuild swaps the snapshot and tells every
-//! browser in the same critical section, so a browser that connects
-//! meanwhile learns either the old state and then the event, or the new
-//! state. Events are server-sent events (`text/event-stream`), written by
-//! hand on the raw connection: `reload` after a good build, `error` (the
+//! lock while answering; a rebuild swaps the snapshot and queues the
+//! event for every browser in the same critical section, so a browser
+//! that connects meanwhile learns either the old state and then the
+//! event, or the new state. Events are server-sent events
+//! (`text/event-stream`): `reload` after a good build, `error` (the
 //! diagnostics as text) after a failed one, and on connecting the current
 //! state as `ok` (with the build's number) or `error`.
+//!
+//! Nothing here touches a socket: each browser's connection thread
+//! writes the events queued for it (see `server.rs`), so a browser that
+//! stops reading holds up no one. A browser whose queue is full is
+//! dropped from the list, and its connection closed once the queue is
+//! written: every stream gets every event or is closed, and the page
+//! catches up when it reconnects (`ok` carries the build number).
 
 use crate::output::Files;
-use std::io::Write;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One consistent view of what to serve.
@@ -28,11 +35,12 @@ pub struct Snapshot {
     pub generation: u64,
 }
 
-/// Browsers beyond this many are dropped, oldest first: a page that
-/// reconnects in a loop must not pile up connections.
-const MAX_CLIENTS: usize = 64;
+/// Events that may wait for one browser; a browser this far behind is
+/// not reading and is dropped. Builds take longer than a browser takes to
+/// read an event, so a reading browser never has more than one or two.
+const QUEUE: usize = 16;
 
-type Client = Box<dyn Write + Send + 'static>;
+type Client = SyncSender<Arc<str>>;
 
 pub struct Live {
     inner: Mutex<Inner>,
@@ -66,27 +74,19 @@ impl Live {
         self.lock().snap.clone()
     }
 
-    /// Starts an event stream on a connection whose request was just
-    /// read, and tells it the current state.
-    pub fn subscribe(&self, mut client: Client) {
+    /// Starts an event stream: the returned queue first holds the current
+    /// state, then every event until the stream is dropped or closed.
+    pub fn subscribe(&self) -> Receiver<Arc<str>> {
         let mut inner = self.lock();
         let state = match &inner.snap.failure {
             Some(text) => event("error", text),
             None => event("ok", &inner.snap.generation.to_string()),
         };
-        let greeting = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\nretry: 500\n\n{state}"
-        );
-        if client
-            .write_all(greeting.as_bytes())
-            .and_then(|()| client.flush())
-            .is_ok()
-        {
-            if inner.clients.len() >= MAX_CLIENTS {
-                inner.clients.remove(0);
-            }
-            inner.clients.push(client);
+        let (tx, rx) = sync_channel(QUEUE);
+        if tx.try_send(format!("retry: 500\n\n{state}").into()).is_ok() {
+            inner.clients.push(tx);
         }
+        rx
     }
 
     /// A build succeeded: serve `files` and reload every page.
@@ -132,9 +132,14 @@ impl Live {
     }
 }
 
-/// Sends `msg` to every client, forgetting those whose connection is gone.
+/// Queues `msg` for every client, forgetting those whose connection is
+/// gone and those too far behind (their connection then closes).
 fn broadcast(clients: &mut Vec<Client>, msg: &str) {
-    clients.retain_mut(|c| c.write_all(msg.as_bytes()).and_then(|()| c.flush()).is_ok());
+    let msg: Arc<str> = msg.into();
+    clients.retain(|c| match c.try_send(Arc::clone(&msg)) {
+        Ok(()) => true,
+        Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => false,
+    });
 }
 
 /// One server-sent event; each line of `data` becomes a `data:` line.
@@ -153,24 +158,9 @@ pub fn event(name: &str, data: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc;
 
-    /// A client that forwards what it is sent, or fails when told to.
-    struct Probe(mpsc::Sender<Vec<u8>>);
-    impl Write for Probe {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .send(b.to_vec())
-                .map_err(|_| std::io::Error::other("gone"))?;
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn received(rx: &mpsc::Receiver<Vec<u8>>) -> String {
-        String::from_utf8(rx.try_iter().flatten().collect()).expect("utf-8")
+    fn received(rx: &Receiver<Arc<str>>) -> String {
+        rx.try_iter().map(|e| e.to_string()).collect()
     }
 
     #[test]
@@ -204,12 +194,8 @@ mod tests {
     #[test]
     fn subscribers_get_state_then_changes_and_dead_ones_are_dropped() {
         let live = Live::new(Arc::new(Files::new()), None);
-        let (tx, rx) = mpsc::channel();
-        live.subscribe(Box::new(Probe(tx)));
-        let hello = received(&rx);
-        assert!(hello.starts_with("HTTP/1.1 200 OK\r\n"), "{hello}");
-        assert!(hello.contains("Content-Type: text/event-stream\r\n"));
-        assert!(hello.ends_with("event: ok\ndata: 0\n\n"), "{hello}");
+        let rx = live.subscribe();
+        assert_eq!(received(&rx), "retry: 500\n\nevent: ok\ndata: 0\n\n");
 
         live.fail("error: x");
         assert_eq!(received(&rx), "event: error\ndata: error: x\n\n");
@@ -221,5 +207,27 @@ mod tests {
         drop(rx);
         live.publish(Arc::new(Files::new()));
         assert!(live.lock().clients.is_empty());
+    }
+
+    #[test]
+    fn a_subscriber_that_falls_behind_gets_everything_queued_then_the_end() {
+        let live = Live::new(Arc::new(Files::new()), None);
+        let rx = live.subscribe();
+        for _ in 0..QUEUE + 5 {
+            live.publish(Arc::new(Files::new()));
+        }
+        assert!(live.lock().clients.is_empty(), "dropped once full");
+        let got: Vec<Arc<str>> = rx.try_iter().collect();
+        assert_eq!(
+            got.len(),
+            QUEUE,
+            "greeting and events, in order, none skipped"
+        );
+        assert!(got[1].contains("data: 1\n"));
+        assert!(got[QUEUE - 1].contains(&format!("data: {}\n", QUEUE - 1)));
+        assert!(matches!(
+            rx.try_recv(),
+            Err(std::sync::mpsc::TryRecvError::Disconnected)
+        ));
     }
 }

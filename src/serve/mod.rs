@@ -10,12 +10,14 @@
 //! server's responses, never in `aula build` output. Only keys of the
 //! built `Files` can be served (see `http.rs`).
 //!
-//! Threads: a few workers answer requests; one thread rebuilds; the
+//! Threads: one accepts connections and a thread per connection answers
+//! it, within the limits of `server.rs`; one thread rebuilds; the
 //! watcher's own threads debounce; the calling thread waits for Ctrl-C and
 //! then shuts the rest down.
 
 mod http;
 mod live;
+mod server;
 mod watch;
 
 use crate::build::{self, Report, Session};
@@ -42,10 +44,6 @@ pub struct Options {
     pub quiet: bool,
     pub verbose: bool,
 }
-
-/// Request threads. Answers come from memory, so a few suffice; more than
-/// one keeps a slow download from holding up the page around it.
-const WORKERS: usize = 4;
 
 /// When the asked-for port is taken, the next ones are tried before
 /// letting the system choose, so the URL stays memorable.
@@ -89,9 +87,6 @@ pub fn run(opts: Options) -> Result<(), Vec<Diagnostic>> {
     let addr = listener
         .local_addr()
         .map_err(|e| vec![io_error("cannot read the server address", &e)])?;
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| vec![Diagnostic::error(format!("cannot start the server: {e}"))])?;
-    let server = Arc::new(server);
     let live = Arc::new(Live::new(files, failure));
 
     // Before the URL is out: whoever sees it may press Ctrl-C at once.
@@ -120,31 +115,20 @@ pub fn run(opts: Options) -> Result<(), Vec<Diagnostic>> {
             .spawn(move || rebuild_loop(session, watch, &changes, &live, &log, &root, warnings))
             .map_err(|e| vec![io_error("cannot start the rebuild thread", &e)])?;
     }
-    let mut workers = Vec::new();
-    for i in 0..WORKERS {
-        let (server, live) = (Arc::clone(&server), Arc::clone(&live));
+    let server = {
+        let live = Arc::clone(&live);
         let local_only = opts.bind.is_loopback();
-        let worker = std::thread::Builder::new()
-            .name(format!("aula-http-{i}"))
-            .spawn(move || {
-                // `recv` fails once the server is unblocked for shutdown.
-                while let Ok(request) = server.recv() {
-                    http::handle(request, &live, local_only);
-                }
-            })
-            .map_err(|e| vec![io_error("cannot start a server thread", &e)])?;
-        workers.push(worker);
-    }
+        server::Server::start(listener, move |request| {
+            http::handle(request, &live, local_only)
+        })
+        .map_err(|e| vec![io_error("cannot start the server", &e)])?
+    };
 
     let _ = stop.recv();
     let _ = to_rebuild.send(Message::Stop);
+    server.stop();
+    // Ends every live-reload stream: their threads close the connections.
     live.close();
-    for _ in &workers {
-        server.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
     log.info("stopped");
     Ok(())
 }
