@@ -308,16 +308,10 @@ impl Log {
     }
 
     fn built(&self, report: &Report) {
-        let langs: Vec<String> = report
-            .pages_by_language
-            .iter()
-            .map(|(l, n)| format!("{l} {n}"))
-            .collect();
-        let total: usize = report.pages_by_language.values().sum();
         self.stages(report);
         self.info(&format!(
-            "built {total} pages ({}) in memory in {:.2} s",
-            langs.join(", "),
+            "{} in memory in {:.2} s",
+            report.summary(),
             report.elapsed.as_secs_f64()
         ));
     }
