@@ -3,8 +3,10 @@
 //! anchors are listed in document order and h2/h3 headings make the TOC.
 //!
 //! Ids are decided only once the whole page has been read, since an id the
-//! author writes further down must win over a generated one. This file must
-//! never change a heading's text or markup, only its id.
+//! author writes further down must win over a generated one; by then the
+//! headings are written, so each id is inserted where the writer left its
+//! place. This file must never change a heading's text or markup, only its
+//! id.
 
 use std::collections::HashSet;
 
@@ -13,12 +15,14 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use super::renderer::Renderer;
 use super::{MarkdownError, TocEntry};
 use crate::config::RawHtml;
+use crate::highlight::push_escaped;
 use crate::slug::slugify;
 
-/// A heading as read so far: where its `Start` event is and its text.
+/// A heading as read so far: where its tag was written and its text.
 pub(super) struct OpenHeading {
-    /// Index of its `Start` event in `Renderer::events`, patched with the id.
-    event: usize,
+    /// Length of the HTML when the writer took the heading's `Start` event:
+    /// its `<hN` tag follows, after a line break if the HTML had none.
+    written_at: Option<usize>,
     offset: usize,
     level: u8,
     explicit_id: Option<String>,
@@ -48,7 +52,7 @@ impl<'a> Renderer<'a, '_> {
             attrs = self.safe_heading_attributes(attrs, offset);
         }
         self.heading = Some(OpenHeading {
-            event: self.events.len(),
+            written_at: None,
             offset,
             level: heading_level(level),
             explicit_id: id.filter(|id| !id.is_empty()).map(CowStr::into_string),
@@ -71,6 +75,14 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
+    /// The writer is about to write the open heading's tag, at `offset` in
+    /// the HTML.
+    pub(super) fn heading_written_at(&mut self, offset: usize) {
+        if let Some(heading) = &mut self.heading {
+            heading.written_at = Some(offset);
+        }
+    }
+
     /// Adds to the title of the heading being read, if any.
     pub(super) fn heading_text(&mut self, text: &str) {
         if let Some(heading) = &mut self.heading {
@@ -78,9 +90,9 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Gives every heading its id and patches it into the heading's `Start`
-    /// event. Explicit ids and footnote ids are reserved first, so a
-    /// generated id never takes a name the author chose later in the page.
+    /// Gives every heading its id. Explicit ids and footnote ids are
+    /// reserved first, so a generated id never takes a name the author chose
+    /// later in the page.
     pub(super) fn assign_heading_ids(&mut self) -> Vec<String> {
         let mut used: HashSet<String> =
             self.footnotes.values().map(|n| format!("fn-{n}")).collect();
@@ -100,20 +112,13 @@ impl<'a> Renderer<'a, '_> {
                 });
             }
         }
-        let mut ids = Vec::with_capacity(self.headings.len());
-        for heading in &self.headings {
-            let id = match &heading.explicit_id {
+        self.headings
+            .iter()
+            .map(|heading| match &heading.explicit_id {
                 Some(id) => id.clone(),
                 None => unique_id(&heading.text, &mut used),
-            };
-            if let Some(Event::Start(Tag::Heading { id: slot, .. })) =
-                self.events.get_mut(heading.event)
-            {
-                *slot = Some(id.clone().into());
-            }
-            ids.push(id);
-        }
-        ids
+            })
+            .collect()
     }
 
     /// Every id defined in the page, in document order, given the headings'
@@ -146,6 +151,56 @@ fn unique_id(text: &str, used: &mut HashSet<String>) -> String {
     }
     used.insert(id.clone());
     id
+}
+
+/// Writes each heading's ` id="…"` into `html` right after its `<hN`,
+/// where pulldown-cmark's writer puts an id (before classes and other
+/// attributes), escaped as it escapes one. In place: the page's HTML, which
+/// can be hundreds of megabytes, is shifted within its buffer, not copied.
+pub(super) fn insert_heading_ids(html: String, headings: &[OpenHeading], ids: &[String]) -> String {
+    // In document order, so the offsets ascend.
+    let inserts: Vec<(usize, String)> = headings
+        .iter()
+        .zip(ids)
+        .filter_map(|(heading, id)| {
+            let at = after_tag_name(&html, heading.written_at?)?;
+            let mut attr = String::with_capacity(id.len() + 6);
+            attr.push_str(" id=\"");
+            push_escaped(&mut attr, id);
+            attr.push('"');
+            Some((at, attr))
+        })
+        .collect();
+    if inserts.is_empty() {
+        return html;
+    }
+    let mut bytes = html.into_bytes();
+    let old_len = bytes.len();
+    let mut shift: usize = inserts.iter().map(|(_, attr)| attr.len()).sum();
+    bytes.resize(old_len + shift, 0);
+    // From the back: move the text after each insertion point to its final
+    // place, then write the attribute in the gap left before it.
+    let mut end = old_len;
+    for (at, attr) in inserts.iter().rev() {
+        bytes.copy_within(*at..end, at + shift);
+        shift -= attr.len();
+        bytes[at + shift..at + shift + attr.len()].copy_from_slice(attr.as_bytes());
+        end = *at;
+    }
+    String::from_utf8(bytes)
+        .expect("whole attributes inserted after ASCII `<hN` keep the HTML UTF-8")
+}
+
+/// The offset just after the `<hN` of a heading tag whose writing began at
+/// `written_at` (the writer puts a line break first when the HTML does not
+/// end with one), or `None` if no heading tag is there.
+fn after_tag_name(html: &str, written_at: usize) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let start = written_at + usize::from(bytes.get(written_at) == Some(&b'\n'));
+    match bytes.get(start..start + 3)? {
+        [b'<', b'h', b'1'..=b'6'] => Some(start + 3),
+        _ => None,
+    }
 }
 
 pub(super) fn build_toc(headings: &[OpenHeading], ids: &[String]) -> Vec<TocEntry> {
@@ -235,6 +290,32 @@ mod tests {
             r.html
         );
         assert_eq!(r.toc[0].title, "Use cargo now");
+    }
+
+    #[test]
+    fn ids_are_inserted_where_the_writer_puts_them() {
+        // Headings are written before their ids are known; each id goes
+        // right after `<hN`: also when the writer put a line break before
+        // the tag (in a list item), in containers, after a table or raw
+        // HTML, before classes and attributes, and escaped.
+        let r = md("Text <b>x</b>\n\n\
+                    ## One {.c lang=en}\n\
+                    > ## Quoted\n\n\
+                    - ## Listed\n\n\
+                    | a |\n|---|\n| 1 |\n\n\
+                    ## A&B {#a&b}\n\
+                    <br>\n\n\
+                    # Last\n");
+        for tag in [
+            "</p>\n<h2 id=\"one\" class=\"c\" lang=\"en\">One</h2>\n",
+            "<blockquote>\n<h2 id=\"quoted\">Quoted</h2>\n</blockquote>\n",
+            "<li>\n<h2 id=\"listed\">Listed</h2>\n</li>\n",
+            "</div>\n<h2 id=\"a&amp;b\">A&amp;B</h2>\n",
+            "<br>\n<h1 id=\"last\">Last</h1>\n",
+        ] {
+            assert!(r.html.contains(tag), "{tag:?} not in {}", r.html);
+        }
+        assert_eq!(r.html.matches(" id=").count(), 5, "{}", r.html);
     }
 
     #[test]

@@ -153,10 +153,8 @@ pub struct Rendered {
 /// Renders one page body. Never panics; see [`Rendered`] for what it returns.
 pub fn render(body: &str, opts: &Options) -> Rendered {
     let mut renderer = Renderer::new(body, opts);
-    for (event, range) in Parser::new_ext(body, cmark_options()).into_offset_iter() {
-        renderer.event(event, range.start);
-    }
-    renderer.finish()
+    let html = renderer.write(Parser::new_ext(body, cmark_options()).into_offset_iter());
+    renderer.finish(html)
 }
 
 fn cmark_options() -> CmarkOptions {

@@ -4,16 +4,22 @@
 //! HTML by pulldown-cmark's writer, and the words of prose are counted on
 //! the way.
 //!
-//! It must never decide what an element looks like or whether it is safe:
-//! that belongs to the element's own file. And it must never panic, in
-//! whatever order the events come.
+//! The writer pulls events through the renderer as it writes, so only the
+//! events made from one parser event are ever held, never the page's: a
+//! page's memory is its source, pulldown-cmark's tree of it and the HTML.
+//! It must never decide what an element looks like or whether it is safe
+//! (that belongs to the element's own file), and never panic, in whatever
+//! order the events come.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 use super::code::OpenCode;
-use super::headings::{AnchorSlot, OpenHeading, build_toc};
+use super::headings::{AnchorSlot, OpenHeading, build_toc, insert_heading_ids};
 use super::images::OpenImage;
 use super::locator::Locator;
 use super::raw_html::RawPlace;
@@ -23,9 +29,8 @@ use super::{Options, Rendered};
 pub(super) struct Renderer<'a, 'o> {
     pub(super) opts: &'o Options<'o>,
     pub(super) locator: Locator<'a>,
-    /// Everything to be written, in order; heading ids are patched into
-    /// their `Start` events at the end.
-    pub(super) events: Vec<Event<'a>>,
+    /// Events made from the current parser event, not yet written.
+    pending: VecDeque<Event<'a>>,
     pub(super) out: Rendered,
     /// The heading being read.
     pub(super) heading: Option<OpenHeading>,
@@ -50,7 +55,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
         Self {
             opts,
             locator: Locator::new(body, opts.first_line),
-            events: Vec::with_capacity(body.len() / 16 + 16),
+            pending: VecDeque::new(),
             out: Rendered::default(),
             heading: None,
             headings: Vec::new(),
@@ -68,7 +73,28 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     /// Queues an event for the HTML writer.
     pub(super) fn emit(&mut self, event: Event<'a>) {
-        self.events.push(event);
+        self.pending.push_back(event);
+    }
+
+    /// Renders the parser's events to HTML, heading ids not yet in it.
+    pub(super) fn write(
+        &mut self,
+        parser: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    ) -> String {
+        let written = Cell::new(0);
+        let mut html = String::with_capacity(self.body_len * 3 / 2 + 64);
+        let sink = Sink {
+            html: &mut html,
+            written: &written,
+        };
+        let feed = Feed {
+            renderer: self,
+            parser,
+            written: &written,
+            closed: false,
+        };
+        html::write_html_fmt(sink, feed).expect("a Sink never fails to write");
+        html
     }
 
     /// Takes one parser event; `offset` is where it starts in the body.
@@ -186,16 +212,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
         self.in_word = !is_space(last);
     }
 
-    /// Closes what is still open, gives headings their ids and writes the
-    /// HTML.
-    pub(super) fn finish(mut self) -> Rendered {
-        self.close_open();
+    /// Gives headings their ids, now that the whole page is known, and
+    /// writes them into `html`, the output of [`Self::write`].
+    pub(super) fn finish(mut self, html: String) -> Rendered {
         let ids = self.assign_heading_ids();
         self.out.anchors = self.anchors(&ids);
         self.out.toc = build_toc(&self.headings, &ids);
-        let mut html = String::with_capacity(self.body_len * 3 / 2 + 64);
-        html::push_html(&mut html, self.events.into_iter());
-        self.out.html = html;
+        self.out.html = insert_heading_ids(html, &self.headings, &ids);
         self.out
     }
 
@@ -211,6 +234,56 @@ impl<'a, 'o> Renderer<'a, 'o> {
         if let Some(block) = self.html_block.take() {
             self.raw_html(block.into(), RawPlace::Block);
         }
+    }
+}
+
+/// The event source of pulldown-cmark's HTML writer: each parser event goes
+/// through the renderer, and what it emits is handed out one event at a
+/// time. The writer writes an event before asking for the next, so the
+/// length of the HTML at that moment is where a heading's tag begins.
+struct Feed<'r, 'a, 'o, I> {
+    renderer: &'r mut Renderer<'a, 'o>,
+    parser: I,
+    written: &'r Cell<usize>,
+    /// Whether what the page left open has been closed.
+    closed: bool,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Feed<'_, 'a, '_, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.renderer.pending.pop_front() {
+                if matches!(event, Event::Start(Tag::Heading { .. })) {
+                    self.renderer.heading_written_at(self.written.get());
+                }
+                return Some(event);
+            }
+            match self.parser.next() {
+                Some((event, range)) => self.renderer.event(event, range.start),
+                None if !self.closed => {
+                    self.closed = true;
+                    self.renderer.close_open();
+                }
+                None => return None,
+            }
+        }
+    }
+}
+
+/// Where the writer writes: the page's HTML, with its length kept where the
+/// [`Feed`] can read it.
+struct Sink<'s> {
+    html: &'s mut String,
+    written: &'s Cell<usize>,
+}
+
+impl fmt::Write for Sink<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.html.push_str(s);
+        self.written.set(self.html.len());
+        Ok(())
     }
 }
 
@@ -243,4 +316,60 @@ fn is_inline_end(end: TagEnd) -> bool {
 /// enough for reading time and lets the count work on bytes.
 fn is_space(b: u8) -> bool {
     b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use pulldown_cmark::Parser;
+
+    use super::super::{Options, cmark_options};
+    use super::{Feed, Renderer};
+    use crate::config::RawHtml;
+    use crate::highlight::Highlighter;
+
+    #[test]
+    fn events_reach_the_writer_as_they_are_read() {
+        // Regression (issue 13): every event of a page was held until its
+        // end, ~90 bytes each, so a 19 MB table of 4 million cells took
+        // gigabytes. Each parser event of a table gives one event to write,
+        // so the writer must have had all but one of those read so far.
+        let columns = 300;
+        let mut body = format!("|{}\n", "c|".repeat(columns));
+        body.push_str(&format!("|{}\n", ":-:|".repeat(columns)));
+        for _ in 0..40 {
+            body.push_str(&format!("|{}\n", " 7 |".repeat(columns)));
+        }
+        let highlighter = Highlighter::new();
+        let resolve = |_: &str| unreachable!("no internal links here");
+        let opts = Options {
+            highlighter: &highlighter,
+            resolve: &resolve,
+            first_line: 1,
+            raw_html: RawHtml::Escape,
+        };
+        let mut renderer = Renderer::new(&body, &opts);
+        let read = Cell::new(0usize);
+        let parser = Parser::new_ext(&body, cmark_options())
+            .into_offset_iter()
+            .inspect(|_| read.set(read.get() + 1));
+        let written = Cell::new(0);
+        let mut feed = Feed {
+            renderer: &mut renderer,
+            parser,
+            written: &written,
+            closed: false,
+        };
+        let mut handed = 0usize;
+        for _ in &mut feed {
+            handed += 1;
+            assert!(
+                read.get() <= handed + 1,
+                "{} events read before the writer got its {handed}th",
+                read.get()
+            );
+        }
+        assert!(handed > 41 * columns * 3, "{handed}");
+    }
 }

@@ -53,14 +53,7 @@ impl Renderer<'_, '_> {
             Some(table) => (table.alignments.get(table.cell).copied(), table.head),
             None => (None, false),
         };
-        let tag = if head { "th" } else { "td" };
-        let html = match cell {
-            Some(Alignment::Left) => format!("<{tag} class=\"al-left\">"),
-            Some(Alignment::Center) => format!("<{tag} class=\"al-center\">"),
-            Some(Alignment::Right) => format!("<{tag} class=\"al-right\">"),
-            _ => format!("<{tag}>"),
-        };
-        self.emit(Event::Html(html.into()));
+        self.emit(Event::Html(cell_tag(head, cell).into()));
     }
 
     pub(super) fn end_table(&mut self) {
@@ -82,6 +75,21 @@ impl Renderer<'_, '_> {
             table.cell += 1;
         }
         self.emit(Event::Html(if head { "</th>" } else { "</td>" }.into()));
+    }
+}
+
+/// The opening tag of a cell. A table can have millions of cells, so this
+/// is a constant, not a string made per cell.
+fn cell_tag(head: bool, alignment: Option<Alignment>) -> &'static str {
+    match (head, alignment) {
+        (true, Some(Alignment::Left)) => "<th class=\"al-left\">",
+        (true, Some(Alignment::Center)) => "<th class=\"al-center\">",
+        (true, Some(Alignment::Right)) => "<th class=\"al-right\">",
+        (true, _) => "<th>",
+        (false, Some(Alignment::Left)) => "<td class=\"al-left\">",
+        (false, Some(Alignment::Center)) => "<td class=\"al-center\">",
+        (false, Some(Alignment::Right)) => "<td class=\"al-right\">",
+        (false, _) => "<td>",
     }
 }
 
