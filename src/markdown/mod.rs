@@ -1,11 +1,16 @@
-//! Markdown to HTML for one page body.
+//! Markdown to HTML for one page body, with what is learned on the way
+//! (table of contents, anchors, links, assets, problems). It must never
+//! touch the disk, know the site beyond the caller's resolver, or panic,
+//! whatever the input.
 //!
 //! [`render`] parses the body once with pulldown-cmark and, in the same pass
 //! over the events, gives headings unique ids and collects the table of
 //! contents, rewrites `@/` internal links through the caller's resolver,
 //! collects local assets, highlights code blocks, wraps tables so they scroll
 //! on narrow screens and makes images lazy. Everything else is left to
-//! pulldown-cmark's HTML writer.
+//! pulldown-cmark's HTML writer, which pulls the events as it writes: a
+//! page's events are never all held at once, so a huge page costs its
+//! source, the parser's tree of it and its HTML (issue 13).
 //!
 //! It is also where an author's text is kept from running script in a
 //! learner's browser: raw HTML follows the site's [`RawHtml`] policy (shown
@@ -14,9 +19,7 @@
 //! browser accepts, and with the escape policy heading attributes are
 //! limited to harmless ones (no `onclick`).
 //!
-//! It is pure: it never reads or writes the disk and knows nothing about the
-//! site beyond the resolver callback. It must never panic, whatever the input;
-//! problems in the text (unknown internal links, assets outside the page's
+//! Problems in the text (unknown internal links, assets outside the page's
 //! folder) are returned as [`MarkdownError`]s with a line and column in the
 //! real source file, so that the build can report them all together.
 //!

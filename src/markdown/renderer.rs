@@ -98,7 +98,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
     }
 
     /// Takes one parser event; `offset` is where it starts in the body.
-    pub(super) fn event(&mut self, event: Event<'a>, offset: usize) {
+    fn event(&mut self, event: Event<'a>, offset: usize) {
         if self.image.is_some() {
             self.image_event(event);
             return;
