@@ -1,7 +1,17 @@
 //! What keeps an author's text from running script in a learner's browser:
-//! URL schemes that run code, heading attributes that are harmless, and
-//! [`unsafe_markup`], the check the tests and fuzz targets run over
-//! rendered HTML. Pure functions on strings.
+//! URL schemes that run code (refused in links and images, as an error at
+//! the link), heading attributes that are harmless (the others are refused
+//! under the escape policy), and [`unsafe_markup`], the check the tests and
+//! fuzz targets run over rendered HTML. Raw HTML has its own file,
+//! [`super::raw_html`].
+//!
+//! The checks are pure functions on strings; they must never let a
+//! spelling through that a browser would run, even at the cost of refusing
+//! a harmless one.
+
+use super::MarkdownError;
+use super::headings::HeadingAttrs;
+use super::renderer::Renderer;
 
 /// URL schemes that run code when a learner follows or loads the link.
 /// `data:` is allowed only for images (`data:image/png;base64,…`).
@@ -12,7 +22,7 @@
 /// Character references (`&#106;avascript:`) were already decoded by the
 /// parser; percent escapes (`java%73cript:`) are not a scheme to a browser but
 /// are checked decoded too, to be safe.
-pub(super) fn dangerous_scheme(dest: &str) -> Option<&'static str> {
+fn dangerous_scheme(dest: &str) -> Option<&'static str> {
     fn check(dest: &str) -> Option<&'static str> {
         let cleaned: String = dest
             .trim_start_matches(|c: char| c <= ' ' || c.is_whitespace())
@@ -31,7 +41,7 @@ pub(super) fn dangerous_scheme(dest: &str) -> Option<&'static str> {
     }
     check(dest).or_else(|| {
         if dest.contains('%') {
-            check(&super::percent_decode(dest))
+            check(&super::links::percent_decode(dest))
         } else {
             None
         }
@@ -40,7 +50,7 @@ pub(super) fn dangerous_scheme(dest: &str) -> Option<&'static str> {
 
 /// Heading attributes (`## Title {lang=en}`) that cannot run script or
 /// change where the page sends the reader; others need `raw_html = "allow"`.
-pub(super) fn is_safe_heading_attribute(name: &str) -> bool {
+fn is_safe_heading_attribute(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let plain = lower.starts_with(|c: char| c.is_ascii_lowercase())
         && lower
@@ -49,6 +59,64 @@ pub(super) fn is_safe_heading_attribute(name: &str) -> bool {
     plain
         && (matches!(lower.as_str(), "lang" | "dir" | "title" | "translate")
             || (lower.starts_with("data-") && lower.len() > 5))
+}
+
+impl<'a> Renderer<'a, '_> {
+    /// Records an error and returns `true` when `dest` would run script
+    /// (see [`dangerous_scheme`]).
+    pub(super) fn rejects_scheme(&mut self, dest: &str, offset: usize, what: &str) -> bool {
+        let Some(scheme) = dangerous_scheme(dest) else {
+            return false;
+        };
+        let (line, column) = self.locator.position(offset);
+        let shown: String = dest.chars().take(40).collect();
+        let more = if shown.len() < dest.len() { "…" } else { "" };
+        self.out.errors.push(MarkdownError {
+            line,
+            column,
+            message: format!(
+                "{what} to a `{scheme}` URL: `{}{more}`",
+                shown.escape_debug()
+            ),
+            help: format!(
+                "a {scheme} URL can run code in the reader's browser, so aula refuses it; \
+                 link to a page (`@/path.md`), a file next to the page, or an https:// address{}",
+                if scheme == "data:" {
+                    " (data: is allowed only for images, as data:image/…)"
+                } else {
+                    ""
+                }
+            ),
+        });
+        true
+    }
+
+    /// With the escape policy, keeps only heading attributes that cannot run
+    /// script; each other one is an error at the heading.
+    pub(super) fn safe_heading_attributes(
+        &mut self,
+        attrs: HeadingAttrs<'a>,
+        offset: usize,
+    ) -> HeadingAttrs<'a> {
+        let mut kept = Vec::with_capacity(attrs.len());
+        for (name, value) in attrs {
+            if is_safe_heading_attribute(&name) {
+                kept.push((name, value));
+                continue;
+            }
+            let (line, column) = self.locator.position(offset);
+            self.out.errors.push(MarkdownError {
+                line,
+                column,
+                message: format!("heading attribute `{}` is not allowed", name.escape_debug()),
+                help: "headings take `{#id .class}` and the attributes lang, dir, title, \
+                       translate and data-*; anything else (such as onclick or style) needs \
+                       raw_html = \"allow\" under [markdown] in aula.toml"
+                    .to_owned(),
+            });
+        }
+        kept
+    }
 }
 
 /// Elements that run script or load active content, or that change where
@@ -186,6 +254,7 @@ fn decode_references(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{md, safe};
     use super::*;
 
     #[test]
@@ -257,5 +326,105 @@ mod tests {
         ] {
             assert_eq!(unsafe_markup(html), None, "{html}");
         }
+    }
+
+    #[test]
+    fn dangerous_link_schemes_are_errors_in_any_spelling() {
+        let spellings = [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "<java\tscript:alert(1)>",
+            "<\u{1}javascript:alert(1)>",
+            "&#106;avascript:alert(1)",
+            "&#x4A;&#x41;vascript:alert(1)",
+            "java&Tab;script:alert(1)",
+            "java&NewLine;script:alert(1)",
+            "javascript&colon;alert(1)",
+            "java%73cript:alert(1)",
+            "vbscript:msgbox(1)",
+            "VBScript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+            "DATA:text/html,<script>alert(1)</script>",
+        ];
+        for dest in spellings {
+            for body in [format!("See [x]({dest}) now.\n"), format!("![x]({dest})\n")] {
+                let r = safe(&body);
+                assert_eq!(r.errors.len(), 1, "{body:?}: {:?}", r.errors);
+                assert_eq!(
+                    (r.errors[0].line, r.errors[0].column),
+                    (1, body.find(['!', '[']).map_or(0, |i| i + 1)),
+                    "{body:?}"
+                );
+                assert!(r.errors[0].help.contains("https://"), "{:?}", r.errors[0]);
+                assert!(
+                    !r.html.contains("href") && !r.html.contains("src"),
+                    "{body:?}: {}",
+                    r.html
+                );
+                let allowed = md(&body);
+                assert_eq!(
+                    allowed.errors.len(),
+                    1,
+                    "raw_html = allow still rejects {body:?}"
+                );
+            }
+        }
+        let r = safe("[x][r] and <javascript:alert(1)>\n\n[r]: javascript:alert(2)\n");
+        assert_eq!(r.errors.len(), 2, "{:?}", r.errors);
+        assert!(
+            r.errors[0]
+                .message
+                .starts_with("link to a `javascript:` URL"),
+            "{:?}",
+            r.errors
+        );
+    }
+
+    #[test]
+    fn safe_schemes_and_image_data_urls_are_kept() {
+        let r = safe(
+            "[a](https://x.org/javascript:x) [b](mailto:a@b.org) [c](#javascript) \
+             ![d](data:image/png;base64,AA) [e](data:image/svg+xml,x) [f](javascript-guide.pdf)\n",
+        );
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert!(
+            r.html.contains("src=\"data:image/png;base64,AA\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.assets.len(), 1);
+    }
+
+    #[test]
+    fn escaped_policy_rejects_event_handler_heading_attributes() {
+        let r =
+            safe("## Title {#t .c lang=en data-x=1 onclick=\"alert(1)\"}\n\n## Two {x/onload=a}\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"t\" class=\"c\" lang=\"en\" data-x=\"1\">Title</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("onclick") && !r.html.contains("onload"),
+            "{}",
+            r.html
+        );
+        let errs: Vec<(usize, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errs,
+            [
+                (1, "heading attribute `onclick` is not allowed"),
+                (3, "heading attribute `x/onload` is not allowed")
+            ]
+        );
+        assert!(
+            md("## T {onclick=x}\n").errors.is_empty(),
+            "allow keeps them"
+        );
     }
 }

@@ -1,0 +1,168 @@
+//! Tests of [`render`] as a whole: helpers the concern files' tests share
+//! (a fixed resolver, `md` for `raw_html = "allow"`, `safe` for the default
+//! escape policy), and what belongs to no single concern: Markdown
+//! extensions, the word count, hostile input and a snapshot of a whole page.
+
+use super::{LinkError, LinkTarget, Options, Rendered, render};
+use crate::config::RawHtml;
+use crate::highlight::Highlighter;
+
+fn resolve(path: &str) -> Result<LinkTarget, LinkError> {
+    match path {
+        "courses/x/01-a.md" => Ok(LinkTarget {
+            href: "../01-a/".to_owned(),
+            page: 7,
+            lang: None,
+        }),
+        "guidelines/access.md" => Ok(LinkTarget {
+            href: "../../guidelines/access/".to_owned(),
+            page: 3,
+            lang: None,
+        }),
+        "untranslated.md" => Ok(LinkTarget {
+            href: "../../../es/x/".to_owned(),
+            page: 4,
+            lang: Some("es".to_owned()),
+        }),
+        _ => Err(LinkError {
+            message: format!("no page `{path}`"),
+            help: "check the path under content/".to_owned(),
+        }),
+    }
+}
+
+pub(super) fn render_with(body: &str, first_line: usize) -> Rendered {
+    let highlighter = Highlighter::new();
+    let opts = Options {
+        highlighter: &highlighter,
+        resolve: &resolve,
+        first_line,
+        raw_html: RawHtml::Allow,
+    };
+    render(body, &opts)
+}
+
+pub(super) fn md(body: &str) -> Rendered {
+    render_with(body, 1)
+}
+
+/// Renders with the default raw-HTML policy, `escape`.
+pub(super) fn safe(body: &str) -> Rendered {
+    let highlighter = Highlighter::new();
+    let opts = Options {
+        highlighter: &highlighter,
+        resolve: &resolve,
+        first_line: 1,
+        raw_html: RawHtml::default(),
+    };
+    render(body, &opts)
+}
+
+#[test]
+fn smart_punctuation() {
+    let r = md("\"Hola\" -- it's... ok\n");
+    assert_eq!(r.html, "<p>“Hola” – it’s… ok</p>\n");
+}
+
+#[test]
+fn task_lists() {
+    let r = md("- [x] done\n- [ ] todo\n");
+    assert!(
+        r.html
+            .contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<input disabled=\"\" type=\"checkbox\"/>"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn strikethrough() {
+    assert_eq!(md("~~old~~").html, "<p><del>old</del></p>\n");
+}
+
+#[test]
+fn word_count_skips_code_and_joins_smart_quotes() {
+    let r = md(
+        "# Title here\n\nOne *two* thr**ee** don't.\n\n```\nnot counted at all\n```\n\n- four `code`\n",
+    );
+    // Title here (2) + One two three don't (4) + four (1)
+    assert_eq!(r.word_count, 7);
+}
+
+#[test]
+fn never_panics_on_hostile_input() {
+    let huge = "word ".repeat(200_000);
+    let cases = [
+        String::new(),
+        "```".to_owned(),
+        "```python\nunclosed fence\n".to_owned(),
+        ">".repeat(200) + " deep",
+        (0..200)
+            .map(|i| format!("{}- item\n", "  ".repeat(i)))
+            .collect(),
+        (0..200)
+            .map(|i| format!("{}1. item\n", "   ".repeat(i)))
+            .collect(),
+        "## !!!\n".to_owned(),
+        "#\n##\n### #\n".to_owned(),
+        huge,
+        "[a](@/) [b](@/#x) ![c](@/) [d](@) [e](@/#)".to_owned(),
+        "nul \0 in \0 text [x](\0) ![y](a\0b.png) ## \0\n# \0 {#\0}\n".to_owned(),
+        "[^1]\n\n[^1]: [^1]\n".to_owned(),
+        "![![![nested](a.png)](b.png)](c.png)".to_owned(),
+        "| a |\n|---|\n| ![x](../y.png) |\n".to_owned(),
+        "\r\n\r\n[x](../a)\r\n".to_owned(),
+        "<div>\n<!-- unclosed\n".to_owned(),
+        "- [ ] ```\n".to_owned(),
+        "\u{feff}# BOM {#}\n".to_owned(),
+    ];
+    for body in &cases {
+        for first_line in [0, 1, usize::MAX] {
+            let r = render_with(body, first_line);
+            assert!(r.word_count <= body.len());
+        }
+    }
+}
+
+#[test]
+fn snapshot_representative_document() {
+    let body = r#"# Primeros pasos
+
+Bienvenida a la **docencia híbrida**. Lee la [guía](@/guidelines/access.md#intro) antes de empezar.[^1]
+
+## Objetivos {#goals}
+
+1. Planificar una sesión
+2. Elegir herramientas
+   - vídeo
+   - foro
+
+## Herramientas
+
+| Herramienta | Uso | Coste |
+|:------------|:---:|------:|
+| Foro        | debate | 0 € |
+| Vídeo       | clase  | 5 € |
+
+### Un ejemplo en Python
+
+```python
+def saludo(nombre: str) -> str:
+    return f"Hola, {nombre} <3"
+```
+
+![Aula con pizarra](img/aula.jpg "Una aula")
+
+Siguiente: [módulo 1](@/courses/x/01-a.md).
+
+[^1]: Basado en la experiencia de 2024.
+"#;
+    let r = render_with(body, 4);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    insta::assert_snapshot!(r.html);
+}
