@@ -37,6 +37,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod text;
 pub mod theme;
 pub mod tomlerr;
 pub mod translations;

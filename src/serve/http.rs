@@ -121,7 +121,7 @@ fn respond(url: &str, snap: &Snapshot) -> Response {
 pub fn site_path(url: &str) -> Option<String> {
     let raw = url.split(['?', '#']).next().unwrap_or("");
     let rest = raw.strip_prefix('/')?;
-    let decoded = String::from_utf8(percent_decode(rest)?).ok()?;
+    let decoded = String::from_utf8(crate::text::percent_decode(rest, true)?).ok()?;
     if decoded.contains(['\\', '\0']) {
         return None;
     }
@@ -182,23 +182,6 @@ pub fn local_host(host: &str) -> bool {
 }
 
 /// `%XX` decoding; `None` for a malformed escape.
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
 
 /// The response for one file of the site; `None` when a copied source
 /// file has disappeared since the build, 503 when it cannot be opened now
@@ -305,21 +288,7 @@ fn overlay(text: &str) -> String {
     )
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::text::html_escaped as escape;
 
 /// Position of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case;
 /// the last occurrence when `last`.
