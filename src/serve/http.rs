@@ -181,7 +181,6 @@ pub fn local_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-
 /// The response for one file of the site; `None` when a copied source
 /// file has disappeared since the build, 503 when it cannot be opened now
 /// (out of file descriptors).
