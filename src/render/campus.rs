@@ -164,7 +164,8 @@ pub(super) fn itinerary(site: &Site, i: usize) -> ItineraryView<'_> {
 
 /// schema.org JSON-LD for a course (`Course`) or module
 /// (`LearningResource`) page, with absolute URLs when `base_url` is set.
-/// `</` is escaped so the data can never close its `<script>` element.
+/// `<`, `>` and `&` are written as JSON escapes, so the data can never
+/// end or confuse its `<script>` element.
 pub(super) fn json_ld(site: &Site, i: usize) -> Option<String> {
     let p = &site.pages[i];
     let front = p.front();
@@ -261,7 +262,17 @@ pub(super) fn json_ld(site: &Site, i: usize) -> Option<String> {
         }
         _ => return None,
     };
-    Some(value.to_string().replace("</", "<\\/"))
+    let json = value.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
