@@ -5,8 +5,8 @@
 //! configuration file is the worst kind of bug for a publisher. This module
 //! reads exactly one file and never writes.
 
-use crate::content::Section;
 use crate::diagnostic::Diagnostic;
+use crate::section::Section;
 use crate::slug::slugify;
 use crate::tomlerr::{Fragment, diagnose};
 use serde::Deserialize;
@@ -169,6 +169,7 @@ impl Config {
             file_text: text,
             offset: 0,
             what: CONFIG_FILE,
+            kind: crate::diagnostic::Kind::Config,
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| vec![diagnose(&e, &frag)])?;
         let at = Locator { text };
@@ -274,7 +275,7 @@ impl Config {
     pub fn policy(&self, section: Option<Section>) -> Missing {
         self.translations
             .sections
-            .get(crate::content::kinds::policy_group(section))
+            .get(crate::section::policy_group(section))
             .copied()
             .unwrap_or(self.translations.missing)
     }

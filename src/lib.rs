@@ -29,10 +29,12 @@ pub mod highlight;
 pub mod i18n;
 pub mod keys;
 pub mod markdown;
+pub mod memo;
 pub mod output;
 pub mod outputs;
 pub mod render;
 pub mod scaffold;
+pub mod section;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;

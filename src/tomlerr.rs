@@ -17,6 +17,8 @@ pub struct Fragment<'a> {
     pub offset: usize,
     /// What the fragment is, for messages: "front matter", "aula.toml".
     pub what: &'a str,
+    /// The kind of its errors other than unknown keys.
+    pub kind: Kind,
 }
 
 /// Converts a `toml` error into a diagnostic pointing into the real file,
@@ -30,10 +32,8 @@ pub fn diagnose(err: &toml::de::Error, frag: &Fragment) -> Diagnostic {
     let (message, help) = explain(&raw, frag.what);
     let kind = if raw.starts_with("unknown field ") {
         Kind::UnknownKey
-    } else if frag.what == crate::config::CONFIG_FILE {
-        Kind::Config
     } else {
-        Kind::FrontMatter
+        frag.kind
     };
     let mut d =
         Diagnostic::error(message)

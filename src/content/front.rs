@@ -439,6 +439,7 @@ pub fn parse(
         file_text: text,
         offset: split.front.0,
         what: "front matter",
+        kind: crate::diagnostic::Kind::FrontMatter,
     };
     let front = kind.parse_front(toml_text).map_err(|e| {
         let mut d = diagnose(&e, &frag);

@@ -330,7 +330,7 @@ fn read_cached(s: Source, drafts: bool, old: Option<&Entry>) -> Entry {
     let (content, parsed) = match read_text(&s) {
         Err(d) => (0, Err(d)),
         Ok(source) => {
-            let content = crate::build::cache::fingerprint(&source);
+            let content = crate::memo::fingerprint(&source);
             let same_place = |o: &&Entry| {
                 o.content == content
                     && (&o.stamp.key, &o.stamp.lang, o.stamp.kind, o.stamp.drafts)

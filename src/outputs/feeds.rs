@@ -122,25 +122,11 @@ fn atom_date(d: &str) -> String {
     }
 }
 
-/// The pages of a language's feed: its real modules and guidelines that
-/// carry an `updated` date.
-pub fn entries(site: &Site, lang: &str) -> Vec<usize> {
-    (0..site.pages.len())
-        .filter(|&i| {
-            let p = &site.pages[i];
-            p.lang == lang
-                && !p.is_fallback()
-                && p.kind.spec().in_feed
-                && p.front().updated.is_some()
-        })
-        .collect()
-}
-
 /// The Atom feed of one language: its real modules and guidelines that
 /// carry an `updated` date, newest first (then by URL, for stable output).
 /// `None` when the language has no dated page.
 pub fn atom(site: &Site, base: &str, lang: &str) -> Option<String> {
-    let mut entries = entries(site, lang);
+    let mut entries = site.feed_pages(lang);
     if entries.is_empty() {
         return None;
     }

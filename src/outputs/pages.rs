@@ -5,8 +5,8 @@
 //! outline, any URL, the configuration or the theme.
 
 use super::{Files, Input};
-use crate::build::cache::{Entry, Memo};
 use crate::diagnostic::Diagnostic;
+use crate::memo::{Entry, Memo};
 use crate::render;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};

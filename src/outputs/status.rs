@@ -4,8 +4,8 @@
 //! when the theme has a `translations.html` template.
 
 use super::{Files, Input};
-use crate::build::cache::{Entry, Memo};
 use crate::diagnostic::Diagnostic;
+use crate::memo::{Entry, Memo};
 use std::sync::Arc;
 
 /// Where the status page is written.

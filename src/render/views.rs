@@ -172,7 +172,7 @@ impl Shared {
     /// Fingerprint of everything shared that any page of `lang` may show
     /// (site, navigation, section lists, feed, languages).
     pub fn language_fingerprint(&self, lang: &str) -> u64 {
-        use crate::build::cache::fingerprint_serialized as fp;
+        use crate::memo::fingerprint_serialized as fp;
         let mut parts = vec![fp(&self.languages)];
         if let Some(ls) = self.langs.get(lang) {
             parts.extend([
@@ -182,7 +182,7 @@ impl Shared {
                 fp(&ls.home),
             ]);
         }
-        crate::build::cache::fingerprint(&parts)
+        crate::memo::fingerprint(&parts)
     }
 
     /// Fingerprint of a course's outline in `lang` (its course page and
@@ -190,7 +190,7 @@ impl Shared {
     pub fn outline_fingerprint(&self, course: usize, lang: &str) -> u64 {
         self.outlines
             .get(&(course, lang.to_string()))
-            .map_or(0, crate::build::cache::fingerprint_serialized)
+            .map_or(0, crate::memo::fingerprint_serialized)
     }
 
     /// The context of pages outside the language tree (chooser, 404,
@@ -228,7 +228,7 @@ fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
         languages: lang_list,
     };
     LangShared {
-        has_feed: cfg.base_url.is_some() && !crate::outputs::feeds::entries(site, code).is_empty(),
+        has_feed: cfg.base_url.is_some() && !site.feed_pages(code).is_empty(),
         site: Value::from_serializable(&site_view),
         nav: Value::from_serializable(&nav(site, code)),
         // `home` on the home page: every section's list, by section name.

@@ -294,6 +294,20 @@ impl Site {
         }
     }
 
+    /// The pages of a language's Atom feed: its real pages of the kinds
+    /// that go into feeds and that carry an `updated` date.
+    pub fn feed_pages(&self, lang: &str) -> Vec<usize> {
+        (0..self.pages.len())
+            .filter(|&i| {
+                let p = &self.pages[i];
+                p.lang == lang
+                    && !p.is_fallback()
+                    && p.kind.spec().in_feed
+                    && p.front().updated.is_some()
+            })
+            .collect()
+    }
+
     /// Pages of one language, for summaries.
     pub fn count_by_language(&self) -> BTreeMap<&str, usize> {
         let mut m = BTreeMap::new();

@@ -28,3 +28,66 @@ fn sample_campus_builds_without_warnings_and_links_resolve() {
         assert!(!html.contains("<script>"), "{f} has an inline script");
     }
 }
+
+/// The top-level modules of `src/` form no import cycle: data flows one
+/// way (ARCHITECTURE.md). Read from `crate::<module>` paths in the
+/// sources, tests excluded.
+#[test]
+fn modules_import_each_other_one_way() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(&src).expect("inside src");
+        let module = rel
+            .components()
+            .next()
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(path).expect("read source");
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (i, _) in code.match_indices("crate::") {
+            let name: String = code[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != module {
+                edges.entry(module.clone()).or_default().insert(name);
+            }
+        }
+    }
+    let reaches = |from: &str, to: &str| {
+        let mut stack = vec![from.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(m) = stack.pop() {
+            for next in edges.get(&m).into_iter().flatten() {
+                if next == to {
+                    return true;
+                }
+                if seen.insert(next.clone()) {
+                    stack.push(next.clone());
+                }
+            }
+        }
+        false
+    };
+    let cycles: Vec<String> = edges
+        .iter()
+        .flat_map(|(a, bs)| bs.iter().map(move |b| (a, b)))
+        .filter(|(a, b)| reaches(b, a))
+        .map(|(a, b)| format!("{a} -> {b}"))
+        .collect();
+    assert!(
+        cycles.is_empty(),
+        "import cycles between modules: {cycles:?}"
+    );
+}
