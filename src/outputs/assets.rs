@@ -19,7 +19,11 @@ pub fn front_image(page: &crate::site::Page) -> Option<&str> {
     front
         .course()
         .and_then(|c| c.badge.as_ref()?.image.as_deref())
-        .or_else(|| front.itinerary().and_then(|i| i.credential.as_ref()?.image.as_deref()))
+        .or_else(|| {
+            front
+                .itinerary()
+                .and_then(|i| i.credential.as_ref()?.image.as_deref())
+        })
 }
 
 /// Badge and credential images, next to the page that shows them.
@@ -36,10 +40,13 @@ fn front_images(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
             .lines()
             .position(|l| l.trim_start().starts_with("image") && l.contains(image))
             .map_or(1, |l| l + 1);
-        let at = |d: Diagnostic| d.kind(Kind::Asset).file(&doc.path).at(line, 1, Some(&doc.source));
-        let plain = !image.is_empty()
-            && !image.contains(['/', '\\', ':'])
-            && !image.starts_with('.');
+        let at = |d: Diagnostic| {
+            d.kind(Kind::Asset)
+                .file(&doc.path)
+                .at(line, 1, Some(&doc.source))
+        };
+        let plain =
+            !image.is_empty() && !image.contains(['/', '\\', ':']) && !image.starts_with('.');
         if !plain || !site.assets.contains(&src_rel) {
             errors.push(at(Diagnostic::error(format!(
                 "missing image `{image}`: content/{src_rel} does not exist"
@@ -50,10 +57,12 @@ fn front_images(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
         let out = format!("{}/{image}", page.dir);
         let data = Data::Copy(site.config.content_dir().join(&src_rel));
         if files.add(out.clone(), data).is_err() {
-            errors.push(at(Diagnostic::error(format!(
-                "the image content/{src_rel} would replace the generated {out}"
-            )))
-            .help("rename the image"));
+            errors.push(
+                at(Diagnostic::error(format!(
+                    "the image content/{src_rel} would replace the generated {out}"
+                )))
+                .help("rename the image"),
+            );
         }
     }
     errors

@@ -57,6 +57,9 @@ pub(super) struct ItemView<'a> {
     lang: &'a str,
     /// A course's module keys in order: what the progress script counts.
     modules: Vec<&'a str>,
+    /// An itinerary's number of courses and the credential it leads to.
+    course_count: usize,
+    credential: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -284,6 +287,11 @@ pub(super) fn item_view(site: &Site, i: usize) -> ItemView<'_> {
                 .unwrap_or_default(),
             _ => Vec::new(),
         },
+        course_count: f.itinerary().map_or(0, |i| i.courses.len()),
+        credential: f
+            .itinerary()
+            .and_then(|i| i.credential.as_ref())
+            .map(|c| c.name.as_str()),
     }
 }
 
