@@ -97,6 +97,8 @@ struct PageView<'a> {
     url: &'a str,
     toc: &'a [TocEntry],
     has_code: bool,
+    /// At least one self-check question: the template loads quiz.js.
+    has_quiz: bool,
     word_count: usize,
     reading_minutes: usize,
     /// The language of the text when it is not the page's own (a missing
@@ -381,6 +383,7 @@ fn page_value(site: &Site, i18n: &I18n, i: usize, body: &Rendered) -> Value {
         url: &p.url,
         toc: &body.toc,
         has_code: body.has_code,
+        has_quiz: body.quizzes > 0,
         word_count: body.word_count,
         reading_minutes: body.word_count.div_ceil(200).max(1),
         content_lang: if p.is_fallback() { &p.text_lang } else { "" },
