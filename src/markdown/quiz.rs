@@ -374,6 +374,7 @@ fn schema_problem(e: &toml::de::Error, text: &str) -> Problem {
             file_text: text,
             offset: 0,
             what: WHAT,
+            kind: DiagnosticKind::Markdown,
         },
     );
     let span = e.span();
