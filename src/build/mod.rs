@@ -251,10 +251,14 @@ fn make_outputs(
     diags.extend(outputs::status::add(
         input, previous, &mut roots, &mut files,
     ));
+    diags.extend(outputs::certificates::add(
+        input, previous, &mut roots, &mut files,
+    ));
     cache.root_pages = Memo::from_results(roots);
-    watch.lap("render root and status pages");
+    watch.lap("render root, status and completion pages");
     diags.extend(outputs::feeds::add(input, &mut files));
     diags.extend(outputs::assets::add(input, &mut files));
+    diags.extend(outputs::badges::add(input, &mut files));
     diags.extend(outputs::statics::add(input, &mut files));
     diags.extend(outputs::syntax_css::add(
         input,

@@ -6,6 +6,8 @@
 //! |---|---|
 //! | [`pages`] | every page's `index.html`, the root chooser and `404.html` |
 //! | [`feeds`] | `sitemap.xml`, `robots.txt`, `<lang>/atom.xml` |
+//! | [`certificates`] | `<course or itinerary>/certificate/index.html`, self-declared completion pages |
+//! | [`badges`] | Open Badges 2.0 and 3.0 JSON of badges, credentials and their issuer |
 //! | [`assets`] | files colocated with the Markdown that uses them |
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
@@ -16,6 +18,8 @@
 //! disk: [`crate::output`] does, once everything is in `Files`.
 
 pub mod assets;
+pub mod badges;
+pub mod certificates;
 pub mod feeds;
 pub mod pages;
 pub mod statics;

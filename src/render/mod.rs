@@ -6,6 +6,7 @@
 //! decides what a page shows. See `ARCHITECTURE.md`.
 
 mod campus;
+pub mod certificate;
 mod errors;
 pub mod views;
 
@@ -116,4 +117,20 @@ pub fn page(
     let ctx = views::page_context(site, shared, i18n, i, body);
     let shown = p.doc().map(|d| d.path.as_path());
     renderer.render(p.kind.spec().template, &ctx, theme, shown)
+}
+
+/// Renders the self-declared completion page of course or itinerary page
+/// `i` (see [`certificate`]).
+pub fn certificate_page(
+    renderer: &Renderer,
+    theme: &Theme,
+    i18n: &I18n,
+    site: &crate::site::Site,
+    shared: &views::Shared,
+    i: usize,
+    body: &crate::markdown::Rendered,
+) -> Result<String, Diagnostic> {
+    let ctx = certificate::context(site, shared, i18n, i, body);
+    let shown = site.pages[i].doc().map(|d| d.path.as_path());
+    renderer.render("certificate.html", &ctx, theme, shown)
 }

@@ -69,10 +69,10 @@ pub(super) struct LinkView<'a> {
 }
 
 #[derive(Serialize)]
-struct TranslationView<'a> {
+pub(super) struct TranslationView<'a> {
     code: &'a str,
     name: &'a str,
-    url: String,
+    pub url: String,
     current: bool,
     /// A real translation exists in this language.
     exists: bool,
@@ -317,7 +317,7 @@ fn generated_title(site: &Site, i18n: &I18n, i: usize) -> String {
 /// The language switcher: the page in each language (real or a notice
 /// page), else the first real translation along its fallback chain, else
 /// that language's home.
-fn translations<'a>(site: &'a Site, i: usize) -> Vec<TranslationView<'a>> {
+pub(super) fn translations<'a>(site: &'a Site, i: usize) -> Vec<TranslationView<'a>> {
     let p = &site.pages[i];
     site.config
         .languages

@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod common;
 mod courses;
+mod credentials;
 mod docs;
 mod errors;
 mod faults;
