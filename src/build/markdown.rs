@@ -5,6 +5,7 @@
 //! page's source hash. Pure functions of the site and the cache.
 
 use super::cache::{Cache, Memo, fingerprint};
+use crate::content::front::Completion;
 use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::i18n::I18n;
 use crate::markdown::{self, LinkError, LinkTarget, Rendered, quiz};
@@ -207,6 +208,27 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
                     .help(help),
                 );
             }
+        }
+        let by_quiz = page
+            .front()
+            .module()
+            .is_some_and(|m| m.completion == Completion::Quiz);
+        if by_quiz && body.quizzes == 0 && !page.is_fallback() {
+            let line = source
+                .and_then(|s| {
+                    s.lines()
+                        .position(|l| l.trim_start().starts_with("completion"))
+                })
+                .map_or(1, |l| l + 1);
+            errors.push(
+                at(
+                    "`completion = \"quiz\"` but the module has no self-check question".into(),
+                    line,
+                    1,
+                )
+                .kind(Kind::FrontMatter)
+                .help("add a ```quiz block, or remove the line to let learners mark the module done themselves"),
+            );
         }
         for a in &body.assets {
             let rel = join(page.folder(), &a.path);

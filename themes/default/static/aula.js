@@ -92,17 +92,18 @@
     if (mark) mark.setAttribute("aria-pressed", !!p.done[key]);
   };
 
-  // A quiz reports {id, correct, total}; a module whose completion is
-  // "quiz" is done once every quiz on its page has all answers right.
+  // quiz.js reports each checked question as {id, correct: true|false};
+  // a module whose completion is "quiz" is done once every question on
+  // its page was last answered right. Stored per question as [right, 1].
   d.addEventListener("aula:quiz", (e) => {
     const x = e.detail || {};
     let ok = art && art.dataset.completion == "quiz";
     if (!x.id) return;
     p = read();
-    p.quiz[x.id] = [+x.correct, +x.total];
-    each("[data-quiz-id]", (f) => {
-      const q = p.quiz[f.dataset.quizId];
-      ok = ok && q && q[1] > 0 && q[0] == q[1];
+    p.quiz[x.id] = [x.correct ? 1 : 0, 1];
+    each(".quiz[data-quiz]", (f) => {
+      const q = p.quiz[f.dataset.quiz];
+      ok = ok && q && q[0] == q[1];
     });
     if (ok && !p.done[key]) {
       p.done[key] = today();
