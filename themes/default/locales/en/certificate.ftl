@@ -19,4 +19,4 @@ certificate-fine = Printed from { $site }. Self-declared by the person named abo
 ## Course and itinerary pages
 
 # Links to the badge's definition files, for learning platforms.
-open-badges = Badge definition for learning platforms (Open Badges)
+open-badges = Badge definition for learning platforms

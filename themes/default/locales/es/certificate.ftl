@@ -19,4 +19,4 @@ certificate-fine = Impreso desde { $site }. Autodeclarado por la persona nombrad
 ## Páginas de curso e itinerario
 
 # Enlaces a los archivos que definen la insignia, para plataformas de aprendizaje.
-open-badges = Definición de la insignia para plataformas de aprendizaje (Open Badges)
+open-badges = Definición de la insignia para plataformas de aprendizaje

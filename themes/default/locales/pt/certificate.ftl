@@ -19,4 +19,4 @@ certificate-fine = Impresso a partir de { $site }. Autodeclarado pela pessoa nom
 ## Páginas de curso e itinerário
 
 # Links para os arquivos que definem o selo, para plataformas de aprendizagem.
-open-badges = Definição do selo para plataformas de aprendizagem (Open Badges)
+open-badges = Definição do selo para plataformas de aprendizagem
