@@ -45,6 +45,9 @@ enum Command {
         /// gives shorter addresses on a web server.
         #[arg(long, value_enum, default_value_t = Links::File)]
         links: Links,
+        /// Treat every warning as an error: exit 1 and write nothing.
+        #[arg(long)]
+        strict: bool,
     },
     /// Validate everything a build validates, without writing.
     Check {
@@ -60,8 +63,9 @@ enum Command {
         /// Also report which translations are up to date, outdated or missing.
         #[arg(long)]
         translations: bool,
-        /// With --translations: fail (exit 1) when a translation is outdated or missing.
-        #[arg(long, requires = "translations")]
+        /// Treat every warning as an error (exit 1); with --translations,
+        /// also fail when a translation is outdated or missing.
+        #[arg(long)]
         strict: bool,
     },
     /// Print the hash a translation of PATH records in `translation_of`.
@@ -138,6 +142,7 @@ fn run(cli: Cli) -> u8 {
             output,
             drafts,
             links,
+            strict,
         } => {
             let links = match links {
                 Links::Dir => LinkStyle::Directory,
@@ -149,6 +154,7 @@ fn run(cli: Cli) -> u8 {
                 drafts,
                 links,
                 write: true,
+                strict,
             };
             run_build(&opts, quiet, verbose)
         }
@@ -162,6 +168,7 @@ fn run(cli: Cli) -> u8 {
             let opts = Options {
                 root,
                 drafts,
+                strict,
                 ..Options::default()
             };
             let report = CheckReport {

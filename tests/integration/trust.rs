@@ -556,6 +556,10 @@ fn render_markdown(body: &str, raw_html: RawHtml) -> markdown::Rendered {
             key: "k",
             labels: &markdown::quiz::Labels::default(),
         },
+        title: "",
+        lang: "en",
+        media: &markdown::no_media,
+        shortcodes: markdown::Shortcodes::NONE,
     };
     markdown::render(body, &opts)
 }

@@ -167,3 +167,23 @@
   paint();
   tools.hidden = false;
 })();
+
+// 3. Embeds (the `embed` shortcode): content of another site stays a link
+// until the learner presses the button; only then is the player made, so
+// nothing is requested from that site before.
+(() => {
+  document.querySelectorAll(".embed[data-embed-src]").forEach((box) => {
+    const button = box.querySelector(".embed-load");
+    if (!button || !/^https:\/\//.test(box.dataset.embedSrc)) return;
+    button.hidden = false;
+    button.onclick = () => {
+      const frame = document.createElement("iframe");
+      frame.src = box.dataset.embedSrc;
+      frame.title = box.dataset.embedTitle || "";
+      frame.allowFullscreen = true;
+      frame.referrerPolicy = "strict-origin-when-cross-origin";
+      button.replaceWith(frame);
+      frame.focus();
+    };
+  });
+})();
