@@ -168,7 +168,6 @@ fn run(cli: Cli) -> u8 {
             let opts = Options {
                 root,
                 drafts,
-                strict,
                 ..Options::default()
             };
             let report = CheckReport {
@@ -259,10 +258,19 @@ struct CheckReport {
 /// `aula check`.
 fn run_check(opts: &Options, how: CheckReport, quiet: bool) -> u8 {
     let result = build::build(opts);
-    let (diags, ok) = match &result {
-        Ok(r) => (r.warnings.as_slice(), true),
-        Err(e) => (e.as_slice(), false),
+    let (mut diags, mut ok) = match &result {
+        Ok(r) => (r.warnings.clone(), true),
+        Err(e) => (e.clone(), false),
     };
+    // --strict: every warning is an error. The build itself ran without it,
+    // so that the translation report is still there to print.
+    if how.strict && diags.iter().any(|d| !d.is_error()) {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+        ok = false;
+    }
+    let diags = diags.as_slice();
     let status = result
         .as_ref()
         .ok()

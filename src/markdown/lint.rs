@@ -13,7 +13,8 @@ use super::{MarkdownWarning, vault};
 use crate::diagnostic::Kind;
 
 /// Fence languages that ask for plain text on purpose.
-const PLAIN: [&str; 8] = [
+const PLAIN: [&str; 9] = [
+    "console",
     "text",
     "plain",
     "plaintext",
