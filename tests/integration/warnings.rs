@@ -184,3 +184,17 @@ fn shortcode_files_are_copied_and_checked() {
     assert!(text.contains("missing file `gone.mp4`"), "{text}");
     assert!(text.contains("`url` is a `javascript:` URL"), "{text}");
 }
+
+#[test]
+fn the_sample_campus_checks_clean_under_strict() {
+    let out = Command::new(env!("CARGO_BIN_EXE_aula"))
+        .args(["check", "--strict", "--root", env!("CARGO_MANIFEST_DIR")])
+        .output()
+        .expect("run aula");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("warning: ") && !stderr.contains("error: "),
+        "{stderr}"
+    );
+}
