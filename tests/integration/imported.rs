@@ -48,3 +48,26 @@ fn imported_lessons_warn_about_everything_that_would_look_wrong() {
         .expect("run aula");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn following_every_help_gives_a_clean_strict_build() {
+    let site = site("imported-fixed");
+    let mut opts = options(site.path());
+    opts.strict = true;
+    let report = match aula::build::build(&opts) {
+        Ok(r) => r,
+        Err(e) => panic!("{}", render(&e)),
+    };
+    assert!(report.warnings.is_empty());
+    let page = read(
+        &site.path().join("public"),
+        "en/courses/text-analysis/03-mapping/index.html",
+    );
+    let main = main_of(&page);
+    for leftover in ["{%", "{{", "&lt;", "<iframe"] {
+        assert!(!main.contains(leftover), "{leftover}: {main}");
+    }
+    assert!(main.contains("<figcaption>Places mentioned in the letters</figcaption>"));
+    assert!(main.contains("class=\"callout callout-tip\""));
+    assert!(main.contains("class=\"embed\""));
+}
