@@ -61,8 +61,11 @@ pub struct MarkdownConfig {
 #[serde(rename_all = "lowercase")]
 pub enum RawHtml {
     /// Shown as text: a contributor's Markdown can never run script.
-    #[default]
     Escape,
+    /// Kept, less what could run script or load active content (ammonia
+    /// does the removing); each removal is a warning.
+    #[default]
+    Sanitize,
     /// Passed through unchanged: the site owner trusts every author.
     Allow,
 }

@@ -8,13 +8,15 @@ use super::cache::{Cache, Memo, fingerprint};
 use crate::content::front::Completion;
 use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::i18n::I18n;
-use crate::markdown::{self, LinkError, LinkTarget, Rendered, quiz};
+use crate::markdown::{self, FileInfo, LinkError, LinkTarget, Rendered, Shortcodes, quiz};
 use crate::outputs::Fingerprints;
 use crate::outputs::assets::join;
+use crate::render::Renderer;
 use crate::site::Site;
+use crate::theme::Theme;
 use crate::translations;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// The fingerprints cached outputs are keyed on.
@@ -60,21 +62,99 @@ fn quiz_labels(site: &Site, i18n: &I18n) -> HashMap<String, (quiz::Labels, u64)>
         .collect()
 }
 
+/// File extensions whose size (and, for images, dimensions) pages and
+/// shortcodes may use.
+const MEDIA: [&str; 14] = [
+    "png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "mp4", "webm", "ogv", "mp3", "ogg", "m4a",
+    "pdf",
+];
+
+/// Size and image dimensions of every media file under `content/`, by its
+/// path there. Only headers are read.
+fn media_index(site: &Site) -> BTreeMap<String, FileInfo> {
+    let content = site.config.root.join("content");
+    let wanted: Vec<&String> = site
+        .assets
+        .iter()
+        .filter(|a| {
+            a.rsplit_once('.')
+                .is_some_and(|(_, e)| MEDIA.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    wanted
+        .par_iter()
+        .filter_map(|rel| {
+            let path = content.join(rel.as_str());
+            let bytes = std::fs::metadata(&path).ok()?.len();
+            let size = header(&path).and_then(|h| markdown::image_size(&h, rel));
+            Some(((*rel).clone(), FileInfo { bytes, size }))
+        })
+        .collect()
+}
+
+/// The first bytes of a file, enough for image headers (a JPEG's size can
+/// sit after large metadata).
+fn header(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(256 * 1024)
+        .read_to_end(&mut buf)
+        .ok()?;
+    Some(buf)
+}
+
+/// Fingerprint of the media files under a page's folder: a page's HTML
+/// depends on their sizes.
+fn media_fingerprint(index: &BTreeMap<String, FileInfo>, folder: &str) -> u64 {
+    let prefix = if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{folder}/")
+    };
+    fingerprint(
+        &index
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Fingerprint of what shortcodes render with: their templates and every
+/// UI string.
+fn shortcodes_fingerprint(theme: &Theme) -> u64 {
+    let templates: Vec<(&String, &String)> = theme
+        .templates
+        .iter()
+        .filter(|(n, _)| n.starts_with("shortcodes/"))
+        .map(|(n, f)| (n, &f.text))
+        .collect();
+    let locales: Vec<(&String, &String)> =
+        theme.locales.iter().map(|(l, f)| (l, &f.text)).collect();
+    fingerprint(&(templates, locales))
+}
+
 /// Markdown to HTML for every page, in parallel; links are resolved to
 /// relative URLs in the linking page's language. A page whose source,
-/// place, link targets and quiz strings are unchanged reuses its previous
-/// result.
+/// place, link targets, quiz strings, media files and shortcodes are
+/// unchanged reuses its previous result.
 pub(super) fn render_all(
     site: &Site,
     cache: &mut Cache,
     fps: &Fingerprints,
     config_fp: u64,
-    i18n: &I18n,
+    theme: (&Theme, &Renderer, &I18n),
 ) -> Vec<Arc<Rendered>> {
+    let (theme, tera, i18n) = theme;
     let previous = std::mem::take(&mut cache.markdown);
     let highlighter = &cache.highlighter;
     let labels = quiz_labels(site, i18n);
     let no_labels = (quiz::Labels::default(), 0);
+    let media = media_index(site);
+    let names = crate::render::shortcode_names(theme);
+    let shortcodes_fp = shortcodes_fingerprint(theme);
+    let render_shortcode = |call: &markdown::ShortcodeCall| tera.shortcode(call.name, call.context);
     let results: Vec<(u64, Arc<Rendered>)> = site
         .pages
         .par_iter()
@@ -84,7 +164,11 @@ pub(super) fn render_all(
                 return (0, Arc::new(Rendered::default()));
             };
             let (labels, labels_fp) = labels.get(&page.lang).unwrap_or(&no_labels);
-            let inputs = (fps.docs[i], fps.urls, config_fp, labels_fp);
+            let media_fp = media_fingerprint(&media, page.folder());
+            let inputs = (
+                (fps.docs[i], fps.urls, config_fp, labels_fp),
+                (media_fp, shortcodes_fp),
+            );
             let made = previous.get_or_make(&page.dir, &inputs, || {
                 let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
                     site.resolve(i, path)
@@ -115,6 +199,14 @@ pub(super) fn render_all(
                     quiz: quiz::Context {
                         key: &page.key,
                         labels,
+                    },
+                    title: &page.front().title,
+                    lang: &page.lang,
+                    media: &|path: &str| media.get(&join(page.folder(), path)).copied(),
+                    shortcodes: Shortcodes {
+                        names: &names,
+                        render: &render_shortcode,
+                        depth: 0,
                     },
                 };
                 Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
@@ -158,6 +250,26 @@ pub(super) fn translation_status(
     });
     cache.source_hashes = known;
     report
+}
+
+/// What the Markdown stage found that builds but would look wrong: each
+/// page's warnings, located in its source file.
+pub(super) fn warnings(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, body) in bodies.iter().enumerate() {
+        let page = &site.pages[i];
+        let source = page.doc().map(|d| d.source.as_str());
+        for w in &body.warnings {
+            out.push(
+                Diagnostic::warning(w.message.clone())
+                    .file(page.path())
+                    .at(w.line, w.column, source)
+                    .kind(w.kind)
+                    .help(w.help.clone()),
+            );
+        }
+    }
+    out
 }
 
 /// Checks that need every page rendered: anchors of internal links exist,

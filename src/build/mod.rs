@@ -40,6 +40,8 @@ pub struct Options {
     pub links: LinkStyle,
     /// `false` for `aula check`: validate everything, write nothing.
     pub write: bool,
+    /// `--strict`: every warning is an error.
+    pub strict: bool,
 }
 
 impl Options {
@@ -176,11 +178,19 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
     watch.lap("fingerprint pages");
-    let bodies = markdown::render_all(&site, cache, &fingerprints, config_fp, &state.i18n);
+    let bodies = markdown::render_all(
+        &site,
+        cache,
+        &fingerprints,
+        config_fp,
+        (&state.theme, &state.renderer, &state.i18n),
+    );
     watch.lap("render Markdown");
-    let errors = markdown::check(&site, &bodies);
+    let mut errors = markdown::check(&site, &bodies);
+    let markdown_warnings = markdown::warnings(&site, &bodies);
     if !errors.is_empty() {
         cache.theme = Some((theme_fp, state));
+        errors.extend(strict(markdown_warnings, opts.strict));
         return Err(finish(errors));
     }
     watch.lap("check links and anchors");
@@ -201,6 +211,7 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     let (files, diags) = make_outputs(&input, cache, &mut watch);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
+    warnings.extend(markdown_warnings);
     warnings.extend(Diagnostic::default_kind(
         state.i18n.fallback_warnings(),
         Kind::UiString,
@@ -209,6 +220,9 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     let anchors = translations::anchor_warnings(&site, &status, &explicit);
     warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
     cache.theme = Some((theme_fp, state));
+    if opts.strict && !warnings.is_empty() {
+        errors.extend(strict(std::mem::take(&mut warnings), true));
+    }
     if !errors.is_empty() {
         errors.append(&mut warnings);
         return Err(finish(errors));
@@ -267,6 +281,16 @@ fn make_outputs(
     ));
     watch.lap("render templates");
     (files, diags)
+}
+
+/// Under `--strict`, warnings become errors (same kind, text and place).
+fn strict(mut warnings: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+    if strict {
+        for w in &mut warnings {
+            w.severity = diagnostic::Severity::Error;
+        }
+    }
+    warnings
 }
 
 fn finish(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -7,9 +7,10 @@
 
 use pulldown_cmark::{CowStr, Event};
 
-use super::links::{Dest, push_href};
-use super::renderer::Renderer;
-use crate::highlight::push_escaped;
+use super::figures::{Figure, img_tag};
+use super::links::Dest;
+use super::renderer::{Para, Renderer};
+use super::vault;
 
 /// An image being read: its source is known, its alt text is still coming.
 pub(super) struct OpenImage {
@@ -19,15 +20,20 @@ pub(super) struct OpenImage {
     src: Option<String>,
     title: String,
     alt: String,
+    offset: usize,
+    /// The local file, as an asset path, for its size.
+    local: Option<String>,
 }
 
 impl<'a> Renderer<'a, '_> {
     pub(super) fn start_image(&mut self, dest_url: CowStr<'a>, title: CowStr<'a>, offset: usize) {
+        let assets = self.out.assets.len();
         let dest = if self.rejects_scheme(&dest_url, offset, "image") {
             Dest::Drop
         } else {
             self.destination(&dest_url, offset)
         };
+        let local = self.out.assets[assets..].last().map(|a| a.path.clone());
         let src = match dest {
             Dest::Keep => Some(dest_url.into_string()),
             Dest::Rewrite(href) | Dest::RewriteLang(href, _) => Some(href),
@@ -38,6 +44,8 @@ impl<'a> Renderer<'a, '_> {
             src,
             title: title.into_string(),
             alt: String::new(),
+            offset,
+            local,
         });
     }
 
@@ -60,22 +68,32 @@ impl<'a> Renderer<'a, '_> {
         let Some(image) = self.image.take() else {
             return;
         };
+        let alt = vault::strip(&image.alt).into_owned();
         let Some(src) = image.src else {
             // The error is already recorded; keep the words.
-            self.emit(Event::Text(image.alt.into()));
+            self.open_paragraph();
+            self.emit(Event::Text(alt.into()));
             return;
         };
-        let mut html = String::with_capacity(src.len() + image.alt.len() + 48);
-        html.push_str("<img src=\"");
-        push_href(&mut html, &src);
-        html.push_str("\" alt=\"");
-        push_escaped(&mut html, &image.alt);
-        if !image.title.is_empty() {
-            html.push_str("\" title=\"");
-            push_escaped(&mut html, &image.title);
+        if alt.trim().is_empty() {
+            self.lint_missing_alt(&src, image.offset);
         }
-        html.push_str("\" loading=\"lazy\" />");
-        self.emit(Event::InlineHtml(html.into()));
+        let size = image
+            .local
+            .as_deref()
+            .and_then(|p| (self.opts.media)(p))
+            .and_then(|f| f.size);
+        if self.para == Para::Held && !image.title.trim().is_empty() {
+            self.figure = Some(Figure {
+                src,
+                alt,
+                title: image.title,
+                size,
+            });
+            return;
+        }
+        self.open_paragraph();
+        self.trusted(img_tag(&src, &alt, Some(&image.title), size));
     }
 }
 
@@ -85,7 +103,7 @@ mod tests {
 
     #[test]
     fn images_are_lazy_with_escaped_alt() {
-        let r = md("![A \"quoted\" <b>*alt*</b>](<pics/a b.png> \"T&C\")\n");
+        let r = md("![A \"quoted\" <b>*alt*</b>](<pics/a b.png> \"T&C\") in text\n");
         assert!(
             r.html.contains(
                 "<img src=\"pics/a%20b.png\" alt=\"A “quoted” alt\" title=\"T&amp;C\" loading=\"lazy\" />"

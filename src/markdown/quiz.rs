@@ -709,6 +709,10 @@ mod tests {
                 key: "courses/x/01-a",
                 labels,
             },
+            title: "",
+            lang: "en",
+            media: &crate::markdown::no_media,
+            shortcodes: crate::markdown::Shortcodes::NONE,
         };
         render(body, &opts)
     }

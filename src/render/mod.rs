@@ -80,6 +80,41 @@ impl Renderer {
     }
 }
 
+impl Renderer {
+    /// Renders `templates/shortcodes/<name>.html` with a call's context
+    /// (see [`crate::markdown::ShortcodeCall`]); an error is a message
+    /// naming the template and its line.
+    pub fn shortcode(
+        &self,
+        name: &str,
+        context: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<String, String> {
+        let mut ctx = Context::new();
+        for (key, value) in context {
+            ctx.insert(key.clone(), value);
+        }
+        let template = format!("shortcodes/{name}.html");
+        self.tera.render(&template, &ctx).map_err(|e| {
+            let d = tera_error(&e, &self.files, &Theme::default(), None);
+            match (&d.file, d.line) {
+                (Some(f), Some(l)) => format!("{} ({}:{l})", d.message, f.display()),
+                _ => d.message,
+            }
+        })
+    }
+}
+
+/// The names of the shortcodes a theme layer provides, sorted.
+pub fn shortcode_names(theme: &Theme) -> Vec<String> {
+    theme
+        .templates
+        .keys()
+        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+        .filter(|n| !n.contains('/'))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The `t(key=…, …)` template function: other named arguments become
 /// Fluent variables; the language is the context's `lang`.
 fn translate(i18n: &I18n, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
