@@ -6,6 +6,7 @@
 //! decides what a page shows. See `ARCHITECTURE.md`.
 
 mod campus;
+pub mod downloads;
 mod errors;
 pub mod views;
 
