@@ -280,6 +280,13 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
+    // Printable pages and EPUBs first: the packages and the course pages'
+    // download sizes are made from them.
+    diags.extend(outputs::print::add(input, &mut files));
+    diags.extend(outputs::epub::add(input, &mut files));
+    watch.lap("printable courses and EPUBs");
+    diags.extend(outputs::packages::add(input, &mut files));
+    watch.lap("offline packages");
     (files, diags)
 }
 

@@ -225,6 +225,9 @@ pub struct Rendered {
     pub has_code: bool,
     /// How many self-check questions (quiz blocks) the page has.
     pub quizzes: usize,
+    /// Each self-check question as plain data, in page order: what answer
+    /// keys (EPUB, print) are written from. Empty when a block had errors.
+    pub quiz_items: Vec<quiz::QuizItem>,
     /// Words of prose (text, not code), for reading time.
     pub word_count: usize,
 }

@@ -308,7 +308,11 @@ impl Renderer<'_, '_> {
             .collect();
         let html = match read(text).and_then(check) {
             Ok(question) if problems.is_empty() => {
-                write(&question, &id, &format!("{}#{n}", ctx.key), ctx.labels)
+                let question_id = format!("{}#{n}", ctx.key);
+                self.out
+                    .quiz_items
+                    .push(item(&question, &id, &question_id, ctx.labels));
+                write(&question, &id, &question_id, ctx.labels)
             }
             Ok(_) => String::new(),
             Err(mut found) => {
@@ -575,6 +579,59 @@ fn options(kind: Kind, q: &Question, problems: &mut Vec<Problem>) -> Vec<Answer>
             }
         })
         .collect()
+}
+
+/// One self-check question as plain data (text, not HTML): what the
+/// answer keys of the EPUB and the printable course are written from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QuizItem {
+    /// `key#N`, the same in every language.
+    pub id: String,
+    /// The HTML id of the question's `div` in the page (`aula-quiz-N`).
+    pub html_id: String,
+    /// `single`, `multiple` or `truefalse`.
+    pub kind: &'static str,
+    pub question: String,
+    /// How to answer, in the page's language ("Choose one answer.").
+    pub hint: String,
+    pub options: Vec<QuizOption>,
+    pub explanation: Option<String>,
+}
+
+/// One option of a [`QuizItem`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QuizOption {
+    pub text: String,
+    pub correct: bool,
+    pub feedback: Option<String>,
+}
+
+fn item(q: &Checked, html_id: &str, question_id: &str, labels: &Labels) -> QuizItem {
+    let hint = match q.kind {
+        Kind::Single => Label::HintSingle,
+        Kind::Multiple => Label::HintMultiple,
+        Kind::TrueFalse => Label::HintTrueFalse,
+    };
+    QuizItem {
+        id: question_id.to_owned(),
+        html_id: html_id.to_owned(),
+        kind: q.kind.name(),
+        question: q.question.trim().to_owned(),
+        hint: labels.get(hint).to_owned(),
+        options: q
+            .options
+            .iter()
+            .map(|o| QuizOption {
+                text: match &o.text {
+                    Text::Author(s) => s.trim().to_owned(),
+                    Text::Label(l) => labels.get(*l).to_owned(),
+                },
+                correct: o.correct,
+                feedback: o.feedback.as_ref().map(|f| f.trim().to_owned()),
+            })
+            .collect(),
+        explanation: q.explanation.as_ref().map(|e| e.trim().to_owned()),
+    }
 }
 
 /// The question as HTML that works without script (see the module docs).

@@ -12,6 +12,9 @@
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
+//! | [`print`] | `<course>/print/index.html`, the whole course on one page |
+//! | [`epub`] | `<course>/<slug>.epub`, the course as an EPUB 3 book |
+//! | [`packages`] | `<course>/<slug>.zip`, `<lang>/<lang>.zip`: offline packages |
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
@@ -20,8 +23,13 @@
 pub mod assets;
 pub mod badges;
 pub mod certificates;
+mod book;
+pub mod epub;
 pub mod feeds;
+pub mod html;
+pub mod packages;
 pub mod pages;
+pub mod print;
 pub mod statics;
 pub mod status;
 pub mod syntax_css;
@@ -96,6 +104,26 @@ impl Files {
     /// The files as a plain sorted map, for writing or serving.
     pub fn into_map(self) -> crate::output::Files {
         self.0
+    }
+
+    /// Replaces a file aula generated earlier in the build (a course page
+    /// rendered again once its downloads' sizes are known).
+    pub fn replace_generated(
+        &mut self,
+        path: impl Into<String>,
+        bytes: impl Into<Arc<[u8]>>,
+    ) -> Result<(), Diagnostic> {
+        let path = path.into();
+        match self.0.get_mut(&path) {
+            Some(slot @ Data::Bytes(_)) => {
+                *slot = Data::Bytes(bytes.into());
+                Ok(())
+            }
+            _ => Err(Diagnostic::error(format!(
+                "no generated file {path} to replace"
+            ))
+            .help("this is a bug in aula or its theme: please report it with the site that shows it")),
+        }
     }
 
     /// Adds a file that aula generates itself under a path it controls.

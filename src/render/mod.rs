@@ -7,6 +7,7 @@
 
 mod campus;
 pub mod certificate;
+pub mod downloads;
 mod errors;
 pub mod views;
 

@@ -209,6 +209,27 @@ impl Shared {
         ctx.insert_value("languages", self.languages.clone());
         ctx
     }
+
+    /// A course's outline in `lang` (what `course` is on its pages).
+    pub fn outline(&self, course: usize, lang: &str) -> Value {
+        self.outlines
+            .get(&(course, lang.to_string()))
+            .cloned()
+            .unwrap_or_else(Value::none)
+    }
+
+    /// The context of a page of `lang` that is not a [`Site`] page (the
+    /// printable course): `lang`, `root`, `site` and `nav`.
+    pub fn lang_context(&self, lang: &str, root: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("root", root);
+        if let Some(ls) = self.langs.get(lang) {
+            ctx.insert_value("site", ls.site.clone());
+            ctx.insert_value("nav", ls.nav.clone());
+        }
+        ctx
+    }
 }
 
 /// The shared values of one language.

@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod imported;
 mod incremental;
+mod offline;
 mod repo;
 mod serve;
 mod serve_abuse;

@@ -1,0 +1,672 @@
+//! Reading back the HTML aula wrote: a small tokenizer, the rewriting of
+//! URL attributes (for packages, the EPUB and the printable course, whose
+//! files sit elsewhere than the pages they are made from), XHTML for the
+//! EPUB, and the URL arithmetic they share.
+//!
+//! The input is aula's own output (templates and the Markdown renderer),
+//! which quotes every attribute and escapes text; with `raw_html = "allow"`
+//! an author's markup is in it too, so nothing here may assume balanced
+//! tags or panic on any input. Unchanged parts are copied byte for byte.
+
+use crate::text::{percent_decode, push_html_escaped};
+
+/// One piece of an HTML document.
+#[derive(Debug)]
+pub enum Token<'a> {
+    /// Text as written (entities not decoded).
+    Text(&'a str),
+    Start(Tag<'a>),
+    /// An end tag: lowercased name and the tag as written.
+    End(String, &'a str),
+    /// A comment, doctype or processing instruction, as written.
+    Other(&'a str),
+}
+
+/// A start tag.
+#[derive(Debug)]
+pub struct Tag<'a> {
+    /// Lowercased.
+    pub name: String,
+    pub attrs: Vec<Attr<'a>>,
+    pub self_closing: bool,
+    /// The whole tag as written.
+    pub raw: &'a str,
+}
+
+#[derive(Debug)]
+pub struct Attr<'a> {
+    /// Lowercased.
+    pub name: String,
+    /// Decoded value; `None` for a bare attribute (`hidden`).
+    pub value: Option<String>,
+    /// The attribute as written, without the space before it.
+    pub raw: &'a str,
+}
+
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: [&str; 2] = ["script", "style"];
+
+/// Elements that have no end tag.
+pub const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Splits `html` into tokens; never fails (what is not a tag is text).
+pub fn tokens(html: &str) -> Vec<Token<'_>> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut text_start = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let end = if next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?' {
+            tag_end(b, i)
+        } else {
+            None
+        };
+        let Some(end) = end else {
+            i += 1;
+            continue;
+        };
+        if text_start < i {
+            out.push(Token::Text(&html[text_start..i]));
+        }
+        let raw = &html[i..end];
+        i = end;
+        text_start = end;
+        if next == b'!' || next == b'?' {
+            out.push(Token::Other(raw));
+        } else if next == b'/' {
+            let name: String = raw[2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            out.push(Token::End(name, raw));
+        } else {
+            let tag = parse_tag(raw);
+            let raw_text = RAW_TEXT.contains(&tag.name.as_str()) && !tag.self_closing;
+            let name = tag.name.clone();
+            out.push(Token::Start(tag));
+            if raw_text {
+                // Everything up to `</name` is text.
+                let close = format!("</{name}");
+                let rest = &html[i..];
+                let at = find_ci(rest, &close).unwrap_or(rest.len());
+                if at > 0 {
+                    out.push(Token::Text(&rest[..at]));
+                }
+                i += at;
+                text_start = i;
+            }
+        }
+    }
+    if text_start < b.len() {
+        out.push(Token::Text(&html[text_start..]));
+    }
+    out
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let h = hay.as_bytes();
+    let n = needle.as_bytes();
+    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// The end (exclusive) of the tag, comment or declaration starting at `i`.
+fn tag_end(b: &[u8], i: usize) -> Option<usize> {
+    if b[i..].starts_with(b"<!--") {
+        let rest = &b[i + 4..];
+        return rest
+            .windows(3)
+            .position(|w| w == b"-->")
+            .map(|p| i + 4 + p + 3);
+    }
+    let mut quote = 0u8;
+    for (j, &c) in b.iter().enumerate().skip(i + 1) {
+        match c {
+            b'"' | b'\'' if quote == 0 => quote = c,
+            c if c == quote => quote = 0,
+            b'>' if quote == 0 => return Some(j + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse_tag(raw: &str) -> Tag<'_> {
+    let b = raw.as_bytes();
+    let mut i = 1;
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+        i += 1;
+    }
+    let name = raw[1..i].to_ascii_lowercase();
+    let mut attrs = Vec::new();
+    let inner_end = b.len().saturating_sub(1);
+    let self_closing = raw[..inner_end].trim_end().ends_with('/');
+    loop {
+        while i < inner_end && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= inner_end {
+            break;
+        }
+        let start = i;
+        while i < inner_end && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
+            i += 1;
+        }
+        let attr_name = raw[start..i].to_ascii_lowercase();
+        let mut j = i;
+        while j < inner_end && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let mut value = None;
+        if j < inner_end && b[j] == b'=' {
+            j += 1;
+            while j < inner_end && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let (vs, ve, next) = match b.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let close = raw[j + 1..inner_end]
+                        .bytes()
+                        .position(|c| c == q)
+                        .map_or(inner_end, |p| j + 1 + p);
+                    (j + 1, close, (close + 1).min(inner_end))
+                }
+                _ => {
+                    let mut k = j;
+                    while k < inner_end && !b[k].is_ascii_whitespace() {
+                        k += 1;
+                    }
+                    (j, k, k)
+                }
+            };
+            value = Some(decode_entities(&raw[vs..ve]));
+            i = next;
+        }
+        if attr_name.is_empty() {
+            i += 1;
+            continue;
+        }
+        attrs.push(Attr {
+            name: attr_name,
+            value,
+            raw: &raw[start..i],
+        });
+    }
+    Tag {
+        name,
+        attrs,
+        self_closing,
+        raw,
+    }
+}
+
+/// What to do with one attribute.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Edit {
+    Keep,
+    Set(String),
+    /// Sets the value and adds one more attribute after it.
+    SetWith(String, &'static str, String),
+    Remove,
+}
+
+/// Rewrites attributes: `f(tag, attribute, value)` for every attribute
+/// with a value of every start tag. Everything else is copied as written.
+pub fn rewrite_attrs(html: &str, mut f: impl FnMut(&str, &str, &str) -> Edit) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    for t in tokens(html) {
+        match t {
+            Token::Text(s) | Token::End(_, s) | Token::Other(s) => out.push_str(s),
+            Token::Start(tag) => {
+                let edits: Vec<Edit> = tag
+                    .attrs
+                    .iter()
+                    .map(|a| match &a.value {
+                        Some(v) => f(&tag.name, &a.name, v),
+                        None => Edit::Keep,
+                    })
+                    .collect();
+                if edits.iter().all(|e| *e == Edit::Keep) {
+                    out.push_str(tag.raw);
+                    continue;
+                }
+                out.push('<');
+                out.push_str(&tag.name);
+                for (a, e) in tag.attrs.iter().zip(edits) {
+                    match e {
+                        Edit::Keep => {
+                            out.push(' ');
+                            out.push_str(a.raw);
+                        }
+                        Edit::Set(v) => push_attr(&mut out, &a.name, &v),
+                        Edit::SetWith(v, extra, extra_value) => {
+                            push_attr(&mut out, &a.name, &v);
+                            push_attr(&mut out, extra, &extra_value);
+                        }
+                        Edit::Remove => {}
+                    }
+                }
+                out.push_str(if tag.self_closing { " />" } else { ">" });
+            }
+        }
+    }
+    out
+}
+
+fn push_attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    push_html_escaped(out, value);
+    out.push('"');
+}
+
+/// The attributes that hold URLs aula or an author may write.
+pub fn is_url_attr(attr: &str) -> bool {
+    matches!(attr, "href" | "src" | "poster")
+}
+
+/// Decodes character references; unknown named ones stay as written.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
+            .map(|e| e + 1);
+        let decoded = match end {
+            Some(e) if rest.as_bytes()[e] == b';' => entity(&rest[1..e]).map(|c| (c, e + 1)),
+            _ => None,
+        };
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let n = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(n).filter(|&c| c != '\0');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "shy" => '\u{ad}',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        "laquo" => '«',
+        "raquo" => '»',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "bull" => '•',
+        "middot" => '·',
+        "deg" => '°',
+        "times" => '×',
+        "euro" => '€',
+        "iexcl" => '¡',
+        "iquest" => '¿',
+        "ordf" => 'ª',
+        "ordm" => 'º',
+        "rarr" => '→',
+        "larr" => '←',
+        "check" => '✓',
+        _ => return None,
+    })
+}
+
+/// Writes `html` (a body fragment) as well-formed XHTML: void elements
+/// closed, every attribute quoted and given a value, characters instead of
+/// named entities, unclosed elements closed and stray end tags dropped.
+/// `skip` names elements left out with their content (scripts, forms).
+pub fn xhtml(html: &str, skip: &[&str]) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut open: Vec<String> = Vec::new();
+    let mut skipping: Option<(String, usize)> = None;
+    for t in tokens(html) {
+        if let Some((name, depth)) = &mut skipping {
+            match &t {
+                Token::Start(tag) if tag.name == *name && !tag.self_closing => *depth += 1,
+                Token::End(n, _) if n == name => {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skipping = None;
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match t {
+            Token::Text(s) => push_xml_text(&mut out, &decode_entities(s)),
+            Token::Other(_) => {}
+            Token::Start(tag) => {
+                if !is_xml_name(&tag.name) {
+                    push_xml_text(&mut out, &decode_entities(tag.raw));
+                    continue;
+                }
+                if skip.contains(&tag.name.as_str()) {
+                    if !tag.self_closing && !VOID.contains(&tag.name.as_str()) {
+                        skipping = Some((tag.name, 1));
+                    }
+                    continue;
+                }
+                out.push('<');
+                out.push_str(&tag.name);
+                let mut seen: Vec<&str> = Vec::new();
+                for a in &tag.attrs {
+                    if !is_xml_name(&a.name)
+                        || a.name.contains(':')
+                        || seen.contains(&a.name.as_str())
+                    {
+                        continue;
+                    }
+                    seen.push(&a.name);
+                    out.push(' ');
+                    out.push_str(&a.name);
+                    out.push_str("=\"");
+                    push_xml_text(&mut out, a.value.as_deref().unwrap_or(&a.name));
+                    out.push('"');
+                }
+                if VOID.contains(&tag.name.as_str()) || tag.self_closing {
+                    out.push_str("/>");
+                } else {
+                    out.push('>');
+                    open.push(tag.name);
+                }
+            }
+            Token::End(name, _) => {
+                if let Some(at) = open.iter().rposition(|n| *n == name) {
+                    while open.len() > at {
+                        let n = open.pop().expect("checked by rposition");
+                        out.push_str("</");
+                        out.push_str(&n);
+                        out.push('>');
+                    }
+                }
+            }
+        }
+    }
+    while let Some(n) = open.pop() {
+        out.push_str("</");
+        out.push_str(&n);
+        out.push('>');
+    }
+    out
+}
+
+/// Escapes text for XML (also inside double-quoted attributes), dropping
+/// characters XML 1.0 does not allow.
+pub fn push_xml_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+fn is_xml_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// A URL found in a page, resolved against the page's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Local {
+    /// The target relative to the site root, decoded, without `#` or `?`
+    /// (`es/cursos/x/` for a folder, `style.css` for a file).
+    pub path: String,
+    /// `#fragment` or "".
+    pub fragment: String,
+}
+
+impl Local {
+    /// The file the URL names: `index.html` inside a folder.
+    pub fn file(&self) -> String {
+        if self.path.is_empty() || self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+/// What a URL in a page at folder `dir` (`es/cursos/x`, "" at the root)
+/// points at: `None` for absolute URLs (with a scheme or `//`), in-page
+/// `#fragments`, empty values and paths that climb above the site root.
+pub fn resolve(dir: &str, url: &str) -> Option<Local> {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme(url) {
+        return None;
+    }
+    let (before_frag, fragment) = match url.find('#') {
+        Some(at) => (&url[..at], url[at..].to_string()),
+        None => (url, String::new()),
+    };
+    let path_part = before_frag.split('?').next().unwrap_or("");
+    let decoded = String::from_utf8(percent_decode(path_part, false)?).ok()?;
+    let mut segs: Vec<&str> = if decoded.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    let is_dir = decoded.is_empty()
+        || decoded.ends_with('/')
+        || decoded.ends_with("/.")
+        || decoded.ends_with("/..")
+        || decoded == "."
+        || decoded == "..";
+    for s in decoded.split('/') {
+        match s {
+            "" | "." => {}
+            ".." => {
+                segs.pop()?;
+            }
+            s => segs.push(s),
+        }
+    }
+    let mut path = segs.join("/");
+    if is_dir && !path.is_empty() {
+        path.push('/');
+    }
+    Some(Local { path, fragment })
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(at) => {
+            let scheme = &url[..at];
+            !scheme.is_empty()
+                && !scheme.contains(['/', '?', '#'])
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// A relative URL from the file `from` to the file `to` (both relative
+/// to one root, `/`-separated), percent-encoded where needed.
+pub fn relative_file(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = match from.rsplit_once('/') {
+        Some((d, _)) => d.split('/').collect(),
+        None => Vec::new(),
+    };
+    let to_segs: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_segs)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_segs.len().saturating_sub(1));
+    let mut out = "../".repeat(from_dir.len() - common);
+    let rest: Vec<String> = to_segs[common..]
+        .iter()
+        .map(|s| encode_segment(s))
+        .collect();
+    out.push_str(&rest.join("/"));
+    out
+}
+
+/// Percent-encodes what a path segment may not hold as written.
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+            )
+        {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A site path (`es/cursos/x/`) as a URL path, percent-encoded.
+pub fn encode_path(path: &str) -> String {
+    path.split('/')
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_urls_against_the_folder() {
+        let r = resolve("es/cursos/x/m", "../../../../style.css").unwrap();
+        assert_eq!(r.path, "style.css");
+        let r = resolve("es/cursos/x/m", "../#top").unwrap();
+        assert_eq!(
+            (r.path.as_str(), r.fragment.as_str()),
+            ("es/cursos/x/", "#top")
+        );
+        assert_eq!(r.file(), "es/cursos/x/index.html");
+        assert_eq!(resolve("es", "../../x"), None);
+        assert_eq!(resolve("es", "https://a.b/"), None);
+        assert_eq!(resolve("es", "mailto:a@b"), None);
+        assert_eq!(resolve("es", "#x"), None);
+        assert_eq!(resolve("es/a", "a%20b.png").unwrap().path, "es/a/a b.png");
+        assert_eq!(resolve("", "es/").unwrap().path, "es/");
+    }
+
+    #[test]
+    fn relative_file_paths() {
+        assert_eq!(relative_file("index.html", "m/index.html"), "m/index.html");
+        assert_eq!(relative_file("m/index.html", "index.html"), "../index.html");
+        assert_eq!(relative_file("m/index.html", "m/a b.png"), "a%20b.png");
+        assert_eq!(relative_file("a/b/index.html", "a/c/x.png"), "../c/x.png");
+    }
+
+    #[test]
+    fn rewrites_only_what_is_asked() {
+        let html =
+            r#"<p class="x">a &amp; b <a href="../">up</a><img src=a.png alt="" hidden></p>"#;
+        let out = rewrite_attrs(html, |_, a, v| match (a, v) {
+            ("href", _) => Edit::Set("../index.html".into()),
+            ("src", _) => Edit::Remove,
+            _ => Edit::Keep,
+        });
+        assert_eq!(
+            out,
+            r#"<p class="x">a &amp; b <a href="../index.html">up</a><img alt="" hidden></p>"#
+        );
+    }
+
+    #[test]
+    fn xhtml_is_well_formed() {
+        let html = "<p>a<br>b &nbsp;&copy; &bogus; <img src=\"x.png\" alt=\"\" loading=lazy><details open><summary>s</summary><p>x</details></div><script>x<y</script>";
+        let out = xhtml(html, &["script"]);
+        assert_eq!(
+            out,
+            "<p>a<br/>b \u{a0}© &amp;bogus; <img src=\"x.png\" alt=\"\" loading=\"lazy\"/><details open=\"open\"><summary>s</summary><p>x</p></details></p>"
+        );
+        assert!(roxmltree::Document::parse(&format!("<r>{out}</r>")).is_ok());
+    }
+
+    #[test]
+    fn odd_markup_never_panics() {
+        for s in [
+            "<",
+            "<a",
+            "<a href=\"x",
+            "</",
+            "<!--",
+            "<p =x>",
+            "&#xD800;",
+            "&#;",
+            "<script>",
+            "<a b='c>",
+        ] {
+            let _ = tokens(s);
+            let _ = xhtml(s, &[]);
+            let _ = rewrite_attrs(s, |_, _, _| Edit::Set("y".into()));
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Offline packages: for every course and language a zip of the course's
+//! folder as built (`<course>/<slug>.zip`: the course page, its modules,
+//! the printable course, their images, and the CSS and scripts they
+//! load), and for every language a zip of its whole tree
+//! (`<lang>/<lang>.zip`). Each package has `index.html` at its root (the
+//! course page, or the language's home), links that name files
+//! (`m/index.html`), so it works unzipped and opened from disk, and is
+//! what Kolibri imports as an HTML5 app.
+//!
+//! Made from the files of the build (`Files`), after pages, EPUBs and
+//! printable pages exist: the package's folder is moved to the zip's root,
+//! files outside it that its pages load (style.css, aula.js, quiz.js,
+//! syntax.css) keep their place under that root, and every `href` and
+//! `src` is rewritten: to the file inside the package, or, for a page not
+//! in it (home, other courses, another language), to its absolute address
+//! under `base_url`, or with no `base_url` the link's `href` is removed so
+//! it reads as plain text rather than breaking.
+//!
+//! Then the course pages offer the downloads with their sizes: the course
+//! page inside a course's own zip is the one rendered before (it does not
+//! offer the package it is in), and the site's course page is rendered
+//! again with `course.downloads` (see [`crate::render::downloads`]) and
+//! replaces the first one. The language zips are made last, from those
+//! final pages. Zips are deterministic: sorted entries, fixed timestamps
+//! and permissions, deflate.
+
+use super::html::{self, Edit, Token};
+use super::{Data, Files, Input};
+use crate::diagnostic::Diagnostic;
+use crate::render::downloads::Download;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+
+/// A package's bytes and the warnings about files it leaves out.
+type Made = Result<(Vec<u8>, Vec<Diagnostic>), Diagnostic>;
+
+/// One file of a zip: its name and bytes.
+pub type Entry = (String, Cow<'static, [u8]>);
+
+/// The course zip's path inside a course folder: the course's URL slug.
+pub fn course_zip(course_dir: &str) -> String {
+    let slug = course_dir.rsplit('/').next().unwrap_or("course");
+    format!("{course_dir}/{slug}.zip")
+}
+
+/// A language's whole-campus zip.
+pub fn language_zip(lang: &str) -> String {
+    format!("{lang}/{lang}.zip")
+}
+
+/// Files never put into a package: other packages.
+fn is_archive(path: &str) -> bool {
+    [".zip", ".epub", ".imscc"]
+        .iter()
+        .any(|e| path.ends_with(e))
+}
+
+pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
+    let site = input.site;
+    let mut diags = Vec::new();
+    let courses: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| {
+            site.pages[i].kind == crate::content::Kind::Course && site.pages[i].course.is_some()
+        })
+        .collect();
+    let base = site.config.base_url.as_deref();
+    let made: Vec<(usize, Made)> = {
+        let all: &Files = files;
+        courses
+            .par_iter()
+            .map(|&i| (i, package(all, &site.pages[i].dir, base)))
+            .collect()
+    };
+    for (i, r) in made {
+        match r.and_then(|(bytes, warnings)| {
+            diags.extend(warnings);
+            files.add_generated(course_zip(&site.pages[i].dir), bytes)
+        }) {
+            Ok(()) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    let pages: Vec<Result<(String, String), Diagnostic>> = {
+        let all: &Files = files;
+        courses
+            .par_iter()
+            .map(|&i| {
+                let downloads = downloads(input, all, i);
+                crate::render::downloads::course_page(
+                    input.renderer,
+                    input.theme,
+                    input.i18n,
+                    site,
+                    input.shared,
+                    i,
+                    &input.bodies[i],
+                    &downloads,
+                )
+                .map(|html| (format!("{}/index.html", site.pages[i].dir), html))
+            })
+            .collect()
+    };
+    for r in pages {
+        if let Err(d) = r.and_then(|(path, html)| files.replace_generated(path, html.into_bytes()))
+        {
+            diags.push(d);
+        }
+    }
+    let langs: Vec<(String, Made)> = {
+        let all: &Files = files;
+        site.config
+            .languages
+            .par_iter()
+            .map(|l| (language_zip(&l.code), package(all, &l.code, base)))
+            .collect()
+    };
+    for (path, r) in langs {
+        match r.and_then(|(bytes, warnings)| {
+            diags.extend(warnings);
+            files.add_generated(path, bytes)
+        }) {
+            Ok(()) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    diags
+}
+
+/// What course page `i` offers: its zip, EPUB and printable page, those
+/// that exist, with their sizes.
+fn downloads(input: &Input, files: &Files, i: usize) -> Vec<Download> {
+    let site = input.site;
+    let p = &site.pages[i];
+    let print_dir = super::print::folder(&p.dir);
+    let found = [
+        ("zip", course_zip(&p.dir), course_zip(&p.dir)),
+        ("epub", super::epub::path(&p.dir), super::epub::path(&p.dir)),
+        (
+            "print",
+            format!("{print_dir}/index.html"),
+            site.links.url(&print_dir),
+        ),
+    ];
+    found
+        .into_iter()
+        .filter_map(|(kind, file, url)| {
+            let bytes = match files.get(&file)? {
+                Data::Bytes(b) => b.len() as u64,
+                Data::Copy(path) => std::fs::metadata(path).ok()?.len(),
+            };
+            Some(Download::new(kind, url, bytes, &p.lang))
+        })
+        .collect()
+}
+
+/// The bytes of a built file.
+pub fn read(data: &Data) -> Result<Cow<'static, [u8]>, Diagnostic> {
+    match data {
+        Data::Bytes(b) => Ok(Cow::Owned(b.to_vec())),
+        Data::Copy(path) => std::fs::read(path).map(Cow::Owned).map_err(|e| {
+            Diagnostic::error(format!(
+                "could not read {} for a package: {e}",
+                path.display()
+            ))
+            .kind(crate::diagnostic::Kind::Io)
+            .help("check that the file is readable, then build again")
+        }),
+    }
+}
+
+/// The package of folder `prefix` (a course's, or a language's): the zip
+/// and warnings for files left out.
+fn package(files: &Files, prefix: &str, base: Option<&str>) -> Made {
+    let inside = format!("{prefix}/");
+    // Site path to the path in the package.
+    let mut members: BTreeMap<String, String> = files
+        .range(inside.clone()..)
+        .take_while(|(p, _)| p.starts_with(&inside))
+        .filter(|(p, _)| !is_archive(p))
+        .map(|(p, _)| (p.clone(), p[inside.len()..].to_string()))
+        .collect();
+    let taken: BTreeSet<String> = members.values().cloned().collect();
+    // What the package's pages load from outside its folder, and pages
+    // outside it, are decided from their links.
+    let mut warnings = Vec::new();
+    let mut outside = BTreeSet::new();
+    for (path, _) in members.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let Some(Data::Bytes(bytes)) = files.get(path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(bytes);
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        for t in html::tokens(&text) {
+            let Token::Start(tag) = t else { continue };
+            if !loads(&tag) {
+                continue;
+            }
+            for a in tag.attrs.iter().filter(|a| html::is_url_attr(&a.name)) {
+                let Some(local) = a.value.as_deref().and_then(|v| html::resolve(dir, v)) else {
+                    continue;
+                };
+                let file = local.file();
+                if !file.starts_with(&inside) && files.contains_key(&file) && !is_archive(&file) {
+                    outside.insert(file);
+                }
+            }
+        }
+    }
+    for file in outside {
+        if taken.contains(&file) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "the package of {prefix} leaves out {file}: a file of the package has the same name"
+                ))
+                .help("rename the file in the package's folder"),
+            );
+        } else {
+            members.insert(file.clone(), file);
+        }
+    }
+    let mut entries: Vec<Entry> = Vec::with_capacity(members.len());
+    for (site_path, pkg_path) in &members {
+        let data = files
+            .get(site_path)
+            .expect("members are taken from the files");
+        let bytes = if pkg_path.ends_with(".html") {
+            let text = String::from_utf8_lossy(&read(data)?).into_owned();
+            let dir = site_path.rsplit_once('/').map_or("", |(d, _)| d);
+            let out = html::rewrite_attrs(&text, |tag, attr, v| {
+                if html::is_url_attr(attr) {
+                    relink(tag, v, dir, pkg_path, &members, files, base)
+                } else {
+                    Edit::Keep
+                }
+            });
+            Cow::Owned(out.into_bytes())
+        } else {
+            read(data)?
+        };
+        entries.push((pkg_path.clone(), bytes));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let bytes = zip(&entries, |_| false).map_err(|e| {
+        Diagnostic::error(format!("could not make the package of {prefix}: {e}"))
+            .help("this is a bug in aula: please report it with the site that shows it")
+    })?;
+    Ok((bytes, warnings))
+}
+
+/// Whether what a tag's URLs name is loaded with the page (a stylesheet,
+/// a script, an image), rather than linked (pages, feeds).
+fn loads(tag: &html::Tag) -> bool {
+    match tag.name.as_str() {
+        "link" => tag.attrs.iter().any(|a| {
+            a.name == "rel"
+                && a.value.as_deref().is_some_and(|r| {
+                    r.split_whitespace().any(|r| {
+                        r.eq_ignore_ascii_case("stylesheet") || r.eq_ignore_ascii_case("icon")
+                    })
+                })
+        }),
+        "a" | "area" | "form" | "base" => false,
+        _ => true,
+    }
+}
+
+/// The address of a site path on the live site: `base` and the path,
+/// without a final `index.html` (the host serves the folder).
+pub fn absolute(base: &str, path: &str, fragment: &str) -> String {
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{base}{}{fragment}", html::encode_path(path))
+}
+
+/// One URL of a page in a package: to the file inside the package, else
+/// to the live site, else removed.
+fn relink(
+    tag: &str,
+    v: &str,
+    dir: &str,
+    pkg_path: &str,
+    members: &BTreeMap<String, String>,
+    files: &Files,
+    base: Option<&str>,
+) -> Edit {
+    let Some(local) = html::resolve(dir, v) else {
+        return Edit::Keep;
+    };
+    let mut file = local.file();
+    // A folder linked without its slash (`../x`).
+    if !members.contains_key(&file) && !files.contains_key(&file) {
+        let index = format!("{file}/index.html");
+        if members.contains_key(&index) {
+            file = index;
+        }
+    }
+    if let Some(target) = members.get(&file) {
+        return Edit::Set(format!(
+            "{}{}",
+            html::relative_file(pkg_path, target),
+            local.fragment
+        ));
+    }
+    match base {
+        Some(b) if matches!(tag, "a" | "area" | "link") => {
+            Edit::Set(absolute(b, &local.path, &local.fragment))
+        }
+        _ => Edit::Remove,
+    }
+}
+
+/// A zip of `entries` in the order given: deflated, except those `stored`
+/// names, with a fixed time (1980-01-01) and permissions, so the same
+/// entries always give the same bytes.
+pub fn zip(entries: &[Entry], stored: impl Fn(&str) -> bool) -> Result<Vec<u8>, String> {
+    use zip::write::SimpleFileOptions;
+    let total: usize = entries.iter().map(|(_, b)| b.len()).sum();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(total / 3 + 1024)));
+    for (name, bytes) in entries {
+        let method = if stored(name) {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let opts = SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644);
+        w.start_file(name.as_str(), opts)
+            .map_err(|e| e.to_string())?;
+        w.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    w.finish()
+        .map(std::io::Cursor::into_inner)
+        .map_err(|e| e.to_string())
+}
