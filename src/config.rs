@@ -27,6 +27,40 @@ struct RawConfig {
     #[serde(default)]
     translations: TranslationConfig,
     issuer: Option<Issuer>,
+    #[serde(default)]
+    packages: PackagesConfig,
+}
+
+/// `[packages]`: what each course offers to take away or to import into
+/// a learning platform. `aula serve` builds none of them (a preview).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PackagesConfig {
+    /// A zip of each course that works opened from disk.
+    pub offline: bool,
+    /// An EPUB 3 of each course.
+    pub epub: bool,
+    /// The whole course on one printable page.
+    pub print: bool,
+    /// A zip of each language's whole campus (`<lang>/<lang>.zip`).
+    pub campus: bool,
+    /// A SCORM 1.2 package of each course.
+    pub scorm: bool,
+    /// An IMS Common Cartridge 1.1 of each course.
+    pub common_cartridge: bool,
+}
+
+impl Default for PackagesConfig {
+    fn default() -> Self {
+        PackagesConfig {
+            offline: true,
+            epub: true,
+            print: true,
+            campus: false,
+            scorm: false,
+            common_cartridge: false,
+        }
+    }
 }
 
 /// `[issuer]`: who publishes the campus's badges and credentials (Open
@@ -149,6 +183,7 @@ pub struct Config {
     pub translations: TranslationConfig,
     /// Who issues the campus's badges; `None` when not configured.
     pub issuer: Option<Issuer>,
+    pub packages: PackagesConfig,
 }
 
 impl Config {
@@ -234,12 +269,13 @@ impl Config {
             markdown: raw.markdown,
             translations: raw.translations,
             issuer: raw.issuer,
+            packages: raw.packages,
         })
     }
 
     /// Every table of `aula.toml` with the keys it accepts, for docs and
     /// their sync test.
-    pub fn schema() -> [(&'static str, &'static [&'static str]); 5] {
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 6] {
         use crate::keys::of;
         [
             ("", of::<RawConfig>()),
@@ -247,6 +283,7 @@ impl Config {
             ("translations", of::<TranslationConfig>()),
             ("markdown", of::<MarkdownConfig>()),
             ("issuer", of::<Issuer>()),
+            ("packages", of::<PackagesConfig>()),
         ]
     }
 

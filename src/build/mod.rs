@@ -139,6 +139,9 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 pub struct Session {
     opts: Options,
     cache: Cache,
+    /// A preview (`aula serve`): no packages to take away, so an edit
+    /// is shown as soon as its pages are rendered.
+    preview: bool,
 }
 
 impl Session {
@@ -146,6 +149,16 @@ impl Session {
         Session {
             opts,
             cache: Cache::default(),
+            preview: false,
+        }
+    }
+
+    /// A session for `aula serve`: as [`Session::new`], without the
+    /// course packages, EPUBs and printable courses (`[packages]`).
+    pub fn preview(opts: Options) -> Session {
+        Session {
+            preview: true,
+            ..Session::new(opts)
         }
     }
 
@@ -155,18 +168,22 @@ impl Session {
 
     /// Builds the site from what is on disk now; never writes.
     pub fn build(&mut self) -> Result<(Arc<output::Files>, Report), Vec<Diagnostic>> {
-        let (files, report) = run(&self.opts, &mut self.cache)?;
+        let (files, report) = run(&self.opts, &mut self.cache, self.preview)?;
         Ok((Arc::new(files.into_map()), report))
     }
 }
 
 /// Everything up to (not including) writing: the output files in memory.
 pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
-    run(opts, &mut Cache::default())
+    run(opts, &mut Cache::default(), false)
 }
 
 /// The stages, in order, reusing what `cache` holds from a previous build.
-fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnostic>> {
+fn run(
+    opts: &Options,
+    cache: &mut Cache,
+    preview: bool,
+) -> Result<(Files, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
@@ -208,7 +225,7 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         status: &status,
         fingerprints: &fingerprints,
     };
-    let (files, diags) = make_outputs(&input, cache, &mut watch);
+    let (files, diags) = make_outputs(&input, cache, &mut watch, preview);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(markdown_warnings);
@@ -252,6 +269,7 @@ fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
+    preview: bool,
 ) -> (Files, Vec<Diagnostic>) {
     let mut files = Files::new();
     let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
@@ -280,13 +298,21 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
+    if preview {
+        return (files, diags);
+    }
     // Printable pages and EPUBs first: the packages and the course pages'
     // download sizes are made from them.
-    diags.extend(outputs::print::add(input, &mut files));
-    diags.extend(outputs::epub::add(input, &mut files));
+    let want = input.site.config.packages;
+    if want.print {
+        diags.extend(outputs::print::add(input, &mut files));
+    }
+    if want.epub {
+        diags.extend(outputs::epub::add(input, &mut files));
+    }
     watch.lap("printable courses and EPUBs");
     diags.extend(outputs::packages::add(input, &mut files));
-    watch.lap("offline packages");
+    watch.lap("packages");
     (files, diags)
 }
 

@@ -22,8 +22,8 @@
 
 pub mod assets;
 pub mod badges;
-pub mod certificates;
 mod book;
+pub mod certificates;
 pub mod epub;
 pub mod feeds;
 pub mod html;
