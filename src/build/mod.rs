@@ -262,6 +262,10 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
+    let (search, more) = outputs::search::add(input, &cache.search, &mut files);
+    cache.search = search;
+    diags.extend(more);
+    watch.lap("search index");
     (files, diags)
 }
 

@@ -10,6 +10,7 @@
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
+//! | [`search`] | `<lang>/search/index.html`; with the `search` feature, the Pagefind bundle `pagefind/` |
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
@@ -18,6 +19,7 @@
 pub mod assets;
 pub mod feeds;
 pub mod pages;
+pub mod search;
 pub mod statics;
 pub mod status;
 pub mod syntax_css;
