@@ -11,6 +11,7 @@ mod errors;
 mod faults;
 mod incremental;
 mod repo;
+mod search;
 mod serve;
 mod serve_abuse;
 mod site_locales;
