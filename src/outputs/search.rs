@@ -31,8 +31,12 @@ use std::sync::Arc;
 /// The bundle's folder at the site root.
 pub const BUNDLE: &str = "pagefind";
 
-/// The files of the bundle (paths from the site root) and their bytes.
-pub type Bundle = Arc<Vec<(String, Arc<[u8]>)>>;
+/// Files by path from the site root, with their bytes: the pages handed
+/// to Pagefind, or the bundle it made.
+type Named = Vec<(String, Arc<[u8]>)>;
+
+/// The files of the bundle, kept between builds.
+pub type Bundle = Arc<Named>;
 
 /// Whether this binary indexes (the `search` cargo feature).
 pub const ENABLED: bool = cfg!(feature = "search");
@@ -71,7 +75,7 @@ pub fn add(
 
 /// Every indexed page as (URL from the site root with a leading `/`, HTML):
 /// pages with text of their own, in the language they are written in.
-fn indexed_pages(input: &Input, files: &Files) -> Vec<(String, Arc<[u8]>)> {
+fn indexed_pages(input: &Input, files: &Files) -> Named {
     input
         .site
         .pages
@@ -92,7 +96,7 @@ const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".com
 
 /// Builds the Pagefind bundle from the pages' HTML.
 #[cfg(feature = "search")]
-fn index(pages: &[(String, Arc<[u8]>)]) -> Result<Vec<(String, Arc<[u8]>)>, String> {
+fn index(pages: &Named) -> Result<Named, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -113,7 +117,7 @@ fn index(pages: &[(String, Arc<[u8]>)]) -> Result<Vec<(String, Arc<[u8]>)>, Stri
                 .map_err(|e| format!("{url}: {e}"))?;
         }
         let made = index.get_files().await.map_err(|e| e.to_string())?;
-        let mut out: Vec<(String, Arc<[u8]>)> = made
+        let mut out: Named = made
             .into_iter()
             .filter_map(|f| {
                 let name = f.filename.to_string_lossy().replace('\\', "/");
@@ -126,7 +130,7 @@ fn index(pages: &[(String, Arc<[u8]>)]) -> Result<Vec<(String, Arc<[u8]>)>, Stri
 }
 
 #[cfg(not(feature = "search"))]
-fn index(_: &[(String, Arc<[u8]>)]) -> Result<Vec<(String, Arc<[u8]>)>, String> {
+fn index(_: &Named) -> Result<Named, String> {
     Ok(Vec::new())
 }
 

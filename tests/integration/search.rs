@@ -3,6 +3,7 @@
 //! indexes every page with text of its own and no notice page.
 
 use crate::common::*;
+#[cfg(feature = "search")]
 use std::path::Path;
 
 #[test]
