@@ -198,7 +198,9 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         status: &status,
         fingerprints: &fingerprints,
     };
-    let (files, diags) = make_outputs(&input, cache, &mut watch);
+    // Only a build that writes indexes for search: `aula serve` and
+    // `aula check` skip it (it costs more CPU than the rest of the build).
+    let (files, diags) = make_outputs(&input, cache, &mut watch, opts.write);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(Diagnostic::default_kind(
@@ -233,11 +235,12 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
 }
 
 /// Every output module in turn, into one [`Files`]; errors and warnings
-/// together.
+/// together. `index`: build the search index.
 fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
+    index: bool,
 ) -> (Files, Vec<Diagnostic>) {
     let mut files = Files::new();
     let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
@@ -262,7 +265,7 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
-    let (search, more) = outputs::search::add(input, &cache.search, &mut files);
+    let (search, more) = outputs::search::add(input, &cache.search, index, &mut files);
     cache.search = search;
     diags.extend(more);
     watch.lap("search index");

@@ -41,17 +41,23 @@ pub type Bundle = Arc<Named>;
 /// Whether this binary indexes (the `search` cargo feature).
 pub const ENABLED: bool = cfg!(feature = "search");
 
-/// Adds the search pages and, when [`ENABLED`], the index of every page
-/// already in `files`. Runs after the pages output. Returns this build's
-/// memo of the bundle and the problems found.
+/// Adds the search pages and, when [`ENABLED`] and `indexing`, the index of
+/// every page already in `files`. Runs after the pages output. Returns
+/// this build's memo of the bundle and the problems found.
+///
+/// `indexing` is false for `aula serve` and `aula check`: indexing costs
+/// about 5 ms of CPU per page, more than the rest of the build, and
+/// Pagefind cannot update an index, so every edit would index the whole
+/// site again; their search pages say search is built by `aula build`.
 pub fn add(
     input: &Input,
     previous: &Memo<Bundle>,
+    indexing: bool,
     files: &mut Files,
 ) -> (Memo<Bundle>, Vec<Diagnostic>) {
-    let mut diags = pages(input, files);
+    let mut diags = pages(input, ENABLED && indexing, files);
     let mut memo = Vec::new();
-    if ENABLED {
+    if ENABLED && indexing {
         let docs = indexed_pages(input, files);
         let made = previous.get_or_make(BUNDLE, &docs, || index(&docs).map(Arc::new));
         match made {
@@ -171,12 +177,14 @@ struct SwitchView<'a> {
 struct SearchView<'a> {
     /// The index exists: the page loads `search.js`.
     enabled: bool,
+    /// This aula can index, but this build did not (`aula serve`).
+    skipped: bool,
     /// The bundle's script, from the site root.
     bundle: &'a str,
 }
 
 /// One search page per language, rendered with `search.html`.
-fn pages(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
+fn pages(input: &Input, indexed: bool, files: &mut Files) -> Vec<Diagnostic> {
     if !input.theme.templates.contains_key("search.html") {
         return Vec::new();
     }
@@ -226,7 +234,8 @@ fn pages(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
         ctx.insert(
             "search",
             &SearchView {
-                enabled: ENABLED,
+                enabled: indexed,
+                skipped: ENABLED && !indexed,
                 bundle: &bundle,
             },
         );

@@ -180,3 +180,21 @@ fn without_the_search_feature_the_page_says_search_is_unavailable() {
     assert!(!page.contains("search.js"), "no script to load");
     assert!(!page.contains("data-bundle"));
 }
+
+#[cfg(feature = "search")]
+#[test]
+fn serve_and_check_do_not_index_and_the_page_says_where_search_is_built() {
+    // `aula serve` and `aula check` build without writing: no index (it
+    // would be made again on every edit), and the search page says so.
+    let site = site("basic");
+    let mut opts = options(site.path());
+    opts.write = false;
+    let (files, _) = aula::build::render_site(&opts).expect("builds");
+    assert!(!files.keys().any(|k| k.starts_with("pagefind/")));
+    let page = match &files["en/search/index.html"] {
+        aula::output::Data::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => panic!("{other:?}"),
+    };
+    assert!(page.contains("Search is built by `aula build`"), "{page}");
+    assert!(!page.contains("search.js"));
+}

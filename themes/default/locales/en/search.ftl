@@ -9,6 +9,7 @@ search-hint = Results appear as you type. Nothing is downloaded before that.
 search-needs-script = Search needs JavaScript, which is off in this browser.
 search-offline = Search does not work in pages opened from a disk or an offline copy.
 search-unavailable = This campus was built without search.
+search-not-built = Search is built by `aula build`; this preview (`aula serve`) has no index.
 search-failed = The search index could not be loaded.
 search-browse = Browse the list of courses instead.
 search-loading = Searching…

@@ -9,6 +9,7 @@ search-hint = Los resultados aparecen mientras escribes. Antes de eso no se desc
 search-needs-script = La búsqueda necesita JavaScript, que está desactivado en este navegador.
 search-offline = La búsqueda no funciona en páginas abiertas desde un disco o una copia sin conexión.
 search-unavailable = Este campus se generó sin búsqueda.
+search-not-built = La búsqueda se genera con `aula build`; esta vista previa (`aula serve`) no tiene índice.
 search-failed = No se pudo cargar el índice de búsqueda.
 search-browse = Recorre la lista de cursos.
 search-loading = Buscando…

@@ -9,6 +9,7 @@ search-hint = Os resultados aparecem enquanto você digita. Nada é baixado ante
 search-needs-script = A pesquisa precisa de JavaScript, que está desativado neste navegador.
 search-offline = A pesquisa não funciona em páginas abertas a partir de um disco ou de uma cópia offline.
 search-unavailable = Este campus foi gerado sem pesquisa.
+search-not-built = A pesquisa é gerada com `aula build`; esta prévia (`aula serve`) não tem índice.
 search-failed = Não foi possível carregar o índice de pesquisa.
 search-browse = Navegue pela lista de cursos.
 search-loading = Pesquisando…
