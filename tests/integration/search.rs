@@ -113,6 +113,8 @@ fn index_files_exist_for_every_language() {
     assert!(all.contains(&"pagefind.js".to_string()));
     // Pagefind's own UI is not shipped: the theme has its own box.
     assert!(!all.iter().any(|f| f.contains("-ui.")), "{all:?}");
+    // Nor its web worker: search.js searches on the page.
+    assert!(!all.contains(&"pagefind-worker.js".to_string()));
     // Each page in its own language, by its URL; the search page and the
     // drafts are not in it.
     let by_lang = indexed(&public);
