@@ -37,6 +37,8 @@ pub struct Cache {
     pub pages: Memo<Arc<[u8]>>,
     /// Pages outside the language tree (chooser, 404, status) by output path.
     pub root_pages: Memo<Arc<[u8]>>,
+    /// The search bundle, under the fingerprint of the indexed pages.
+    pub search: Memo<crate::outputs::search::Bundle>,
     /// Translation source hash by document fingerprint.
     pub source_hashes: HashMap<u64, String>,
     /// Parsed content files, reused while they are unchanged.

@@ -225,7 +225,9 @@ fn run(
         status: &status,
         fingerprints: &fingerprints,
     };
-    let (files, diags) = make_outputs(&input, cache, &mut watch, preview);
+    // Only a build that writes indexes for search: `aula serve` and
+    // `aula check` skip it (it costs more CPU than the rest of the build).
+    let (files, diags) = make_outputs(&input, cache, &mut watch, preview, opts.write);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(markdown_warnings);
@@ -264,12 +266,13 @@ fn run(
 }
 
 /// Every output module in turn, into one [`Files`]; errors and warnings
-/// together.
+/// together. `index`: build the search index.
 fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
     preview: bool,
+    index: bool,
 ) -> (Files, Vec<Diagnostic>) {
     let mut files = Files::new();
     let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
@@ -298,6 +301,10 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
+    let (search, more) = outputs::search::add(input, &cache.search, index && !preview, &mut files);
+    cache.search = search;
+    diags.extend(more);
+    watch.lap("search index");
     if preview {
         return (files, diags);
     }

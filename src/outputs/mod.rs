@@ -15,6 +15,7 @@
 //! | [`print`] | `<course>/print/index.html`, the whole course on one page |
 //! | [`epub`] | `<course>/<slug>.epub`, the course as an EPUB 3 book |
 //! | [`packages`] | `<course>/<slug>.zip`, `<lang>/<lang>.zip`: offline packages |
+//! | [`search`] | `<lang>/search/index.html`; with the `search` feature, the Pagefind bundle `pagefind/` |
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
@@ -30,6 +31,7 @@ pub mod html;
 pub mod packages;
 pub mod pages;
 pub mod print;
+pub mod search;
 pub mod statics;
 pub mod status;
 pub mod syntax_css;

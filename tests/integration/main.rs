@@ -14,6 +14,7 @@ mod imported;
 mod incremental;
 mod offline;
 mod repo;
+mod search;
 mod serve;
 mod serve_abuse;
 mod site_locales;
