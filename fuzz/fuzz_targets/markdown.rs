@@ -45,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
                 key: "k",
                 labels: &markdown::quiz::Labels::default(),
             },
+            images: &|_| None,
         };
         let r = markdown::render(body, &opts);
         let lines = body.split('\n').count();

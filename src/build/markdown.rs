@@ -7,6 +7,7 @@
 use super::cache::{Cache, Memo, fingerprint};
 use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::i18n::I18n;
+use crate::images::Catalog;
 use crate::markdown::{self, LinkError, LinkTarget, Rendered, quiz};
 use crate::outputs::Fingerprints;
 use crate::outputs::assets::join;
@@ -69,7 +70,9 @@ pub(super) fn render_all(
     fps: &Fingerprints,
     config_fp: u64,
     i18n: &I18n,
+    images: &Catalog,
 ) -> Vec<Arc<Rendered>> {
+    let images_fp = images.fingerprint();
     let previous = std::mem::take(&mut cache.markdown);
     let highlighter = &cache.highlighter;
     let labels = quiz_labels(site, i18n);
@@ -83,7 +86,7 @@ pub(super) fn render_all(
                 return (0, Arc::new(Rendered::default()));
             };
             let (labels, labels_fp) = labels.get(&page.lang).unwrap_or(&no_labels);
-            let inputs = (fps.docs[i], fps.urls, config_fp, labels_fp);
+            let inputs = (fps.docs[i], fps.urls, config_fp, labels_fp, images_fp);
             let made = previous.get_or_make(&page.dir, &inputs, || {
                 let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
                     site.resolve(i, path)
@@ -106,6 +109,7 @@ pub(super) fn render_all(
                     marked = labels.marked(&page.lang);
                     &marked
                 };
+                let image = |path: &str| images.responsive(&join(page.folder(), path), path);
                 let opts = markdown::Options {
                     highlighter,
                     resolve: &resolve,
@@ -115,6 +119,7 @@ pub(super) fn render_all(
                         key: &page.key,
                         labels,
                     },
+                    images: &image,
                 };
                 Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
             });
@@ -157,6 +162,22 @@ pub(super) fn translation_status(
     });
     cache.source_hashes = known;
     report
+}
+
+/// The Markdown stage's warnings (images without alt text), located.
+pub(super) fn warnings(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (page, body) in site.pages.iter().zip(bodies) {
+        let source = page.doc().map(|d| d.source.as_str());
+        out.extend(body.warnings.iter().map(|w| {
+            Diagnostic::warning(w.message.clone())
+                .file(page.path())
+                .at(w.line, w.column, source)
+                .kind(Kind::Markdown)
+                .help(w.help.clone())
+        }));
+    }
+    out
 }
 
 /// Checks that need every page rendered: anchors of internal links exist,

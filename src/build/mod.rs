@@ -18,6 +18,7 @@ mod markdown;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Kind};
+use crate::images::Catalog;
 use crate::output;
 use crate::outputs::{self, Files, Input};
 use crate::render::views::Shared;
@@ -65,6 +66,8 @@ pub struct Report {
     pub fallback_pages: usize,
     /// Which translations are up to date, outdated or missing.
     pub translations: translations::Report,
+    /// Resized images encoded by this build and taken from the cache.
+    pub images: crate::images::Stats,
     /// The removal of the replaced output, still running after a written
     /// build: the new site is in place; [`output::Cleanup::finish`] says
     /// whether the old one could be removed.
@@ -141,9 +144,13 @@ pub struct Session {
 
 impl Session {
     pub fn new(opts: Options) -> Session {
+        let images = crate::images::Cache::new(&opts.root, true);
         Session {
             opts,
-            cache: Cache::default(),
+            cache: Cache {
+                images: Some(images),
+                ..Cache::default()
+            },
         }
     }
 
@@ -176,7 +183,13 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
     watch.lap("fingerprint pages");
-    let bodies = markdown::render_all(&site, cache, &fingerprints, config_fp, &state.i18n);
+    let images = Catalog::read(
+        &site.config.content_dir(),
+        &site.assets,
+        &site.config.images,
+    );
+    watch.lap("read image sizes");
+    let bodies = markdown::render_all(&site, cache, &fingerprints, config_fp, &state.i18n, &images);
     watch.lap("render Markdown");
     let errors = markdown::check(&site, &bodies);
     if !errors.is_empty() {
@@ -197,8 +210,9 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         shared: &shared,
         status: &status,
         fingerprints: &fingerprints,
+        images: &images,
     };
-    let (files, diags) = make_outputs(&input, cache, &mut watch);
+    let (files, diags, image_stats) = make_outputs(&input, cache, &mut watch);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(Diagnostic::default_kind(
@@ -208,6 +222,7 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
     let anchors = translations::anchor_warnings(&site, &status, &explicit);
     warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
+    warnings.extend(markdown::warnings(&site, &bodies));
     cache.theme = Some((theme_fp, state));
     if !errors.is_empty() {
         errors.append(&mut warnings);
@@ -227,6 +242,7 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         output: opts.output_dir(),
         fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
         translations: status,
+        images: image_stats,
         cleanup: None,
     };
     Ok((files, report))
@@ -238,7 +254,7 @@ fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
-) -> (Files, Vec<Diagnostic>) {
+) -> (Files, Vec<Diagnostic>, crate::images::Stats) {
     let mut files = Files::new();
     let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
     cache.pages = pages;
@@ -262,7 +278,13 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
-    (files, diags)
+    let images = cache
+        .images
+        .get_or_insert_with(|| crate::images::Cache::new(&input.site.config.root, false));
+    let (image_diags, image_stats) = outputs::images::add(input, images, &mut files);
+    diags.extend(image_diags);
+    watch.lap("resize images");
+    (files, diags, image_stats)
 }
 
 fn finish(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {

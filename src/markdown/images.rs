@@ -4,12 +4,21 @@
 //!
 //! An image whose source is refused must never vanish silently: its error
 //! is recorded and its alt text stays on the page as text.
+//!
+//! A local PNG or JPEG also gets `width`, `height`, `srcset` and `sizes`
+//! from the caller's image lookup (sizes read before Markdown, see
+//! `crate::images`), and a `<picture>` with a WebP `<source>` when WebP
+//! files are made for it. Every image is `loading="lazy"` (the first one
+//! too: see `docs/authoring.md`) and `decoding="async"`. An image without
+//! alt text is a warning.
 
 use pulldown_cmark::{CowStr, Event};
 
+use super::MarkdownError;
 use super::links::{Dest, push_href};
 use super::renderer::Renderer;
 use crate::highlight::push_escaped;
+use crate::images::Responsive;
 
 /// An image being read: its source is known, its alt text is still coming.
 pub(super) struct OpenImage {
@@ -19,15 +28,24 @@ pub(super) struct OpenImage {
     src: Option<String>,
     title: String,
     alt: String,
+    /// Where the image starts in the body, for the missing-alt warning.
+    offset: usize,
+    responsive: Option<Responsive>,
 }
 
 impl<'a> Renderer<'a, '_> {
     pub(super) fn start_image(&mut self, dest_url: CowStr<'a>, title: CowStr<'a>, offset: usize) {
+        let assets = self.out.assets.len();
         let dest = if self.rejects_scheme(&dest_url, offset, "image") {
             Dest::Drop
         } else {
             self.destination(&dest_url, offset)
         };
+        let responsive = self
+            .out
+            .assets
+            .get(assets)
+            .and_then(|a| (self.opts.images)(&a.path));
         let src = match dest {
             Dest::Keep => Some(dest_url.into_string()),
             Dest::Rewrite(href) | Dest::RewriteLang(href, _) => Some(href),
@@ -38,6 +56,8 @@ impl<'a> Renderer<'a, '_> {
             src,
             title: title.into_string(),
             alt: String::new(),
+            offset,
+            responsive,
         });
     }
 
@@ -60,12 +80,27 @@ impl<'a> Renderer<'a, '_> {
         let Some(image) = self.image.take() else {
             return;
         };
+        if image.alt.trim().is_empty() {
+            let (line, column) = self.locator.position(image.offset);
+            self.out.warnings.push(MarkdownError {
+                line,
+                column,
+                message: "image without alt text".into(),
+                help: "describe what the image shows for readers who cannot see it: ![A bar chart of weekly data use](chart.png)".into(),
+            });
+        }
         let Some(src) = image.src else {
             // The error is already recorded; keep the words.
             self.emit(Event::Text(image.alt.into()));
             return;
         };
         let mut html = String::with_capacity(src.len() + image.alt.len() + 48);
+        let r = image.responsive.as_ref();
+        if let Some(r) = r.filter(|r| !r.webp.is_empty()) {
+            html.push_str("<picture><source type=\"image/webp\"");
+            push_candidates(&mut html, &r.webp, &r.sizes);
+            html.push('>');
+        }
         html.push_str("<img src=\"");
         push_href(&mut html, &src);
         html.push_str("\" alt=\"");
@@ -74,9 +109,37 @@ impl<'a> Renderer<'a, '_> {
             html.push_str("\" title=\"");
             push_escaped(&mut html, &image.title);
         }
-        html.push_str("\" loading=\"lazy\" />");
+        html.push('"');
+        if let Some(r) = r {
+            push_candidates(&mut html, &r.srcset, &r.sizes);
+            html.push_str(&format!(" width=\"{}\" height=\"{}\"", r.width, r.height));
+        }
+        html.push_str(" loading=\"lazy\" decoding=\"async\" />");
+        if r.is_some_and(|r| !r.webp.is_empty()) {
+            html.push_str("</picture>");
+        }
         self.emit(Event::InlineHtml(html.into()));
     }
+}
+
+/// ` srcset="a-480w.png 480w, a.png 800w" sizes="…"`, nothing when there
+/// are no candidates.
+fn push_candidates(html: &mut String, candidates: &[(String, u32)], sizes: &str) {
+    if candidates.is_empty() {
+        return;
+    }
+    html.push_str(" srcset=\"");
+    for (i, (path, width)) in candidates.iter().enumerate() {
+        if i > 0 {
+            html.push_str(", ");
+        }
+        // The paths are file names, not URLs: a `%` in one is a `%`.
+        push_href(html, &path.replace('%', "%25"));
+        html.push_str(&format!(" {width}w"));
+    }
+    html.push_str("\" sizes=\"");
+    push_escaped(html, sizes);
+    html.push('"');
 }
 
 #[cfg(test)]
@@ -88,7 +151,7 @@ mod tests {
         let r = md("![A \"quoted\" <b>*alt*</b>](<pics/a b.png> \"T&C\")\n");
         assert!(
             r.html.contains(
-                "<img src=\"pics/a%20b.png\" alt=\"A “quoted” alt\" title=\"T&amp;C\" loading=\"lazy\" />"
+                "<img src=\"pics/a%20b.png\" alt=\"A “quoted” alt\" title=\"T&amp;C\" loading=\"lazy\" decoding=\"async\" />"
             ),
             "{}",
             r.html
@@ -102,8 +165,9 @@ mod tests {
         // and then slicing the URL at its second byte panicked.
         let r = md("![Un niño](niño.png) ![x](</a/ó b.png>)\n");
         assert!(
-            r.html
-                .contains("<img src=\"ni%C3%B1o.png\" alt=\"Un niño\" loading=\"lazy\" />"),
+            r.html.contains(
+                "<img src=\"ni%C3%B1o.png\" alt=\"Un niño\" loading=\"lazy\" decoding=\"async\" />"
+            ),
             "{}",
             r.html
         );

@@ -75,6 +75,11 @@ pub struct LinkError {
 /// Resolves the path part of an `@/` link (relative to `content/`).
 pub type Resolver<'a> = &'a (dyn Fn(&str) -> Result<LinkTarget, LinkError> + Sync);
 
+/// The sizes and resized files of a local image, by its path relative to
+/// the page's folder (as in [`AssetRef::path`]); `None` for an image that
+/// is not resized (GIF, SVG, remote, unreadable).
+pub type ImageLookup<'a> = &'a (dyn Fn(&str) -> Option<crate::images::Responsive> + Sync);
+
 /// What [`render`] needs from the rest of the build.
 #[derive(Clone, Copy)]
 pub struct Options<'a> {
@@ -89,6 +94,8 @@ pub struct Options<'a> {
     pub raw_html: RawHtml,
     /// The page's key and the UI strings of self-check questions.
     pub quiz: quiz::Context<'a>,
+    /// Sizes of local images, read before Markdown (see `crate::images`).
+    pub images: ImageLookup<'a>,
 }
 
 /// One entry of a page's table of contents.
@@ -151,6 +158,8 @@ pub struct Rendered {
     /// `#frag`, not absolute and have no URL scheme.
     pub assets: Vec<AssetRef>,
     pub errors: Vec<MarkdownError>,
+    /// Problems that do not stop the build (an image without alt text).
+    pub warnings: Vec<MarkdownError>,
     /// At least one fenced or indented code block (quiz blocks are not code).
     pub has_code: bool,
     /// How many self-check questions (quiz blocks) the page has.

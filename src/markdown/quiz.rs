@@ -709,6 +709,7 @@ mod tests {
                 key: "courses/x/01-a",
                 labels,
             },
+            images: &|_| None,
         };
         render(body, &opts)
     }

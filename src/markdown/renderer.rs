@@ -352,6 +352,7 @@ mod tests {
                 key: "k",
                 labels: &quiz::Labels::default(),
             },
+            images: &|_| None,
         };
         let mut renderer = Renderer::new(&body, &opts);
         let read = Cell::new(0usize);

@@ -42,6 +42,7 @@ pub(super) fn render_with(body: &str, first_line: usize) -> Rendered {
             key: "courses/x/01-a",
             labels: &quiz::Labels::default(),
         },
+        images: &|_| None,
     };
     render(body, &opts)
 }
@@ -62,6 +63,7 @@ pub(super) fn safe(body: &str) -> Rendered {
             key: "courses/x/01-a",
             labels: &quiz::Labels::default(),
         },
+        images: &|_| None,
     };
     render(body, &opts)
 }

@@ -7,6 +7,7 @@
 //! | [`pages`] | every page's `index.html`, the root chooser and `404.html` |
 //! | [`feeds`] | `sitemap.xml`, `robots.txt`, `<lang>/atom.xml` |
 //! | [`assets`] | files colocated with the Markdown that uses them |
+//! | [`images`] | resized copies of the colocated PNG and JPEG images |
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
@@ -17,6 +18,7 @@
 
 pub mod assets;
 pub mod feeds;
+pub mod images;
 pub mod pages;
 pub mod statics;
 pub mod status;
@@ -44,6 +46,8 @@ pub struct Input<'a> {
     pub shared: &'a Shared,
     pub status: &'a crate::translations::Report,
     pub fingerprints: &'a Fingerprints,
+    /// Headers of the colocated images and the `[images]` settings.
+    pub images: &'a crate::images::Catalog,
 }
 
 /// What cached outputs are keyed on, computed once per build.

@@ -9,6 +9,7 @@ mod courses;
 mod docs;
 mod errors;
 mod faults;
+mod images;
 mod incremental;
 mod repo;
 mod serve;

@@ -556,6 +556,7 @@ fn render_markdown(body: &str, raw_html: RawHtml) -> markdown::Rendered {
             key: "k",
             labels: &markdown::quiz::Labels::default(),
         },
+        images: &|_| None,
     };
     markdown::render(body, &opts)
 }
