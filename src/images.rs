@@ -816,6 +816,15 @@ pub fn cache_key(source: &[u8], v: &Variant, quality: u8) -> String {
     )
 }
 
+/// One variant of a source, made or found in the cache.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub variant: Variant,
+    /// Its cache key (file name in the cache folder).
+    pub key: String,
+    pub made: Made,
+}
+
 /// Every variant of the image at `path`, from the cache when it holds
 /// them, else decoded once and encoded. Returns each variant with its
 /// cache key and file.
@@ -825,7 +834,7 @@ pub fn make(
     wanted: &[Variant],
     quality: u8,
     cache: &Cache,
-) -> Result<(Vec<(Variant, String, Made)>, Stats), String> {
+) -> Result<(Vec<Done>, Stats), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
     let keys: Vec<String> = wanted
         .iter()
@@ -858,7 +867,11 @@ pub fn make(
                 cache.put(&key, bytes)
             }
         };
-        out.push((*v, key, made));
+        out.push(Done {
+            variant: *v,
+            key,
+            made,
+        });
     }
     Ok((out, stats))
 }

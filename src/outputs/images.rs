@@ -74,9 +74,13 @@ pub fn add(input: &Input, cache: &mut Cache, files: &mut Files) -> (Vec<Diagnost
         };
         for (i, a) in pages {
             let page = &site.pages[*i];
-            for (variant, _, file) in &made {
-                let out = format!("{}/{}", page.dir, images::variant_path(&a.path, variant));
-                let data = match file {
+            for done in &made {
+                let out = format!(
+                    "{}/{}",
+                    page.dir,
+                    images::variant_path(&a.path, &done.variant)
+                );
+                let data = match &done.made {
                     Made::Bytes(b) => Data::Bytes(b.clone()),
                     Made::File(p) => Data::Copy(p.clone()),
                 };
@@ -93,9 +97,9 @@ pub fn add(input: &Input, cache: &mut Cache, files: &mut Files) -> (Vec<Diagnost
                 }
             }
         }
-        for (_, key, file) in made {
-            used.insert(key.clone());
-            remember.push((key, file));
+        for done in made {
+            used.insert(done.key.clone());
+            remember.push((done.key, done.made));
         }
     }
     cache.remember(&remember);
