@@ -121,8 +121,9 @@ fn scaled_height(info: &Info, width: u32) -> u32 {
 /// The name of a variant's file next to the source: `img/plan.png` at
 /// 480 pixels in WebP is `img/plan-480w.webp`.
 pub fn variant_path(source: &str, v: &Variant) -> String {
-    let stem = match source.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => stem,
+    let name_at = source.rfind('/').map_or(0, |i| i + 1);
+    let stem = match source[name_at..].rfind('.') {
+        Some(dot) if dot > 0 => &source[..name_at + dot],
         _ => source,
     };
     format!("{stem}-{}w.{}", v.width, v.format.extension())
@@ -334,16 +335,16 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 
 /// Decoded pixels, 8 bits per channel, rows top to bottom, as displayed.
 #[derive(Debug, Clone)]
-struct Pixels {
-    width: u32,
-    height: u32,
+pub struct Pixels {
+    pub width: u32,
+    pub height: u32,
     /// 1 (grey), 2 (grey, alpha), 3 (RGB) or 4 (RGBA).
-    channels: u8,
-    data: Vec<u8>,
+    pub channels: u8,
+    pub data: Vec<u8>,
 }
 
-/// Decodes a whole image.
-fn decode(bytes: &[u8], info: &Info) -> Result<Pixels, String> {
+/// Decodes a whole image (not guarded: see [`transform`]).
+pub fn decode(bytes: &[u8], info: &Info) -> Result<Pixels, String> {
     if u64::from(info.width) * u64::from(info.height) > MAX_PIXELS {
         return Err(format!(
             "it is {}x{} pixels, more than aula decodes ({} megapixels)",
@@ -481,7 +482,7 @@ fn orient(p: Pixels, orientation: u8) -> Pixels {
 /// the one well-kept SIMD resizer pulled in a second `syn` and
 /// `thiserror` (~1 minute of compile time on two cores) for a step that
 /// takes milliseconds per image.
-fn resize(p: &Pixels, width: u32, height: u32) -> Pixels {
+pub fn resize(p: &Pixels, width: u32, height: u32) -> Pixels {
     let c = usize::from(p.channels);
     let alpha = c == 2 || c == 4;
     let (sw, sh) = (p.width as usize, p.height as usize);
@@ -592,7 +593,7 @@ fn weights(src: usize, dst: usize) -> Vec<(usize, Vec<f32>)> {
 }
 
 /// Encodes pixels in a format; `quality` (1–100) is for JPEG.
-fn encode(p: &Pixels, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+pub fn encode(p: &Pixels, format: Format, quality: u8) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     match format {
         Format::Jpeg => {
