@@ -31,8 +31,8 @@ struct RawConfig {
     images: ImagesConfig,
 }
 
-/// `[images]`: how colocated PNG and JPEG images are resized (see
-/// `crate::images`).
+/// `[images]`: how colocated PNG and JPEG images are resized (the
+/// `images` module does it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ImagesConfig {

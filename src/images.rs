@@ -23,7 +23,7 @@
 //!
 //! A corrupt image is an error, never a panic: decoders run under
 //! `catch_unwind` as a second line of defence. This module never decides
-//! where a file goes in `public/` (that is [`crate::outputs::images`]).
+//! where a file goes in `public/` (that is the `images` output module).
 
 use crate::config::ImagesConfig;
 use rayon::prelude::*;
@@ -94,7 +94,9 @@ pub struct Variant {
 
 /// The files an image gets: each configured width below its own in its
 /// own format, and for PNG the same in WebP plus a WebP of the full size
-/// when that is no wider than the widest configured width. Never upscaled.
+/// when that is no wider than the widest configured width. Never upscaled;
+/// an image no wider than the narrowest width gets nothing (it is served
+/// as it is, with its size).
 pub fn variants(info: &Info, widths: &[u32]) -> Vec<Variant> {
     let at = |format, width: u32| Variant {
         format,
@@ -103,7 +105,7 @@ pub fn variants(info: &Info, widths: &[u32]) -> Vec<Variant> {
     };
     let smaller: Vec<u32> = widths.iter().copied().filter(|&w| w < info.width).collect();
     let mut out: Vec<Variant> = smaller.iter().map(|&w| at(info.format, w)).collect();
-    if info.format == Format::Png && !widths.is_empty() {
+    if info.format == Format::Png && !smaller.is_empty() {
         out.extend(smaller.iter().map(|&w| at(Format::Webp, w)));
         if widths.iter().any(|&w| w >= info.width) {
             out.push(at(Format::Webp, info.width));
@@ -922,6 +924,7 @@ mod tests {
         );
         let big = variants(&info(3000, 1000, Format::Png), &[480]);
         assert_eq!(big.len(), 2, "{big:?}");
+        assert!(variants(&info(200, 100, Format::Png), &[480]).is_empty());
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl<'a> Renderer<'a, '_> {
                 line,
                 column,
                 message: "image without alt text".into(),
-                help: "describe what the image shows for readers who cannot see it: ![A bar chart of weekly data use](chart.png)".into(),
+                help: "describe what the image shows for readers who cannot see it: ![A bar chart of weekly data use](chart.png); a purely decorative picture belongs in the theme's CSS".into(),
             });
         }
         let Some(src) = image.src else {
