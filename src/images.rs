@@ -850,7 +850,10 @@ pub fn make(
         .filter(|(_, f)| f.is_none())
         .map(|(v, _)| *v)
         .collect();
-    let mut fresh = if missing.is_empty() {
+    // An image with nothing to make (smaller than every width) is still
+    // decoded, so that a damaged one is found: small images decode fast.
+    let check = wanted.is_empty();
+    let mut fresh = if missing.is_empty() && !check {
         Vec::new()
     } else {
         transform(&bytes, info, &missing, quality)?
