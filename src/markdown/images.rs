@@ -145,6 +145,66 @@ fn push_candidates(html: &mut String, candidates: &[(String, u32)], sizes: &str)
 #[cfg(test)]
 mod tests {
     use super::super::tests::md;
+    use super::super::{Options, quiz, render};
+    use crate::config::RawHtml;
+    use crate::highlight::Highlighter;
+    use crate::images::Responsive;
+
+    #[test]
+    fn resized_images_get_srcset_sizes_and_their_size_and_png_a_webp_source() {
+        let highlighter = Highlighter::new();
+        let lookup = |path: &str| {
+            let webp = path.ends_with(".png");
+            Some(Responsive {
+                width: 800,
+                height: 600,
+                srcset: vec![(format!("{path}-480w"), 480), (path.to_string(), 800)],
+                webp: if webp {
+                    vec![("p-480w.webp".into(), 480)]
+                } else {
+                    Vec::new()
+                },
+                sizes: "100vw".into(),
+            })
+        };
+        let opts = Options {
+            highlighter: &highlighter,
+            resolve: &|_| unreachable!("no links"),
+            first_line: 1,
+            raw_html: RawHtml::Escape,
+            quiz: quiz::Context {
+                key: "k",
+                labels: &quiz::Labels::default(),
+            },
+            images: &lookup,
+        };
+        let r = render("![Una foto](<a 100%.jpg>)\n\n![](p.png)\n", &opts);
+        assert!(
+            r.html.contains(
+                "<img src=\"a%20100%.jpg\" alt=\"Una foto\" srcset=\"a%20100%25.jpg-480w 480w, a%20100%25.jpg 800w\" sizes=\"100vw\" width=\"800\" height=\"600\" loading=\"lazy\" decoding=\"async\" />"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "<picture><source type=\"image/webp\" srcset=\"p-480w.webp 480w\" sizes=\"100vw\"><img src=\"p.png\" alt=\"\" srcset="
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("decoding=\"async\" /></picture>"),
+            "{}",
+            r.html
+        );
+        let warned: Vec<_> = r
+            .warnings
+            .iter()
+            .map(|w| (w.line, w.message.as_str()))
+            .collect();
+        assert_eq!(warned, [(3, "image without alt text")]);
+    }
 
     #[test]
     fn images_are_lazy_with_escaped_alt() {
