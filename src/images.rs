@@ -38,7 +38,7 @@ pub const CACHE_DIR: &str = ".aula-cache/images";
 
 /// Changes whenever the bytes made for the same source and settings would
 /// change (encoder, filter): old cache files are then simply not found.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// Decoded images larger than this many pixels are refused (a "zip bomb"
 /// PNG of a few KB can claim gigapixels).
@@ -485,6 +485,62 @@ fn orient(p: Pixels, orientation: u8) -> Pixels {
 /// `thiserror` (~1 minute of compile time on two cores) for a step that
 /// takes milliseconds per image.
 pub fn resize(p: &Pixels, width: u32, height: u32) -> Pixels {
+    // A large reduction first averages k x k blocks (each source pixel read
+    // once), then filters the rest of the way: Lanczos3's taps grow with
+    // the ratio, and a 2,400-pixel photo to 480 pixels cost 4x more
+    // without this, for no visible difference.
+    let k = (p.width / width.max(1)).min(p.height / height.max(1)) / 2;
+    if k >= 2 {
+        return lanczos(&shrink(p, k), width, height);
+    }
+    lanczos(p, width, height)
+}
+
+/// Averages blocks of k x k pixels (partial blocks at the right and bottom
+/// edges average what they have), alpha-weighted.
+fn shrink(p: &Pixels, k: u32) -> Pixels {
+    let c = usize::from(p.channels);
+    let alpha = c == 2 || c == 4;
+    let (sw, sh, k) = (p.width as usize, p.height as usize, k as usize);
+    let (dw, dh) = (sw.div_ceil(k), sh.div_ceil(k));
+    let mut data = vec![0u8; dw * dh * c];
+    let mut acc = vec![0u32; dw * c + dw];
+    for by in 0..dh {
+        acc.iter_mut().for_each(|v| *v = 0);
+        for y in by * k..((by + 1) * k).min(sh) {
+            let row = &p.data[y * sw * c..(y + 1) * sw * c];
+            for (x, px) in row.chunks_exact(c).enumerate() {
+                let b = x / k;
+                let a = if alpha { u32::from(px[c - 1]) } else { 1 };
+                for ch in 0..c {
+                    let v = u32::from(px[ch]);
+                    acc[b * c + ch] += if alpha && ch != c - 1 { v * a } else { v };
+                }
+                acc[dw * c + b] += 1;
+            }
+        }
+        for b in 0..dw {
+            let n = acc[dw * c + b].max(1);
+            let a_sum = if alpha { acc[b * c + c - 1] } else { n };
+            let out = &mut data[(by * dw + b) * c..(by * dw + b + 1) * c];
+            for ch in 0..c {
+                let v = acc[b * c + ch];
+                let div = if alpha && ch != c - 1 { a_sum } else { n };
+                out[ch] = (v + div / 2)
+                    .checked_div(div)
+                    .map_or(0, |q| u8::try_from(q).unwrap_or(255));
+            }
+        }
+    }
+    Pixels {
+        width: u32::try_from(dw).unwrap_or(p.width),
+        height: u32::try_from(dh).unwrap_or(p.height),
+        channels: p.channels,
+        data,
+    }
+}
+
+fn lanczos(p: &Pixels, width: u32, height: u32) -> Pixels {
     let c = usize::from(p.channels);
     let alpha = c == 2 || c == 4;
     let (sw, sh) = (p.width as usize, p.height as usize);
@@ -972,6 +1028,24 @@ mod tests {
             } else {
                 assert!(file.starts_with(b"RIFF"), "{v:?}");
             }
+        }
+    }
+
+    #[test]
+    fn resizing_a_flat_image_keeps_its_colour_on_both_paths() {
+        for (w, h, to) in [(100, 60, 50), (2000, 1000, 480)] {
+            let p = Pixels {
+                width: w,
+                height: h,
+                channels: 4,
+                data: [10u8, 200, 30, 255].repeat((w * h) as usize),
+            };
+            let r = resize(&p, to, to * h / w);
+            assert_eq!((r.width, r.height), (to, to * h / w));
+            assert!(
+                r.data.chunks_exact(4).all(|px| px == [10, 200, 30, 255]),
+                "{w}"
+            );
         }
     }
 
