@@ -541,64 +541,75 @@ fn shrink(p: &Pixels, k: u32) -> Pixels {
 }
 
 fn lanczos(p: &Pixels, width: u32, height: u32) -> Pixels {
-    let c = usize::from(p.channels);
-    let alpha = c == 2 || c == 4;
+    match p.channels {
+        1 => lanczos_n::<1>(p, width, height),
+        2 => lanczos_n::<2>(p, width, height),
+        3 => lanczos_n::<3>(p, width, height),
+        _ => lanczos_n::<4>(p, width, height),
+    }
+}
+
+/// Lanczos3 for `C` channels: rows first (each output pixel a dot product
+/// over its taps), then columns as whole rows (contiguous, so the
+/// compiler vectorises the inner loop).
+fn lanczos_n<const C: usize>(p: &Pixels, width: u32, height: u32) -> Pixels {
+    let alpha = C == 2 || C == 4;
     let (sw, sh) = (p.width as usize, p.height as usize);
     let (dw, dh) = (width as usize, height as usize);
     let xs = weights(sw, dw);
     let ys = weights(sh, dh);
     // Horizontal pass: sw x sh -> dw x sh, premultiplied.
-    let mut row = vec![0f32; sw * c];
-    let mut tmp = vec![0f32; dw * sh * c];
-    for y in 0..sh {
-        let src = &p.data[y * sw * c..(y + 1) * sw * c];
-        for (px, out) in src.chunks_exact(c).zip(row.chunks_exact_mut(c)) {
+    let mut row = vec![0f32; sw * C];
+    let mut tmp = vec![0f32; dw * sh * C];
+    for (src, out_row) in p
+        .data
+        .chunks_exact(sw * C)
+        .zip(tmp.chunks_exact_mut(dw * C))
+    {
+        for (px, out) in src.chunks_exact(C).zip(row.chunks_exact_mut(C)) {
             let a = if alpha {
-                f32::from(px[c - 1]) / 255.0
+                f32::from(px[C - 1]) / 255.0
             } else {
                 1.0
             };
-            for k in 0..c {
-                out[k] = if alpha && k == c - 1 {
-                    f32::from(px[k])
-                } else {
-                    f32::from(px[k]) * a
-                };
-            }
-        }
-        for (x, (start, ws)) in xs.iter().enumerate() {
-            let out = &mut tmp[(y * dw + x) * c..(y * dw + x + 1) * c];
-            for (i, w) in ws.iter().enumerate() {
-                let s = &row[(start + i) * c..(start + i + 1) * c];
-                for k in 0..c {
-                    out[k] += s[k] * w;
+            for k in 0..C {
+                out[k] = f32::from(px[k]);
+                if alpha && k != C - 1 {
+                    out[k] *= a;
                 }
             }
+        }
+        for ((start, ws), out) in xs.iter().zip(out_row.chunks_exact_mut(C)) {
+            let mut acc = [0f32; C];
+            for (w, px) in ws.iter().zip(row[start * C..].chunks_exact(C)) {
+                for k in 0..C {
+                    acc[k] += px[k] * w;
+                }
+            }
+            out.copy_from_slice(&acc);
         }
     }
     // Vertical pass: dw x sh -> dw x dh, back to straight alpha.
-    let mut data = vec![0u8; dw * dh * c];
-    let mut acc = vec![0f32; c];
-    for (y, (start, ws)) in ys.iter().enumerate() {
-        for x in 0..dw {
-            acc.iter_mut().for_each(|v| *v = 0.0);
-            for (i, w) in ws.iter().enumerate() {
-                let s = &tmp[((start + i) * dw + x) * c..((start + i) * dw + x + 1) * c];
-                for k in 0..c {
-                    acc[k] += s[k] * w;
-                }
+    let mut data = vec![0u8; dw * dh * C];
+    let mut acc = vec![0f32; dw * C];
+    for ((start, ws), out_row) in ys.iter().zip(data.chunks_exact_mut(dw * C)) {
+        acc.iter_mut().for_each(|v| *v = 0.0);
+        for (w, src) in ws.iter().zip(tmp[start * dw * C..].chunks_exact(dw * C)) {
+            for (a, s) in acc.iter_mut().zip(src) {
+                *a += s * w;
             }
+        }
+        for (px, out) in acc.chunks_exact(C).zip(out_row.chunks_exact_mut(C)) {
             let a = if alpha {
-                acc[c - 1].clamp(0.0, 255.0) / 255.0
+                px[C - 1].clamp(0.0, 255.0) / 255.0
             } else {
                 1.0
             };
-            let out = &mut data[(y * dw + x) * c..(y * dw + x + 1) * c];
-            for k in 0..c {
-                let v = if alpha && k != c - 1 {
-                    if a > 0.0 { acc[k] / a } else { 0.0 }
+            for k in 0..C {
+                let v = if alpha && k != C - 1 {
+                    if a > 0.0 { px[k] / a } else { 0.0 }
                 } else {
-                    acc[k]
+                    px[k]
                 };
                 out[k] = v.round().clamp(0.0, 255.0) as u8;
             }
