@@ -214,6 +214,11 @@ fn run_build(opts: &Options, quiet: bool, verbose: bool) -> u8 {
                 for (stage, t) in &report.stages {
                     eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
                 }
+                let images = report.images;
+                eprintln!(
+                    "images: {} resized, {} from the cache",
+                    images.encoded, images.reused
+                );
             }
             if !quiet && report.fallback_pages > 0 {
                 eprintln!(

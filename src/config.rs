@@ -29,6 +29,8 @@ struct RawConfig {
     issuer: Option<Issuer>,
     #[serde(default)]
     packages: PackagesConfig,
+    #[serde(default)]
+    images: ImagesConfig,
 }
 
 /// `[packages]`: what each course offers to take away or to import into
@@ -59,6 +61,35 @@ impl Default for PackagesConfig {
             campus: false,
             scorm: false,
             common_cartridge: false,
+        }
+    }
+}
+
+/// `[images]`: how colocated PNG and JPEG images are resized (the
+/// `images` module does it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// `false`: images are copied as they are, with no size attributes.
+    pub enabled: bool,
+    /// Widths in pixels to resize to; sorted and without duplicates once
+    /// loaded.
+    pub widths: Vec<u32>,
+    /// JPEG quality, 1 to 100.
+    pub quality: u8,
+    /// The `sizes` attribute: how wide images are shown.
+    pub sizes: String,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            enabled: true,
+            widths: vec![480, 960, 1440],
+            quality: 80,
+            // The default theme's text column: 44rem less 1rem of padding
+            // on each side.
+            sizes: "(min-width: 44rem) 42rem, calc(100vw - 2rem)".into(),
         }
     }
 }
@@ -184,6 +215,7 @@ pub struct Config {
     /// Who issues the campus's badges; `None` when not configured.
     pub issuer: Option<Issuer>,
     pub packages: PackagesConfig,
+    pub images: ImagesConfig,
 }
 
 impl Config {
@@ -257,6 +289,7 @@ impl Config {
                 );
             }
         }
+        let images = images(raw.images, &at, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -270,12 +303,13 @@ impl Config {
             translations: raw.translations,
             issuer: raw.issuer,
             packages: raw.packages,
+            images,
         })
     }
 
     /// Every table of `aula.toml` with the keys it accepts, for docs and
     /// their sync test.
-    pub fn schema() -> [(&'static str, &'static [&'static str]); 6] {
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 7] {
         use crate::keys::of;
         [
             ("", of::<RawConfig>()),
@@ -284,6 +318,7 @@ impl Config {
             ("markdown", of::<MarkdownConfig>()),
             ("issuer", of::<Issuer>()),
             ("packages", of::<PackagesConfig>()),
+            ("images", of::<ImagesConfig>()),
         ]
     }
 
@@ -323,6 +358,33 @@ impl Config {
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
+}
+
+/// `[images]` checked: widths from 16 to 8,192 pixels, sorted; quality 1 to 100.
+fn images(mut raw: ImagesConfig, at: &Locator, errors: &mut Vec<Diagnostic>) -> ImagesConfig {
+    if let Some(w) = raw.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+        errors.push(
+            at.error(
+                format!("[images] width {w} is out of range"),
+                "[images]",
+                "widths",
+            )
+            .help("write widths in pixels from 16 to 8192, e.g. widths = [480, 960, 1440]"),
+        );
+    }
+    if !(1..=100).contains(&raw.quality) {
+        errors.push(
+            at.error(
+                format!("[images] quality {} is out of range", raw.quality),
+                "[images]",
+                "quality",
+            )
+            .help("write a JPEG quality from 1 to 100; 80 is a good balance"),
+        );
+    }
+    raw.widths.sort_unstable();
+    raw.widths.dedup();
+    raw
 }
 
 /// Points diagnostics at lines of `aula.toml`.

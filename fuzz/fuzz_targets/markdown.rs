@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
             lang: "en",
             media: &markdown::no_media,
             shortcodes: markdown::Shortcodes::NONE,
+            images: &|_| None,
         };
         let r = markdown::render(body, &opts);
         let lines = body.split('\n').count();

@@ -43,6 +43,9 @@ pub struct Cache {
     pub source_hashes: HashMap<u64, String>,
     /// Parsed content files, reused while they are unchanged.
     pub content: crate::content::ReadCache,
+    /// Resized images (on disk, and in memory for `aula serve`); `None`
+    /// until the first build knows the site's root.
+    pub images: Option<crate::images::Cache>,
 }
 
 /// Fingerprint of the parsed configuration and the build options: what

@@ -8,6 +8,7 @@ use super::cache::{Cache, Memo, fingerprint};
 use crate::content::front::Completion;
 use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::i18n::I18n;
+use crate::images::Catalog;
 use crate::markdown::{self, FileInfo, LinkError, LinkTarget, Rendered, Shortcodes, quiz};
 use crate::outputs::Fingerprints;
 use crate::outputs::assets::join;
@@ -145,8 +146,10 @@ pub(super) fn render_all(
     fps: &Fingerprints,
     config_fp: u64,
     theme: (&Theme, &Renderer, &I18n),
+    images: &Catalog,
 ) -> Vec<Arc<Rendered>> {
     let (theme, tera, i18n) = theme;
+    let images_fp = images.fingerprint();
     let previous = std::mem::take(&mut cache.markdown);
     let highlighter = &cache.highlighter;
     let labels = quiz_labels(site, i18n);
@@ -167,7 +170,7 @@ pub(super) fn render_all(
             let media_fp = media_fingerprint(&media, page.folder());
             let inputs = (
                 (fps.docs[i], fps.urls, config_fp, labels_fp),
-                (media_fp, shortcodes_fp),
+                (media_fp, shortcodes_fp, images_fp),
             );
             let made = previous.get_or_make(&page.dir, &inputs, || {
                 let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
@@ -191,6 +194,7 @@ pub(super) fn render_all(
                     marked = labels.marked(&page.lang);
                     &marked
                 };
+                let image = |path: &str| images.responsive(&join(page.folder(), path), path);
                 let opts = markdown::Options {
                     highlighter,
                     resolve: &resolve,
@@ -208,6 +212,7 @@ pub(super) fn render_all(
                         render: &render_shortcode,
                         depth: 0,
                     },
+                    images: &image,
                 };
                 Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
             });

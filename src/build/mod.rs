@@ -18,6 +18,7 @@ mod markdown;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Kind};
+use crate::images::Catalog;
 use crate::output;
 use crate::outputs::{self, Files, Input};
 use crate::render::views::Shared;
@@ -67,6 +68,8 @@ pub struct Report {
     pub fallback_pages: usize,
     /// Which translations are up to date, outdated or missing.
     pub translations: translations::Report,
+    /// Resized images encoded by this build and taken from the cache.
+    pub images: crate::images::Stats,
     /// The removal of the replaced output, still running after a written
     /// build: the new site is in place; [`output::Cleanup::finish`] says
     /// whether the old one could be removed.
@@ -146,9 +149,13 @@ pub struct Session {
 
 impl Session {
     pub fn new(opts: Options) -> Session {
+        let images = crate::images::Cache::new(&opts.root, true);
         Session {
             opts,
-            cache: Cache::default(),
+            cache: Cache {
+                images: Some(images),
+                ..Cache::default()
+            },
             preview: false,
         }
     }
@@ -195,12 +202,19 @@ fn run(
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
     watch.lap("fingerprint pages");
+    let images = Catalog::read(
+        &site.config.content_dir(),
+        &site.assets,
+        &site.config.images,
+    );
+    watch.lap("read image sizes");
     let bodies = markdown::render_all(
         &site,
         cache,
         &fingerprints,
         config_fp,
         (&state.theme, &state.renderer, &state.i18n),
+        &images,
     );
     watch.lap("render Markdown");
     let mut errors = markdown::check(&site, &bodies);
@@ -224,10 +238,11 @@ fn run(
         shared: &shared,
         status: &status,
         fingerprints: &fingerprints,
+        images: &images,
     };
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
-    let (files, diags) = make_outputs(&input, cache, &mut watch, preview, opts.write);
+    let (files, diags, image_stats) = make_outputs(&input, cache, &mut watch, preview, opts.write);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(markdown_warnings);
@@ -238,6 +253,7 @@ fn run(
     let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
     let anchors = translations::anchor_warnings(&site, &status, &explicit);
     warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
+    warnings.extend(markdown::warnings(&site, &bodies));
     cache.theme = Some((theme_fp, state));
     if opts.strict && !warnings.is_empty() {
         errors.extend(strict(std::mem::take(&mut warnings), true));
@@ -260,6 +276,7 @@ fn run(
         output: opts.output_dir(),
         fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
         translations: status,
+        images: image_stats,
         cleanup: None,
     };
     Ok((files, report))
@@ -273,7 +290,7 @@ fn make_outputs(
     watch: &mut Stopwatch,
     preview: bool,
     index: bool,
-) -> (Files, Vec<Diagnostic>) {
+) -> (Files, Vec<Diagnostic>, crate::images::Stats) {
     let mut files = Files::new();
     let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
     cache.pages = pages;
@@ -301,12 +318,18 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
+    let images = cache
+        .images
+        .get_or_insert_with(|| crate::images::Cache::new(&input.site.config.root, false));
+    let (image_diags, image_stats) = outputs::images::add(input, images, &mut files);
+    diags.extend(image_diags);
+    watch.lap("resize images");
     let (search, more) = outputs::search::add(input, &cache.search, index && !preview, &mut files);
     cache.search = search;
     diags.extend(more);
     watch.lap("search index");
     if preview {
-        return (files, diags);
+        return (files, diags, image_stats);
     }
     // Printable pages and EPUBs first: the packages and the course pages'
     // download sizes are made from them.
@@ -320,7 +343,7 @@ fn make_outputs(
     watch.lap("printable courses and EPUBs");
     diags.extend(outputs::packages::add(input, &mut files));
     watch.lap("packages");
-    (files, diags)
+    (files, diags, image_stats)
 }
 
 /// Under `--strict`, warnings become errors (same kind, text and place).

@@ -8,8 +8,10 @@
 //! reads no file. [`image_size`] is the pure function the caller uses on a
 //! file's first bytes. It must never panic on a truncated or hostile file.
 
+use super::links::push_href;
 use super::renderer::Renderer;
 use crate::highlight::push_escaped;
+use crate::images::Responsive;
 
 /// An image that may become a figure: everything to write it either way.
 pub(super) struct Figure {
@@ -17,30 +19,70 @@ pub(super) struct Figure {
     pub(super) alt: String,
     pub(super) title: String,
     pub(super) size: Option<(u32, u32)>,
+    pub(super) responsive: Option<Responsive>,
 }
 
-/// `<img … loading="lazy" />`, with `title` when given (not for figures,
-/// whose caption says it) and the size when known.
+/// `<img … loading="lazy" decoding="async" />`, with `title` when given
+/// (not for figures, whose caption says it), the size when known, and for
+/// a resized image its `srcset`/`sizes` (inside a `<picture>` with a WebP
+/// `<source>` when there are WebP files).
 pub(super) fn img_tag(
     src: &str,
     alt: &str,
     title: Option<&str>,
     size: Option<(u32, u32)>,
+    responsive: Option<&Responsive>,
 ) -> String {
-    let mut html = String::with_capacity(src.len() + alt.len() + 64);
+    let mut html = String::with_capacity(src.len() + alt.len() + 96);
+    let webp = responsive.filter(|r| !r.webp.is_empty());
+    if let Some(r) = webp {
+        html.push_str("<picture><source type=\"image/webp\"");
+        push_candidates(&mut html, &r.webp, &r.sizes);
+        html.push('>');
+    }
     html.push_str("<img src=\"");
-    super::links::push_href(&mut html, src);
+    push_href(&mut html, src);
     html.push_str("\" alt=\"");
     push_escaped(&mut html, alt);
+    html.push('"');
     if let Some(title) = title.filter(|t| !t.is_empty()) {
-        html.push_str("\" title=\"");
+        html.push_str(" title=\"");
         push_escaped(&mut html, title);
+        html.push('"');
     }
-    if let Some((w, h)) = size {
-        html.push_str(&format!("\" width=\"{w}\" height=\"{h}"));
+    match (responsive, size) {
+        (Some(r), _) => {
+            push_candidates(&mut html, &r.srcset, &r.sizes);
+            html.push_str(&format!(" width=\"{}\" height=\"{}\"", r.width, r.height));
+        }
+        (None, Some((w, h))) => html.push_str(&format!(" width=\"{w}\" height=\"{h}\"")),
+        (None, None) => {}
     }
-    html.push_str("\" loading=\"lazy\" />");
+    html.push_str(" loading=\"lazy\" decoding=\"async\" />");
+    if webp.is_some() {
+        html.push_str("</picture>");
+    }
     html
+}
+
+/// ` srcset="a-480w.png 480w, a.png 800w" sizes="…"`, nothing when there
+/// are no candidates.
+fn push_candidates(html: &mut String, candidates: &[(String, u32)], sizes: &str) {
+    if candidates.is_empty() {
+        return;
+    }
+    html.push_str(" srcset=\"");
+    for (i, (path, width)) in candidates.iter().enumerate() {
+        if i > 0 {
+            html.push_str(", ");
+        }
+        // The paths are file names, not URLs: a `%` in one is a `%`.
+        push_href(html, &path.replace('%', "%25"));
+        html.push_str(&format!(" {width}w"));
+    }
+    html.push_str("\" sizes=\"");
+    push_escaped(html, sizes);
+    html.push('"');
 }
 
 impl Renderer<'_, '_> {
@@ -50,7 +92,13 @@ impl Renderer<'_, '_> {
             return;
         };
         let mut html = String::from("<figure>\n");
-        html.push_str(&img_tag(&f.src, &f.alt, None, f.size));
+        html.push_str(&img_tag(
+            &f.src,
+            &f.alt,
+            None,
+            f.size,
+            f.responsive.as_ref(),
+        ));
         html.push_str("\n<figcaption>");
         push_escaped(&mut html, &f.title);
         html.push_str("</figcaption>\n</figure>\n");
@@ -63,7 +111,13 @@ impl Renderer<'_, '_> {
             return;
         };
         self.open_paragraph();
-        self.trusted(img_tag(&f.src, &f.alt, Some(&f.title), f.size));
+        self.trusted(img_tag(
+            &f.src,
+            &f.alt,
+            Some(&f.title),
+            f.size,
+            f.responsive.as_ref(),
+        ));
     }
 }
 

@@ -83,6 +83,11 @@ pub struct LinkError {
 /// Resolves the path part of an `@/` link (relative to `content/`).
 pub type Resolver<'a> = &'a (dyn Fn(&str) -> Result<LinkTarget, LinkError> + Sync);
 
+/// The sizes and resized files of a local image, by its path relative to
+/// the page's folder (as in [`AssetRef::path`]); `None` for an image that
+/// is not resized (GIF, SVG, remote, unreadable).
+pub type ImageLookup<'a> = &'a (dyn Fn(&str) -> Option<crate::images::Responsive> + Sync);
+
 /// What [`render`] needs from the rest of the build.
 #[derive(Clone, Copy)]
 pub struct Options<'a> {
@@ -107,10 +112,17 @@ pub struct Options<'a> {
     pub media: Media<'a>,
     /// The shortcodes the theme and site provide, and how to render one.
     pub shortcodes: Shortcodes<'a>,
+    /// Sizes of local images, read before Markdown (see `crate::images`).
+    pub images: ImageLookup<'a>,
 }
 
 /// See [`Options::media`].
 pub type Media<'a> = &'a (dyn Fn(&str) -> Option<FileInfo> + Sync);
+
+/// An [`ImageLookup`] that knows no image.
+pub fn no_images(_: &str) -> Option<crate::images::Responsive> {
+    None
+}
 
 /// A [`Media`] that knows no file.
 pub fn no_media(_: &str) -> Option<FileInfo> {
@@ -143,6 +155,7 @@ impl<'a> Options<'a> {
             lang: "en",
             media: &no_media,
             shortcodes: Shortcodes::NONE,
+            images: &no_images,
         }
     }
 }

@@ -770,6 +770,7 @@ mod tests {
             lang: "en",
             media: &crate::markdown::no_media,
             shortcodes: crate::markdown::Shortcodes::NONE,
+            images: &|_| None,
         };
         render(body, &opts)
     }

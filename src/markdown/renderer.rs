@@ -510,6 +510,7 @@ mod tests {
             lang: "en",
             media: &crate::markdown::no_media,
             shortcodes: crate::markdown::Shortcodes::NONE,
+            images: &|_| None,
         };
         let mut renderer = Renderer::new(&body, &opts, Vec::new());
         let read = Cell::new(0usize);

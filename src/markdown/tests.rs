@@ -46,6 +46,7 @@ pub(super) fn render_with(body: &str, first_line: usize) -> Rendered {
         lang: "en",
         media: &crate::markdown::no_media,
         shortcodes: crate::markdown::Shortcodes::NONE,
+        images: &|_| None,
     };
     render(body, &opts)
 }
@@ -72,6 +73,7 @@ pub(super) fn render_full(
         lang: "es",
         media,
         shortcodes,
+        images: &|_| None,
     };
     render(body, &opts)
 }
@@ -96,6 +98,7 @@ pub(super) fn safe(body: &str) -> Rendered {
         lang: "en",
         media: &crate::markdown::no_media,
         shortcodes: crate::markdown::Shortcodes::NONE,
+        images: &|_| None,
     };
     render(body, &opts)
 }

@@ -9,6 +9,7 @@
 //! | [`certificates`] | `<course or itinerary>/certificate/index.html`, self-declared completion pages |
 //! | [`badges`] | Open Badges 2.0 and 3.0 JSON of badges, credentials and their issuer |
 //! | [`assets`] | files colocated with the Markdown that uses them |
+//! | [`images`] | resized copies of the colocated PNG and JPEG images |
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
@@ -28,6 +29,7 @@ pub mod certificates;
 pub mod epub;
 pub mod feeds;
 pub mod html;
+pub mod images;
 pub mod packages;
 pub mod pages;
 pub mod print;
@@ -58,6 +60,8 @@ pub struct Input<'a> {
     pub shared: &'a Shared,
     pub status: &'a crate::translations::Report,
     pub fingerprints: &'a Fingerprints,
+    /// Headers of the colocated images and the `[images]` settings.
+    pub images: &'a crate::images::Catalog,
 }
 
 /// What cached outputs are keyed on, computed once per build.

@@ -176,6 +176,7 @@ macro_rules! invalid {
 invalid!(
     asset_outside,
     asset_replaces_page,
+    corrupt_image,
     asset_symlink_outside,
     bad_config,
     bad_date,

@@ -10,6 +10,7 @@ mod credentials;
 mod docs;
 mod errors;
 mod faults;
+mod images;
 mod imported;
 mod incremental;
 mod offline;

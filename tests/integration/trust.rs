@@ -609,6 +609,7 @@ fn render_markdown(body: &str, raw_html: RawHtml) -> markdown::Rendered {
         lang: "en",
         media: &markdown::no_media,
         shortcodes: markdown::Shortcodes::NONE,
+        images: &|_| None,
     };
     markdown::render(body, &opts)
 }
