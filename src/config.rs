@@ -27,6 +27,46 @@ struct RawConfig {
     #[serde(default)]
     translations: TranslationConfig,
     issuer: Option<Issuer>,
+    #[serde(default)]
+    budget: Budget,
+}
+
+/// `[budget]`: how heavy a page may be, in KB (1,024 bytes), measured as
+/// a server sends it (see `outputs::budget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// A module page's HTML plus the stylesheets it links, brotli.
+    #[serde(default = "Budget::default_module_kb")]
+    pub module_kb: u64,
+    /// Any page's HTML and stylesheets (brotli) plus the images it loads
+    /// eagerly (above the fold), as stored.
+    #[serde(default = "Budget::default_page_kb")]
+    pub page_kb: u64,
+}
+
+impl Budget {
+    /// The most a limit may say: 100 MB, far above any page worth sending.
+    pub const MAX_KB: u64 = 100_000;
+    fn default_module_kb() -> u64 {
+        14
+    }
+    fn default_page_kb() -> u64 {
+        100
+    }
+    /// A limit in bytes.
+    pub fn bytes(kb: u64) -> u64 {
+        kb.min(Budget::MAX_KB) * 1024
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            module_kb: Budget::default_module_kb(),
+            page_kb: Budget::default_page_kb(),
+        }
+    }
 }
 
 /// `[issuer]`: who publishes the campus's badges and credentials (Open
@@ -146,6 +186,8 @@ pub struct Config {
     pub translations: TranslationConfig,
     /// Who issues the campus's badges; `None` when not configured.
     pub issuer: Option<Issuer>,
+    /// Page weight limits.
+    pub budget: Budget,
 }
 
 impl Config {
@@ -207,6 +249,7 @@ impl Config {
                 );
             }
         }
+        check_budget(&raw.budget, &at, &mut errors);
         for name in raw.translations.sections.keys() {
             if Section::from_folder(name).is_none() && name != "pages" {
                 errors.push(
@@ -231,12 +274,13 @@ impl Config {
             markdown: raw.markdown,
             translations: raw.translations,
             issuer: raw.issuer,
+            budget: raw.budget,
         })
     }
 
     /// Every table of `aula.toml` with the keys it accepts, for docs and
     /// their sync test.
-    pub fn schema() -> [(&'static str, &'static [&'static str]); 5] {
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 6] {
         use crate::keys::of;
         [
             ("", of::<RawConfig>()),
@@ -244,6 +288,7 @@ impl Config {
             ("translations", of::<TranslationConfig>()),
             ("markdown", of::<MarkdownConfig>()),
             ("issuer", of::<Issuer>()),
+            ("budget", of::<Budget>()),
         ]
     }
 
@@ -354,6 +399,29 @@ fn check_language_tables(raw: &RawConfig, at: &Locator) -> Vec<Diagnostic> {
         );
     }
     errors
+}
+
+/// Each `[budget]` limit is a whole number of KB from 1 to
+/// [`Budget::MAX_KB`]; TOML already refused other types and negatives.
+fn check_budget(budget: &Budget, at: &Locator, errors: &mut Vec<Diagnostic>) {
+    for (key, kb, default) in [
+        ("module_kb", budget.module_kb, Budget::default_module_kb()),
+        ("page_kb", budget.page_kb, Budget::default_page_kb()),
+    ] {
+        if kb == 0 || kb > Budget::MAX_KB {
+            errors.push(
+                at.error(
+                    format!("[budget] {key} = {kb} is not a usable limit"),
+                    "[budget]",
+                    key,
+                )
+                .help(format!(
+                    "write a whole number of KB from 1 to {}, e.g. {key} = {default} (the default), or remove the line",
+                    Budget::MAX_KB
+                )),
+            );
+        }
+    }
 }
 
 /// `base_url`, absolute and with a trailing slash, or none.
@@ -578,6 +646,31 @@ courses = "courses"
         assert_eq!(code("EN_gb"), Some("en"));
         assert_eq!(code("pt-BR"), None, "pt is not configured here");
         assert_eq!(code("esx"), None);
+    }
+
+    #[test]
+    fn budget_defaults_and_limits() {
+        let c = Config::parse(Path::new("."), OK).expect("valid");
+        assert_eq!(c.budget, Budget::default());
+        assert_eq!((c.budget.module_kb, c.budget.page_kb), (14, 100));
+        let text = format!("{OK}[budget]\nmodule_kb = 20\n");
+        let c = Config::parse(Path::new("."), &text).expect("valid");
+        assert_eq!((c.budget.module_kb, c.budget.page_kb), (20, 100));
+    }
+
+    #[test]
+    fn bad_budget_values_are_errors_at_their_line() {
+        let text = format!("{OK}[budget]\nmodule_kb = 0\npage_kb = 999999\n");
+        let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].line, Some(9));
+        assert!(errs[0].help.as_deref().unwrap_or("").contains("module_kb = 14"));
+        assert_eq!(errs[1].line, Some(10));
+        for bad in ["-3", "\"14 KB\"", "1.5"] {
+            let text = format!("{OK}[budget]\nmodule_kb = {bad}\n");
+            let errs = Config::parse(Path::new("."), &text).expect_err(bad);
+            assert_eq!(errs[0].line, Some(9), "{bad}: {errs:?}");
+        }
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct Report {
     /// build: the new site is in place; [`output::Cleanup::finish`] says
     /// whether the old one could be removed.
     pub cleanup: Option<output::Cleanup>,
+    /// Every HTML page's compressed weight against `[budget]`.
+    pub budget: outputs::budget::Report,
 }
 
 impl Report {
@@ -198,7 +200,10 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         status: &status,
         fingerprints: &fingerprints,
     };
-    let (files, diags) = make_outputs(&input, cache, &mut watch);
+    let (files, mut diags) = make_outputs(&input, cache, &mut watch);
+    let (budget, over) = outputs::budget::measure(&input, &files);
+    diags.extend(over);
+    watch.lap("measure page weight");
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(Diagnostic::default_kind(
@@ -228,6 +233,7 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
         translations: status,
         cleanup: None,
+        budget,
     };
     Ok((files, report))
 }

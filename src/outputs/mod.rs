@@ -10,12 +10,14 @@
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
+//! | [`budget`] | no file: every HTML page's compressed weight, checked against `[budget]` |
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
 //! disk: [`crate::output`] does, once everything is in `Files`.
 
 pub mod assets;
+pub mod budget;
 pub mod feeds;
 pub mod pages;
 pub mod statics;

@@ -1,0 +1,553 @@
+//! Page weight: every built HTML page measured the way a server sends it,
+//! against the limits of `[budget]` in `aula.toml`.
+//!
+//! HTTP compresses each response on its own, so a page's weight is its
+//! compressed HTML plus each stylesheet it links, compressed separately
+//! (each stylesheet is compressed once per build, however many pages link
+//! it). Both encodings a host offers are measured: brotli at quality
+//! [`BROTLI_QUALITY`] and gzip at level [`GZIP_LEVEL`], the defaults of
+//! Apache's `mod_brotli` and of zlib (`mod_deflate`, nginx `gzip_comp_level
+//! 6`), close to what CDNs use on the fly. Precompressed files (brotli 11)
+//! come out smaller, so a page within budget here is within it anywhere.
+//!
+//! Images are not compressed again by HTTP; a page's `<img>` files that it
+//! loads eagerly (no `loading="lazy"`: the ones above the fold) count at
+//! their stored size towards the per-page limit.
+//!
+//! This module only reads [`Files`]; it adds no file and never writes.
+//! The report reaches people through `aula build`'s summary, warnings for
+//! pages over budget, and `aula check --budget [--format json]`.
+
+use super::{Data, Files, Input};
+use crate::config::Budget;
+use crate::diagnostic::Diagnostic;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+
+/// Brotli quality: `mod_brotli`'s default, and what CDNs use on the fly.
+pub const BROTLI_QUALITY: u32 = 5;
+/// Brotli window (log2 bytes): the encoder's default.
+pub const BROTLI_WINDOW: u32 = 22;
+/// Gzip level: zlib's default, Apache's `mod_deflate` and common nginx
+/// configurations.
+pub const GZIP_LEVEL: u32 = 6;
+
+/// One file's bytes as stored and as sent with each encoding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+impl Sizes {
+    /// Measures `bytes` with both encodings.
+    pub fn of(bytes: &[u8]) -> Sizes {
+        Sizes {
+            raw: bytes.len() as u64,
+            gzip: gzip_len(bytes),
+            brotli: brotli_len(bytes),
+        }
+    }
+
+    fn add(self, other: Sizes) -> Sizes {
+        Sizes {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
+    }
+}
+
+/// One HTML page's weight.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageWeight {
+    /// Output path, `es/cursos/x/index.html`.
+    pub path: String,
+    /// The source file (`content/…`), `null` for pages aula generates.
+    pub source: Option<String>,
+    /// The page kind (`module`, `course`, …), or `other` for the chooser,
+    /// `404.html` and the translators' page.
+    pub kind: String,
+    /// The HTML alone.
+    pub html: Sizes,
+    /// The stylesheets it links, as output paths.
+    pub stylesheets: Vec<String>,
+    /// HTML plus each stylesheet, each compressed on its own.
+    pub total: Sizes,
+    /// The images it loads eagerly, as output paths.
+    pub images: Vec<String>,
+    /// Their stored bytes.
+    pub image_bytes: u64,
+    /// `total.brotli + image_bytes`: what the per-page limit applies to.
+    pub weight: u64,
+    /// Over the module limit (module pages only).
+    pub over_module: bool,
+    /// Over the per-page limit.
+    pub over_page: bool,
+}
+
+impl PageWeight {
+    pub fn over(&self) -> bool {
+        self.over_module || self.over_page
+    }
+}
+
+/// Every page's weight, sorted by output path.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub brotli_quality: u32,
+    pub gzip_level: u32,
+    /// The limits in force, in bytes.
+    pub module_limit: u64,
+    pub page_limit: u64,
+    /// Each linked stylesheet, measured once.
+    pub stylesheets: BTreeMap<String, Sizes>,
+    pub pages: Vec<PageWeight>,
+}
+
+impl Report {
+    /// Pages over either limit.
+    pub fn over(&self) -> impl Iterator<Item = &PageWeight> {
+        self.pages.iter().filter(|p| p.over())
+    }
+
+    /// The `n` heaviest pages by brotli bytes of HTML + CSS, heaviest first.
+    pub fn heaviest(&self, n: usize) -> Vec<&PageWeight> {
+        let mut pages: Vec<&PageWeight> = self.pages.iter().collect();
+        pages.sort_by(|a, b| b.total.brotli.cmp(&a.total.brotli).then(a.path.cmp(&b.path)));
+        pages.truncate(n);
+        pages
+    }
+
+    /// The median module page's brotli bytes of HTML + CSS (the lower
+    /// middle one for an even count), if there are module pages.
+    pub fn median_module(&self) -> Option<u64> {
+        let mut sizes: Vec<u64> = self
+            .pages
+            .iter()
+            .filter(|p| p.kind == "module")
+            .map(|p| p.total.brotli)
+            .collect();
+        sizes.sort_unstable();
+        sizes.get(sizes.len().saturating_sub(1) / 2).copied()
+    }
+
+    /// One line for the build summary: the heaviest pages and the median
+    /// module page; `None` for a site without pages.
+    pub fn summary(&self) -> Option<String> {
+        let heaviest = self.heaviest(3);
+        if heaviest.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = heaviest
+            .iter()
+            .map(|p| format!("{} {}", page_url(&p.path), kb(p.total.brotli)))
+            .collect();
+        let median = self
+            .median_module()
+            .map(|m| format!("; median module page {}", kb(m)))
+            .unwrap_or_default();
+        let over = self.over().count();
+        let over = match over {
+            0 => String::new(),
+            1 => "; 1 page over budget".into(),
+            n => format!("; {n} pages over budget"),
+        };
+        Some(format!(
+            "heaviest pages (brotli, HTML + CSS): {}{median}{over}",
+            list.join(", ")
+        ))
+    }
+}
+
+/// Measures every HTML page in `files`; warns for each page over budget.
+pub fn measure(input: &Input, files: &Files) -> (Report, Vec<Diagnostic>) {
+    let site = input.site;
+    let budget = site.config.budget;
+    let pages: HashMap<String, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("{}/index.html", p.dir), i))
+        .collect();
+    let html: Vec<(&String, &[u8])> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter_map(|(path, data)| match data {
+            Data::Bytes(b) => Some((path, &b[..])),
+            Data::Copy(_) => None,
+        })
+        .collect();
+    let measured: Vec<(Sizes, Refs)> = html
+        .par_iter()
+        .map(|(path, bytes)| (Sizes::of(bytes), references(path, bytes)))
+        .collect();
+    let css: BTreeSet<&String> = measured
+        .iter()
+        .flat_map(|(_, r)| &r.stylesheets)
+        .filter(|p| files.contains_key(*p))
+        .collect();
+    let stylesheets: BTreeMap<String, Sizes> = css
+        .into_par_iter()
+        .map(|p| (p.clone(), read(files.get(p)).map_or_else(Sizes::default, |b| Sizes::of(&b))))
+        .collect();
+    let module_limit = Budget::bytes(budget.module_kb);
+    let page_limit = Budget::bytes(budget.page_kb);
+    let mut warnings = Vec::new();
+    let mut report_pages = Vec::with_capacity(html.len());
+    for ((path, _), (sizes, refs)) in html.iter().zip(measured) {
+        let page = pages.get(*path).map(|&i| &site.pages[i]);
+        let source = page
+            .filter(|p| !p.is_generated())
+            .map(|p| p.path().display().to_string().replace('\\', "/"));
+        let kind = page.map_or("other", |p| p.kind.name()).to_string();
+        let linked: Vec<String> = refs
+            .stylesheets
+            .into_iter()
+            .filter(|s| stylesheets.contains_key(s))
+            .collect();
+        let total = linked
+            .iter()
+            .filter_map(|s| stylesheets.get(s))
+            .fold(sizes, |acc, s| acc.add(*s));
+        let images: Vec<String> = refs
+            .images
+            .into_iter()
+            .filter(|i| files.contains_key(i))
+            .collect();
+        let image_bytes = images.iter().map(|i| stored_len(files.get(i))).sum();
+        let weight = total.brotli + image_bytes;
+        let pw = PageWeight {
+            path: (*path).clone(),
+            source,
+            over_module: kind == "module" && total.brotli > module_limit,
+            over_page: weight > page_limit,
+            kind,
+            html: sizes,
+            stylesheets: linked,
+            total,
+            images,
+            image_bytes,
+            weight,
+        };
+        warnings.extend(over_budget(&pw, budget));
+        report_pages.push(pw);
+    }
+    let report = Report {
+        brotli_quality: BROTLI_QUALITY,
+        gzip_level: GZIP_LEVEL,
+        module_limit,
+        page_limit,
+        stylesheets,
+        pages: report_pages,
+    };
+    (report, warnings)
+}
+
+/// A warning for each limit `page` is over, at its source file.
+fn over_budget(page: &PageWeight, budget: Budget) -> Vec<Diagnostic> {
+    let file = page.source.clone().unwrap_or_else(|| page.path.clone());
+    let url = page_url(&page.path);
+    let mut out = Vec::new();
+    if page.over_module {
+        out.push(
+            Diagnostic::warning(format!(
+                "module page {url} weighs {} (brotli, HTML + CSS), over the {} KB budget for module pages",
+                kb(page.total.brotli),
+                budget.module_kb
+            ))
+            .file(&file)
+            .help(format!(
+                "split the module into two, or move long tables and code into a page it links; to allow heavier modules, raise module_kb (now {}) in [budget] of aula.toml",
+                budget.module_kb
+            )),
+        );
+    }
+    if page.over_page {
+        out.push(
+            Diagnostic::warning(format!(
+                "page {url} weighs {} with its {} eager image{} ({} HTML + CSS, brotli), over the {} KB page budget",
+                kb(page.weight),
+                page.images.len(),
+                if page.images.len() == 1 { "" } else { "s" },
+                kb(page.total.brotli),
+                budget.page_kb
+            ))
+            .file(&file)
+            .help(format!(
+                "make its images smaller (fewer pixels, WebP or JPEG), or mark those below the fold loading=\"lazy\"; to allow heavier pages, raise page_kb (now {}) in [budget] of aula.toml",
+                budget.page_kb
+            )),
+        );
+    }
+    out
+}
+
+/// `es/cursos/x/index.html` as people see it: `es/cursos/x/`.
+fn page_url(path: &str) -> &str {
+    match path.strip_suffix("index.html") {
+        Some("") => "/",
+        Some(dir) => dir,
+        None => path,
+    }
+}
+
+/// Bytes as KB (1,024 bytes) with one decimal.
+pub fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+fn read(data: Option<&Data>) -> Option<std::borrow::Cow<'_, [u8]>> {
+    match data? {
+        Data::Bytes(b) => Some(std::borrow::Cow::Borrowed(&b[..])),
+        Data::Copy(p) => std::fs::read(p).ok().map(std::borrow::Cow::Owned),
+    }
+}
+
+fn stored_len(data: Option<&Data>) -> u64 {
+    match data {
+        Some(Data::Bytes(b)) => b.len() as u64,
+        Some(Data::Copy(p)) => std::fs::metadata(p).map_or(0, |m| m.len()),
+        None => 0,
+    }
+}
+
+/// Gzip (RFC 1952) length at [`GZIP_LEVEL`].
+pub fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut enc = flate2::write::GzEncoder::new(
+        Counter::default(),
+        flate2::Compression::new(GZIP_LEVEL),
+    );
+    // Writing into a counter cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().map_or(0, |c| c.0)
+}
+
+/// Brotli length at [`BROTLI_QUALITY`] and [`BROTLI_WINDOW`].
+pub fn brotli_len(bytes: &[u8]) -> u64 {
+    let mut out = Counter::default();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: BROTLI_QUALITY as i32,
+        lgwin: BROTLI_WINDOW as i32,
+        size_hint: bytes.len(),
+        ..Default::default()
+    };
+    let mut input = bytes;
+    match brotli::BrotliCompress(&mut input, &mut out, &params) {
+        Ok(_) => out.0,
+        Err(_) => 0,
+    }
+}
+
+/// A writer that only counts: the compressed bytes are not kept.
+#[derive(Default)]
+struct Counter(u64);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The files a page makes the browser fetch before it can show it.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Refs {
+    /// `<link rel="stylesheet" href>`, as output paths, in order.
+    stylesheets: Vec<String>,
+    /// `<img src>` without `loading="lazy"`, as output paths, unique.
+    images: Vec<String>,
+}
+
+/// Scans `html` (the page at output path `page`) for stylesheets and
+/// eager images. A small tag scanner, not a parser: aula's templates and
+/// Markdown renderer write plain, quoted attributes; anything it cannot
+/// read is simply not counted.
+fn references(page: &str, html: &[u8]) -> Refs {
+    let text = String::from_utf8_lossy(html);
+    let mut refs = Refs::default();
+    let mut rest: &str = &text;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = rest[..name_len].to_ascii_lowercase();
+        if name != "link" && name != "img" {
+            continue;
+        }
+        let attrs = attributes(&rest[name_len..]);
+        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let target = if name == "link" {
+            let rel = get("rel").unwrap_or("");
+            let sheet = rel
+                .split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("stylesheet"));
+            get("href").filter(|_| sheet)
+        } else {
+            let lazy = get("loading").is_some_and(|l| l.eq_ignore_ascii_case("lazy"));
+            get("src").filter(|_| !lazy)
+        };
+        let Some(path) = target.and_then(|t| resolve(page, t)) else {
+            continue;
+        };
+        let list = if name == "link" {
+            &mut refs.stylesheets
+        } else {
+            &mut refs.images
+        };
+        if !list.contains(&path) {
+            list.push(path);
+        }
+    }
+    refs
+}
+
+/// The attributes of a tag, from after its name to its `>`: lowercase
+/// names, values with quotes removed and `&amp;` decoded.
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut chars = tag.char_indices().peekable();
+    loop {
+        while chars.next_if(|(_, c)| c.is_ascii_whitespace() || *c == '/').is_some() {}
+        let Some(&(start, c)) = chars.peek() else {
+            break;
+        };
+        if c == '>' {
+            break;
+        }
+        let mut end = start;
+        while let Some((i, _)) =
+            chars.next_if(|(_, c)| !c.is_ascii_whitespace() && !matches!(c, '=' | '>' | '/'))
+        {
+            end = i + 1;
+        }
+        if end == start {
+            // A stray `=`: skip it.
+            chars.next();
+            continue;
+        }
+        let name = tag[start..end].to_ascii_lowercase();
+        while chars.next_if(|(_, c)| c.is_ascii_whitespace()).is_some() {}
+        let mut value = String::new();
+        if chars.next_if(|(_, c)| *c == '=').is_some() {
+            while chars.next_if(|(_, c)| c.is_ascii_whitespace()).is_some() {}
+            match chars.peek().map(|&(_, c)| c) {
+                Some(q @ ('"' | '\'')) => {
+                    chars.next();
+                    for (_, c) in chars.by_ref() {
+                        if c == q {
+                            break;
+                        }
+                        value.push(c);
+                    }
+                }
+                _ => {
+                    while let Some((_, c)) =
+                        chars.next_if(|(_, c)| !c.is_ascii_whitespace() && *c != '>')
+                    {
+                        value.push(c);
+                    }
+                }
+            }
+        }
+        out.push((name, value.replace("&amp;", "&")));
+    }
+    out
+}
+
+/// A reference from the page at output path `page` as an output path;
+/// `None` for other hosts, `data:` and anything leaving the site.
+fn resolve(page: &str, reference: &str) -> Option<String> {
+    let reference = reference.split(['#', '?']).next().unwrap_or("");
+    if reference.is_empty() || reference.starts_with("//") {
+        return None;
+    }
+    if let Some(colon) = reference.find(':') {
+        if !reference[..colon].contains('/') {
+            return None; // a scheme: another host, data:, mailto:
+        }
+    }
+    let decoded = crate::text::percent_decode(reference, false)?;
+    let decoded = String::from_utf8_lossy(&decoded);
+    let mut parts: Vec<&str> = if decoded.starts_with('/') {
+        Vec::new()
+    } else {
+        page.split('/').collect()
+    };
+    parts.pop(); // the page's own file name
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    if decoded.ends_with('/') {
+        parts.push("index.html");
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_resolved_against_the_page() {
+        let html = br#"<!doctype html><link rel="stylesheet" href="../../style.css">
+<LINK REL='preload stylesheet' href=../../syntax.css?v=1>
+<link rel="icon" href="../../icon.png"><link rel="stylesheet" href="https://cdn.example/x.css">
+<img alt="a > b" src="diagram%20one.png"><img src="later.png" loading="lazy">
+<img src="diagram%20one.png"><img src="data:image/png;base64,AAAA"><img src="../../../../../x.png">"#;
+        let refs = references("es/cursos/x/index.html", html);
+        assert_eq!(refs.stylesheets, ["es/style.css", "es/syntax.css"]);
+        assert_eq!(refs.images, ["es/cursos/x/diagram one.png"]);
+    }
+
+    #[test]
+    fn root_relative_and_directory_references() {
+        assert_eq!(resolve("a/b/index.html", "/s.css").as_deref(), Some("s.css"));
+        assert_eq!(
+            resolve("a/b/index.html", "../c/").as_deref(),
+            Some("a/c/index.html")
+        );
+        assert_eq!(resolve("index.html", "mailto:x@y"), None);
+        assert_eq!(resolve("index.html", "../up.css"), None);
+    }
+
+    #[test]
+    fn attributes_survive_odd_markup() {
+        for tag in ["", ">", " =>", " a=", " a='unterminated", " src=\"x\" /", "é=ü"] {
+            let _ = attributes(tag);
+        }
+        let attrs = attributes(r#" data-x = "1 2" checked src=y&amp;z>"#);
+        assert_eq!(
+            attrs,
+            [
+                ("data-x".into(), "1 2".into()),
+                ("checked".into(), String::new()),
+                ("src".into(), "y&z".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn sizes_shrink_text_and_count_headers() {
+        let text = "aula ".repeat(1000);
+        let s = Sizes::of(text.as_bytes());
+        assert_eq!(s.raw, 5000);
+        assert!(s.gzip > 18 && s.gzip < 200, "{s:?}");
+        assert!(s.brotli > 0 && s.brotli < s.gzip, "{s:?}");
+        let empty = Sizes::of(b"");
+        assert_eq!(empty.gzip, 20, "gzip header and trailer");
+    }
+}
