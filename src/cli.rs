@@ -40,9 +40,10 @@ enum Command {
         /// Include pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
-        /// How links to pages are written: `dir` (cursos/x/) for web
-        /// servers, `file` (cursos/x/index.html) for browsing from disk.
-        #[arg(long, value_enum, default_value_t = Links::Dir)]
+        /// How links to pages are written: `file` (cursos/x/index.html)
+        /// works on every host and opened from disk; `dir` (cursos/x/)
+        /// gives shorter addresses on a web server.
+        #[arg(long, value_enum, default_value_t = Links::File)]
         links: Links,
     },
     /// Validate everything a build validates, without writing.

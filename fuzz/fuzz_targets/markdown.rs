@@ -41,6 +41,10 @@ fuzz_target!(|data: &[u8]| {
             resolve: &resolve,
             first_line,
             raw_html,
+            quiz: markdown::quiz::Context {
+                key: "k",
+                labels: &markdown::quiz::Labels::default(),
+            },
         };
         let r = markdown::render(body, &opts);
         let lines = body.split('\n').count();

@@ -1,17 +1,19 @@
 //! The Markdown stages: each page's Markdown to HTML (links resolved in
-//! the linking page's language), the checks that need every page rendered
+//! the linking page's language, self-check questions labelled in it), the
+//! checks that need every page rendered
 //! (anchors, assets), and the translation status report that needs every
 //! page's source hash. Pure functions of the site and the cache.
 
 use super::cache::{Cache, Memo, fingerprint};
 use crate::diagnostic::{self, Diagnostic, Kind};
-use crate::markdown::{self, LinkError, LinkTarget, Rendered};
+use crate::i18n::I18n;
+use crate::markdown::{self, LinkError, LinkTarget, Rendered, quiz};
 use crate::outputs::Fingerprints;
 use crate::outputs::assets::join;
 use crate::site::Site;
 use crate::translations;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The fingerprints cached outputs are keyed on.
@@ -39,17 +41,39 @@ pub(super) fn fingerprints(site: &Site, theme_fp: u64, config_fp: u64) -> Finger
     }
 }
 
+/// The UI strings of self-check questions in each site language, with
+/// their fingerprint: rendered HTML depends on them.
+fn quiz_labels(site: &Site, i18n: &I18n) -> HashMap<String, (quiz::Labels, u64)> {
+    let mut args = fluent_bundle::FluentArgs::new();
+    for (name, value) in quiz::Labels::SCORE_ARGS {
+        args.set(name, value);
+    }
+    site.config
+        .languages
+        .iter()
+        .map(|l| {
+            let labels = quiz::Labels::new(|id| i18n.translate(&l.code, id, Some(&args)).ok());
+            let fp = fingerprint(&labels);
+            (l.code.clone(), (labels, fp))
+        })
+        .collect()
+}
+
 /// Markdown to HTML for every page, in parallel; links are resolved to
 /// relative URLs in the linking page's language. A page whose source,
-/// place and link targets are unchanged reuses its previous result.
+/// place, link targets and quiz strings are unchanged reuses its previous
+/// result.
 pub(super) fn render_all(
     site: &Site,
     cache: &mut Cache,
     fps: &Fingerprints,
     config_fp: u64,
+    i18n: &I18n,
 ) -> Vec<Arc<Rendered>> {
     let previous = std::mem::take(&mut cache.markdown);
     let highlighter = &cache.highlighter;
+    let labels = quiz_labels(site, i18n);
+    let no_labels = (quiz::Labels::default(), 0);
     let results: Vec<(u64, Arc<Rendered>)> = site
         .pages
         .par_iter()
@@ -58,7 +82,9 @@ pub(super) fn render_all(
             let Some(doc) = page.doc() else {
                 return (0, Arc::new(Rendered::default()));
             };
-            let made = previous.get_or_make(&page.dir, &(fps.docs[i], fps.urls, config_fp), || {
+            let (labels, labels_fp) = labels.get(&page.lang).unwrap_or(&no_labels);
+            let inputs = (fps.docs[i], fps.urls, config_fp, labels_fp);
+            let made = previous.get_or_make(&page.dir, &inputs, || {
                 let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
                     site.resolve(i, path)
                         .map(|t| {
@@ -72,11 +98,23 @@ pub(super) fn render_all(
                         })
                         .map_err(|(message, help)| LinkError { message, help })
                 };
+                // A page shown in another language's text marks its labels.
+                let marked;
+                let labels = if page.text_lang == page.lang {
+                    labels
+                } else {
+                    marked = labels.marked(&page.lang);
+                    &marked
+                };
                 let opts = markdown::Options {
                     highlighter,
                     resolve: &resolve,
                     first_line: doc.body_line,
                     raw_html: site.config.markdown.raw_html,
+                    quiz: quiz::Context {
+                        key: &page.key,
+                        labels,
+                    },
                 };
                 Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
             });

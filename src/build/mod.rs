@@ -178,7 +178,7 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
     watch.lap("fingerprint pages");
-    let bodies = markdown::render_all(&site, cache, &fingerprints, config_fp);
+    let bodies = markdown::render_all(&site, cache, &fingerprints, config_fp, &state.i18n);
     watch.lap("render Markdown");
     let errors = markdown::check(&site, &bodies);
     if !errors.is_empty() {

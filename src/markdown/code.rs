@@ -4,20 +4,24 @@
 //!
 //! Code is never counted as prose, never part of the table of contents, and
 //! never looked at for links, headings or raw HTML: inside a block, every
-//! event but its text and its end is ignored.
+//! event but its text and its end is ignored. A block whose language is
+//! `quiz` is a self-check question, not code: it goes to `quiz`.
 
 use pulldown_cmark::{CodeBlockKind, Event, TagEnd};
 
+use super::quiz::Place;
 use super::renderer::Renderer;
 
 /// A code block being read.
 pub(super) struct OpenCode {
     lang: Option<String>,
     text: String,
+    /// For a quiz block: where its text came from, for error positions.
+    quiz: Option<Place>,
 }
 
 impl<'a> Renderer<'a, '_> {
-    pub(super) fn start_code_block(&mut self, kind: CodeBlockKind<'a>) {
+    pub(super) fn start_code_block(&mut self, kind: CodeBlockKind<'a>, offset: usize) {
         let lang = match kind {
             CodeBlockKind::Fenced(info) => info
                 .split(|c: char| c.is_whitespace() || c == ',')
@@ -26,21 +30,29 @@ impl<'a> Renderer<'a, '_> {
                 .map(str::to_owned),
             CodeBlockKind::Indented => None,
         };
-        self.out.has_code = true;
+        let quiz = (lang.as_deref() == Some("quiz")).then(|| Place::new(offset));
+        self.out.has_code |= quiz.is_none();
         self.code = Some(OpenCode {
             lang,
             text: String::new(),
+            quiz,
         });
     }
 
     /// Inside a code block: gather its text, highlight it at its end.
-    pub(super) fn code_event(&mut self, event: Event<'a>) {
+    /// `offset` is where the event starts in the body.
+    pub(super) fn code_event(&mut self, event: Event<'a>, offset: usize) {
         let Some(code) = &mut self.code else {
             return;
         };
         match event {
             Event::End(TagEnd::CodeBlock) => self.close_code(),
-            Event::Text(text) => code.text.push_str(&text),
+            Event::Text(text) => {
+                if let Some(place) = &mut code.quiz {
+                    place.piece(code.text.len(), offset);
+                }
+                code.text.push_str(&text);
+            }
             // Nothing else occurs inside a code block.
             _ => {}
         }
@@ -48,10 +60,13 @@ impl<'a> Renderer<'a, '_> {
 
     pub(super) fn close_code(&mut self) {
         if let Some(code) = self.code.take() {
-            let html = self
-                .opts
-                .highlighter
-                .highlight(&code.text, code.lang.as_deref());
+            let html = match &code.quiz {
+                Some(place) => self.quiz(&code.text, place),
+                None => self
+                    .opts
+                    .highlighter
+                    .highlight(&code.text, code.lang.as_deref()),
+            };
             self.emit(Event::Html(html.into()));
         }
     }

@@ -26,9 +26,10 @@
 //! Where this stage sits in the build is described in `ARCHITECTURE.md` at
 //! the repository root. Inside, one file per concern: `renderer` walks the
 //! events and hands each kind to `headings` (ids, table of contents),
-//! `links` (internal links, hrefs, local assets), `images`, `code`,
-//! `tables`, `footnotes`, `raw_html` and `safety` (URL schemes, heading
-//! attributes); `locator` turns byte offsets into lines and columns.
+//! `links` (internal links, hrefs, local assets), `images`, `code`
+//! (and `quiz`, for fenced blocks whose language is `quiz`: self-check
+//! questions), `tables`, `footnotes`, `raw_html` and `safety` (URL schemes,
+//! heading attributes); `locator` turns byte offsets into lines and columns.
 
 use pulldown_cmark::{Options as CmarkOptions, Parser};
 
@@ -41,6 +42,7 @@ mod headings;
 mod images;
 mod links;
 mod locator;
+pub mod quiz;
 mod raw_html;
 mod renderer;
 mod safety;
@@ -85,6 +87,8 @@ pub struct Options<'a> {
     pub first_line: usize,
     /// What to do with raw HTML in the body (`[markdown] raw_html`).
     pub raw_html: RawHtml,
+    /// The page's key and the UI strings of self-check questions.
+    pub quiz: quiz::Context<'a>,
 }
 
 /// One entry of a page's table of contents.
@@ -147,8 +151,10 @@ pub struct Rendered {
     /// `#frag`, not absolute and have no URL scheme.
     pub assets: Vec<AssetRef>,
     pub errors: Vec<MarkdownError>,
-    /// At least one fenced or indented code block.
+    /// At least one fenced or indented code block (quiz blocks are not code).
     pub has_code: bool,
+    /// How many self-check questions (quiz blocks) the page has.
+    pub quizzes: usize,
     /// Words of prose (text, not code), for reading time.
     pub word_count: usize,
 }

@@ -104,7 +104,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             return;
         }
         if self.code.is_some() {
-            self.code_event(event);
+            self.code_event(event, offset);
             return;
         }
         match event {
@@ -135,7 +135,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 classes,
                 attrs,
             } => self.start_heading(level, id, classes, attrs, offset),
-            Tag::CodeBlock(kind) => self.start_code_block(kind),
+            Tag::CodeBlock(kind) => self.start_code_block(kind, offset),
             Tag::Table(alignments) => self.start_table(alignments),
             Tag::TableHead => self.start_table_head(),
             Tag::TableRow => self.start_table_row(),
@@ -324,7 +324,7 @@ mod tests {
 
     use pulldown_cmark::Parser;
 
-    use super::super::{Options, cmark_options};
+    use super::super::{Options, cmark_options, quiz};
     use super::{Feed, Renderer};
     use crate::config::RawHtml;
     use crate::highlight::Highlighter;
@@ -348,6 +348,10 @@ mod tests {
             resolve: &resolve,
             first_line: 1,
             raw_html: RawHtml::Escape,
+            quiz: quiz::Context {
+                key: "k",
+                labels: &quiz::Labels::default(),
+            },
         };
         let mut renderer = Renderer::new(&body, &opts);
         let read = Cell::new(0usize);

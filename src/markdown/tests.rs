@@ -3,7 +3,7 @@
 //! escape policy), and what belongs to no single concern: Markdown
 //! extensions, the word count, hostile input and a snapshot of a whole page.
 
-use super::{LinkError, LinkTarget, Options, Rendered, render};
+use super::{LinkError, LinkTarget, Options, Rendered, quiz, render};
 use crate::config::RawHtml;
 use crate::highlight::Highlighter;
 
@@ -38,6 +38,10 @@ pub(super) fn render_with(body: &str, first_line: usize) -> Rendered {
         resolve: &resolve,
         first_line,
         raw_html: RawHtml::Allow,
+        quiz: quiz::Context {
+            key: "courses/x/01-a",
+            labels: &quiz::Labels::default(),
+        },
     };
     render(body, &opts)
 }
@@ -54,6 +58,10 @@ pub(super) fn safe(body: &str) -> Rendered {
         resolve: &resolve,
         first_line: 1,
         raw_html: RawHtml::default(),
+        quiz: quiz::Context {
+            key: "courses/x/01-a",
+            labels: &quiz::Labels::default(),
+        },
     };
     render(body, &opts)
 }

@@ -163,13 +163,19 @@ pub(super) fn itinerary(site: &Site, i: usize) -> ItineraryView<'_> {
 }
 
 /// schema.org JSON-LD for a course (`Course`) or module
-/// (`LearningResource`) page, with absolute URLs when `base_url` is set.
-/// `</` is escaped so the data can never close its `<script>` element.
+/// (`LearningResource`) page, with absolute URLs when `base_url` is set;
+/// none on notice pages.
+/// `<`, `>`, `&` and `'` are written as JSON escapes, so the data can never
+/// end or confuse its `<script>` element.
 pub(super) fn json_ld(site: &Site, i: usize) -> Option<String> {
     let p = &site.pages[i];
+    if p.is_fallback() {
+        return None; // a notice page is a copy, kept out of search engines
+    }
     let front = p.front();
     let base = site.config.base_url.as_deref().unwrap_or("");
-    let abs = |dir: &str| format!("{base}{}", site.links.url(dir));
+    // Folder URLs, as in canonical links and the sitemap.
+    let abs = |dir: &str| format!("{base}{dir}/");
     let lang = &p.text_lang;
     let provider =
         site.config.issuer.as_ref().map(
@@ -261,7 +267,18 @@ pub(super) fn json_ld(site: &Site, i: usize) -> Option<String> {
         }
         _ => return None,
     };
-    Some(value.to_string().replace("</", "<\\/"))
+    let json = value.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\'' => out.push_str("\\u0027"),
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

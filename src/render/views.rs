@@ -57,6 +57,9 @@ pub(super) struct ItemView<'a> {
     lang: &'a str,
     /// A course's module keys in order: what the progress script counts.
     modules: Vec<&'a str>,
+    /// An itinerary's number of courses and the credential it leads to.
+    course_count: usize,
+    credential: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -94,6 +97,8 @@ struct PageView<'a> {
     url: &'a str,
     toc: &'a [TocEntry],
     has_code: bool,
+    /// At least one self-check question: the template loads quiz.js.
+    has_quiz: bool,
     word_count: usize,
     reading_minutes: usize,
     /// The language of the text when it is not the page's own (a missing
@@ -284,6 +289,11 @@ pub(super) fn item_view(site: &Site, i: usize) -> ItemView<'_> {
                 .unwrap_or_default(),
             _ => Vec::new(),
         },
+        course_count: f.itinerary().map_or(0, |i| i.courses.len()),
+        credential: f
+            .itinerary()
+            .and_then(|i| i.credential.as_ref())
+            .map(|c| c.name.as_str()),
     }
 }
 
@@ -373,6 +383,7 @@ fn page_value(site: &Site, i18n: &I18n, i: usize, body: &Rendered) -> Value {
         url: &p.url,
         toc: &body.toc,
         has_code: body.has_code,
+        has_quiz: body.quizzes > 0,
         word_count: body.word_count,
         reading_minutes: body.word_count.div_ceil(200).max(1),
         content_lang: if p.is_fallback() { &p.text_lang } else { "" },

@@ -16,10 +16,13 @@ use std::collections::HashMap;
 /// How the generator writes links to pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum LinkStyle {
-    /// `cursos/x/`: pretty, for web servers that serve `index.html`.
-    #[default]
+    /// `cursos/x/`: shorter addresses, for web servers that serve a
+    /// folder's `index.html`.
     Directory,
-    /// `cursos/x/index.html`: for browsing `public/` from disk.
+    /// `cursos/x/index.html`: works on every static host and opened from
+    /// disk (a USB stick, an unzipped copy), where a folder link would
+    /// show a file listing. The default.
+    #[default]
     File,
 }
 

@@ -153,7 +153,8 @@ async function tabTo(page, want, what) {
 async function keyboardWalk(browser, base) {
   const page = await browser.newPage();
   await page.goto(`${base}/es/`, { waitUntil: 'load' });
-  const path = (href) => new URL(href).pathname.split('/').filter(Boolean);
+  // Folder and file links alike: `es/cursos/x/` and `es/cursos/x/index.html`.
+  const path = (href) => new URL(href).pathname.replace(/index\.html$/, '').split('/').filter(Boolean);
   const steps = [
     ['a course', (f) => { const p = path(f.href); return p[0] === 'es' && p[1] === 'cursos' && p.length === 3; }],
     ['a module', (f) => { const p = path(f.href); return p[0] === 'es' && p[1] === 'cursos' && p.length === 4; }],

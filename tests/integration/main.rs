@@ -5,6 +5,7 @@
 mod build;
 mod cli;
 mod common;
+mod courses;
 mod docs;
 mod errors;
 mod faults;

@@ -91,3 +91,71 @@ fn modules_import_each_other_one_way() {
         "import cycles between modules: {cycles:?}"
     );
 }
+
+/// Issue 10 item 8, data saver: the built sample campus asks no other host
+/// for anything. Every `src`, every `<link>` the browser fetches
+/// (stylesheets, icons, preloads), every CSS `url()` and `@import` is
+/// relative; no web font is loaded.
+#[test]
+fn the_sample_campus_requests_nothing_from_another_host() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("tempdir");
+    let mut opts = options(root);
+    opts.output = Some(out.path().join("public"));
+    if let Err(e) = build::build(&opts) {
+        panic!("{}", render(&e));
+    }
+    let public = out.path().join("public");
+    let external = |v: &str| {
+        let v = v.trim().trim_matches(['"', '\'']);
+        v.starts_with("//") || v.contains("://") || v.starts_with("data:font")
+    };
+    let mut found = Vec::new();
+    for f in files(&public) {
+        if f.ends_with(".html") {
+            let html = read(&public, &f);
+            for (i, _) in html.match_indices(" src=\"") {
+                let v = &html[i + 6..];
+                let v = &v[..v.find('"').unwrap_or(0)];
+                if external(v) {
+                    found.push(format!("{f}: src {v}"));
+                }
+            }
+            for (i, _) in html.match_indices("<link ") {
+                let tag = &html[i..i + html[i..].find('>').unwrap_or(0)];
+                let fetched = [
+                    "stylesheet",
+                    "icon",
+                    "preload",
+                    "prefetch",
+                    "modulepreload",
+                    "manifest",
+                ]
+                .iter()
+                .any(|r| tag.contains(&format!("rel=\"{r}\"")));
+                let href = tag
+                    .split("href=\"")
+                    .nth(1)
+                    .and_then(|h| h.split('"').next())
+                    .unwrap_or("");
+                if fetched && external(href) {
+                    found.push(format!("{f}: {tag}>"));
+                }
+            }
+        }
+        if f.ends_with(".css") {
+            let css = read(&public, &f);
+            if css.contains("@import") || css.contains("@font-face") {
+                found.push(format!("{f}: @import or @font-face"));
+            }
+            for (i, _) in css.match_indices("url(") {
+                let v = &css[i + 4..];
+                let v = &v[..v.find(')').unwrap_or(0)];
+                if external(v) {
+                    found.push(format!("{f}: url({v})"));
+                }
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+}

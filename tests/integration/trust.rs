@@ -518,6 +518,14 @@ fn markdownish() -> impl Strategy<Value = String> {
         "![a](",
         "ñ.png)",
         "<ó b.png>",
+        "```quiz\n",
+        "question = \"<script>q\"\n",
+        "[[options]]\n",
+        "text = \"a\"\n",
+        "correct = true\n",
+        "kind = \"multiple\"\n",
+        "answer = false\n",
+        "feedback = \"<img src=x onerror=y>\"\n",
     ];
     prop::collection::vec(prop::sample::select(pieces), 0..60).prop_map(|v| v.concat())
 }
@@ -544,6 +552,10 @@ fn render_markdown(body: &str, raw_html: RawHtml) -> markdown::Rendered {
         resolve: &resolve,
         first_line: 5,
         raw_html,
+        quiz: markdown::quiz::Context {
+            key: "k",
+            labels: &markdown::quiz::Labels::default(),
+        },
     };
     markdown::render(body, &opts)
 }

@@ -95,6 +95,15 @@ hours = { $hours ->
    *[other] { $hours } hours
 }
 
+## Courses, itineraries and completion
+course-in-itineraries = Part of these itineraries
+completion-title = Completion
+completion-text = You reached the end of { $course }.
+completion-back = Back to the course page
+completion-next = Next in { $itinerary }:
+completion-path-done = This is the last course of { $itinerary }.
+certificate-link = Print a completion certificate (self-declared)
+
 ## Language chooser and page not found (each shown in its own language)
 chooser-heading = Choose your language
 not-found-title = Page not found

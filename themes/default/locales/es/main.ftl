@@ -95,6 +95,15 @@ hours = { $hours ->
    *[other] { $hours } horas
 }
 
+## Cursos, itinerarios y finalización
+course-in-itineraries = Forma parte de estos itinerarios
+completion-title = Finalización
+completion-text = Llegaste al final de { $course }.
+completion-back = Volver a la página del curso
+completion-next = Sigue en { $itinerary }:
+completion-path-done = Este es el último curso de { $itinerary }.
+certificate-link = Imprimir un certificado de finalización (autodeclarado)
+
 ## Language chooser and page not found (each shown in its own language)
 chooser-heading = Elige tu idioma
 not-found-title = Página no encontrada

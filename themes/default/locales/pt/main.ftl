@@ -98,6 +98,15 @@ hours = { $hours ->
    *[other] { $hours } horas
 }
 
+## Cursos, itinerários e conclusão
+course-in-itineraries = Faz parte destes itinerários
+completion-title = Conclusão
+completion-text = Você chegou ao fim de { $course }.
+completion-back = Voltar à página do curso
+completion-next = Próximo em { $itinerary }:
+completion-path-done = Este é o último curso de { $itinerary }.
+certificate-link = Imprimir um certificado de conclusão (autodeclarado)
+
 ## Language chooser and page not found (each shown in its own language)
 chooser-heading = Escolha seu idioma
 not-found-title = Página não encontrada
