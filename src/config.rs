@@ -29,6 +29,40 @@ struct RawConfig {
     issuer: Option<Issuer>,
     #[serde(default)]
     budget: Budget,
+    #[serde(default)]
+    output: OutputConfig,
+}
+
+/// `[output]`: how the files of `public/` are written (see
+/// `outputs::minify`, `outputs::fingerprint`, `outputs::precompress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Minify HTML pages and stylesheets.
+    #[serde(default = "yes")]
+    pub minify: bool,
+    /// Put a hash of their content into the names of stylesheets and
+    /// scripts (`style.3f2a9c1e.css`), so hosts may cache them for ever.
+    #[serde(default = "yes")]
+    pub fingerprint: bool,
+    /// Write `.br` and `.gz` siblings of text files for hosts that serve
+    /// precompressed files (nginx `gzip_static`, `brotli_static`).
+    #[serde(default)]
+    pub precompress: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            minify: true,
+            fingerprint: true,
+            precompress: false,
+        }
+    }
 }
 
 /// `[budget]`: how heavy a page may be, in KB (1,024 bytes), measured as
@@ -188,6 +222,8 @@ pub struct Config {
     pub issuer: Option<Issuer>,
     /// Page weight limits.
     pub budget: Budget,
+    /// Minification, fingerprints, precompressed files.
+    pub output: OutputConfig,
 }
 
 impl Config {
@@ -275,12 +311,13 @@ impl Config {
             translations: raw.translations,
             issuer: raw.issuer,
             budget: raw.budget,
+            output: raw.output,
         })
     }
 
     /// Every table of `aula.toml` with the keys it accepts, for docs and
     /// their sync test.
-    pub fn schema() -> [(&'static str, &'static [&'static str]); 6] {
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 7] {
         use crate::keys::of;
         [
             ("", of::<RawConfig>()),
@@ -289,6 +326,7 @@ impl Config {
             ("markdown", of::<MarkdownConfig>()),
             ("issuer", of::<Issuer>()),
             ("budget", of::<Budget>()),
+            ("output", of::<OutputConfig>()),
         ]
     }
 
@@ -664,7 +702,13 @@ courses = "courses"
         let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].line, Some(9));
-        assert!(errs[0].help.as_deref().unwrap_or("").contains("module_kb = 14"));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("module_kb = 14")
+        );
         assert_eq!(errs[1].line, Some(10));
         for bad in ["-3", "\"14 KB\"", "1.5"] {
             let text = format!("{OK}[budget]\nmodule_kb = {bad}\n");

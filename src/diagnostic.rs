@@ -44,6 +44,8 @@ pub enum Kind {
     Translation,
     /// Reading the sources or writing the output.
     Io,
+    /// A page heavier than `[budget]` allows.
+    Budget,
     #[default]
     Other,
 }
@@ -62,6 +64,7 @@ impl Kind {
             Kind::Template => "template",
             Kind::UiString => "ui-string",
             Kind::Translation => "translation",
+            Kind::Budget => "budget",
             Kind::Io => "io",
             Kind::Other => "other",
         }

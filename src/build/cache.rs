@@ -41,6 +41,9 @@ pub struct Cache {
     pub source_hashes: HashMap<u64, String>,
     /// Parsed content files, reused while they are unchanged.
     pub content: crate::content::ReadCache,
+    /// What the passes over the finished files (minify, fingerprint,
+    /// measure, precompress) made, by the bytes they made it from.
+    pub passes: super::passes::Memory,
 }
 
 /// Fingerprint of the parsed configuration and the build options: what

@@ -15,6 +15,7 @@
 pub mod cache;
 mod load;
 mod markdown;
+mod passes;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Kind};
@@ -201,9 +202,8 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         fingerprints: &fingerprints,
     };
     let (files, mut diags) = make_outputs(&input, cache, &mut watch);
-    let (budget, over) = outputs::budget::measure(&input, &files);
-    diags.extend(over);
-    watch.lap("measure page weight");
+    let (files, budget, more) = passes::run(&input, files, &mut cache.passes, &mut watch);
+    diags.extend(more);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(Diagnostic::default_kind(

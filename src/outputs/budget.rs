@@ -10,21 +10,31 @@
 //! 6`), close to what CDNs use on the fly. Precompressed files (brotli 11)
 //! come out smaller, so a page within budget here is within it anywhere.
 //!
-//! Images are not compressed again by HTTP; a page's `<img>` files that it
-//! loads eagerly (no `loading="lazy"`: the ones above the fold) count at
-//! their stored size towards the per-page limit.
+//! Images are not compressed again by HTTP; a page's images above the
+//! fold count at their stored size towards the per-page limit. *Above the
+//! fold* is kept simple and predictable: every `<img>` before the page's
+//! first `<h2>` (the title, the lead and the opening of the first section,
+//! what a first screen shows; every image when the page has no `<h2>`),
+//! plus any later image not marked `loading="lazy"`, since the browser
+//! fetches those at load too. An image counts by its `src` (the fallback
+//! of a `srcset`), once per page, when it is a file of the site.
 //!
 //! This module only reads [`Files`]; it adds no file and never writes.
 //! The report reaches people through `aula build`'s summary, warnings for
-//! pages over budget, and `aula check --budget [--format json]`.
+//! pages over budget, `aula build --budget-report FILE` and
+//! `aula check --budget [--format json]`. Measurements are kept between
+//! `aula serve` rebuilds for files whose bytes did not change.
 
+use super::tags::{self, resolve};
 use super::{Data, Files, Input};
 use crate::config::Budget;
 use crate::diagnostic::Diagnostic;
+use crate::memo::{Derived, DerivedEntry};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
+use std::sync::Arc;
 
 /// Brotli quality: `mod_brotli`'s default, and what CDNs use on the fly.
 pub const BROTLI_QUALITY: u32 = 5;
@@ -117,7 +127,12 @@ impl Report {
     /// The `n` heaviest pages by brotli bytes of HTML + CSS, heaviest first.
     pub fn heaviest(&self, n: usize) -> Vec<&PageWeight> {
         let mut pages: Vec<&PageWeight> = self.pages.iter().collect();
-        pages.sort_by(|a, b| b.total.brotli.cmp(&a.total.brotli).then(a.path.cmp(&b.path)));
+        pages.sort_by(|a, b| {
+            b.total
+                .brotli
+                .cmp(&a.total.brotli)
+                .then(a.path.cmp(&b.path))
+        });
         pages.truncate(n);
         pages
     }
@@ -163,8 +178,25 @@ impl Report {
     }
 }
 
+/// One file's measurement, kept between builds while its bytes are
+/// unchanged: its sizes and, for a page, what it references.
+#[derive(Debug, Clone, Default)]
+pub struct Measured {
+    sizes: Sizes,
+    refs: Arc<Refs>,
+}
+
+/// What [`measure`] keeps for the next build.
+pub type Memory = Derived<Measured>;
+
 /// Measures every HTML page in `files`; warns for each page over budget.
-pub fn measure(input: &Input, files: &Files) -> (Report, Vec<Diagnostic>) {
+/// `previous` holds the last build's measurements; the returned
+/// [`Memory`] holds this one's.
+pub fn measure(
+    input: &Input,
+    files: &Files,
+    previous: &Memory,
+) -> (Report, Vec<Diagnostic>, Memory) {
     let site = input.site;
     let budget = site.config.budget;
     let pages: HashMap<String, usize> = site
@@ -173,60 +205,85 @@ pub fn measure(input: &Input, files: &Files) -> (Report, Vec<Diagnostic>) {
         .enumerate()
         .map(|(i, p)| (format!("{}/index.html", p.dir), i))
         .collect();
-    let html: Vec<(&String, &[u8])> = files
+    let html: Vec<(&String, &Arc<[u8]>)> = files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .filter_map(|(path, data)| match data {
-            Data::Bytes(b) => Some((path, &b[..])),
+            Data::Bytes(b) => Some((path, b)),
             Data::Copy(_) => None,
         })
         .collect();
-    let measured: Vec<(Sizes, Refs)> = html
+    let measured: Vec<DerivedEntry<Measured>> = html
         .par_iter()
-        .map(|(path, bytes)| (Sizes::of(bytes), references(path, bytes)))
+        .map(|(path, bytes)| {
+            previous.get_or_make(path, bytes, 0, || Measured {
+                sizes: Sizes::of(bytes),
+                refs: Arc::new(references(path, bytes)),
+            })
+        })
         .collect();
     let css: BTreeSet<&String> = measured
         .iter()
-        .flat_map(|(_, r)| &r.stylesheets)
+        .flat_map(|(_, (_, _, m))| &m.refs.stylesheets)
         .filter(|p| files.contains_key(*p))
         .collect();
-    let stylesheets: BTreeMap<String, Sizes> = css
+    let sheets: Vec<DerivedEntry<Measured>> = css
         .into_par_iter()
-        .map(|p| (p.clone(), read(files.get(p)).map_or_else(Sizes::default, |b| Sizes::of(&b))))
+        .filter_map(|p| match files.get(p)? {
+            Data::Bytes(b) => Some(previous.get_or_make(p, b, 0, || Measured {
+                sizes: Sizes::of(b),
+                refs: Arc::default(),
+            })),
+            Data::Copy(f) => {
+                let b: Arc<[u8]> = std::fs::read(f).ok()?.into();
+                Some(previous.get_or_make(p, &b, 0, || Measured {
+                    sizes: Sizes::of(&b),
+                    refs: Arc::default(),
+                }))
+            }
+        })
+        .collect();
+    let stylesheets: BTreeMap<String, Sizes> = sheets
+        .iter()
+        .map(|(p, (_, _, m))| (p.clone(), m.sizes))
         .collect();
     let module_limit = Budget::bytes(budget.module_kb);
     let page_limit = Budget::bytes(budget.page_kb);
     let mut warnings = Vec::new();
     let mut report_pages = Vec::with_capacity(html.len());
-    for ((path, _), (sizes, refs)) in html.iter().zip(measured) {
-        let page = pages.get(*path).map(|&i| &site.pages[i]);
+    for (path, (_, _, m)) in &measured {
+        let page = pages.get(path).map(|&i| &site.pages[i]);
         let source = page
             .filter(|p| !p.is_generated())
             .map(|p| p.path().display().to_string().replace('\\', "/"));
         let kind = page.map_or("other", |p| p.kind.name()).to_string();
-        let linked: Vec<String> = refs
+        let linked: Vec<String> = m
+            .refs
             .stylesheets
-            .into_iter()
-            .filter(|s| stylesheets.contains_key(s))
+            .iter()
+            .filter(|s| stylesheets.contains_key(*s))
+            .cloned()
             .collect();
         let total = linked
             .iter()
             .filter_map(|s| stylesheets.get(s))
-            .fold(sizes, |acc, s| acc.add(*s));
-        let images: Vec<String> = refs
+            .fold(m.sizes, |acc, s| acc.add(*s));
+        let images: Vec<String> = m
+            .refs
             .images
-            .into_iter()
-            .filter(|i| files.contains_key(i))
+            .iter()
+            .filter(|i| files.contains_key(*i))
+            .cloned()
             .collect();
         let image_bytes = images.iter().map(|i| stored_len(files.get(i))).sum();
         let weight = total.brotli + image_bytes;
         let pw = PageWeight {
-            path: (*path).clone(),
+            path: path.clone(),
             source,
             over_module: kind == "module" && total.brotli > module_limit,
             over_page: weight > page_limit,
             kind,
-            html: sizes,
+            html: m.sizes,
             stylesheets: linked,
             total,
             images,
@@ -244,7 +301,8 @@ pub fn measure(input: &Input, files: &Files) -> (Report, Vec<Diagnostic>) {
         stylesheets,
         pages: report_pages,
     };
-    (report, warnings)
+    let memory = Derived::from_results(measured.into_iter().chain(sheets));
+    (report, warnings, memory)
 }
 
 /// A warning for each limit `page` is over, at its source file.
@@ -259,6 +317,7 @@ fn over_budget(page: &PageWeight, budget: Budget) -> Vec<Diagnostic> {
                 kb(page.total.brotli),
                 budget.module_kb
             ))
+            .kind(crate::diagnostic::Kind::Budget)
             .file(&file)
             .help(format!(
                 "split the module into two, or move long tables and code into a page it links; to allow heavier modules, raise module_kb (now {}) in [budget] of aula.toml",
@@ -276,6 +335,7 @@ fn over_budget(page: &PageWeight, budget: Budget) -> Vec<Diagnostic> {
                 kb(page.total.brotli),
                 budget.page_kb
             ))
+            .kind(crate::diagnostic::Kind::Budget)
             .file(&file)
             .help(format!(
                 "make its images smaller (fewer pixels, WebP or JPEG), or mark those below the fold loading=\"lazy\"; to allow heavier pages, raise page_kb (now {}) in [budget] of aula.toml",
@@ -300,13 +360,6 @@ pub fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
 
-fn read(data: Option<&Data>) -> Option<std::borrow::Cow<'_, [u8]>> {
-    match data? {
-        Data::Bytes(b) => Some(std::borrow::Cow::Borrowed(&b[..])),
-        Data::Copy(p) => std::fs::read(p).ok().map(std::borrow::Cow::Owned),
-    }
-}
-
 fn stored_len(data: Option<&Data>) -> u64 {
     match data {
         Some(Data::Bytes(b)) => b.len() as u64,
@@ -317,10 +370,8 @@ fn stored_len(data: Option<&Data>) -> u64 {
 
 /// Gzip (RFC 1952) length at [`GZIP_LEVEL`].
 pub fn gzip_len(bytes: &[u8]) -> u64 {
-    let mut enc = flate2::write::GzEncoder::new(
-        Counter::default(),
-        flate2::Compression::new(GZIP_LEVEL),
-    );
+    let mut enc =
+        flate2::write::GzEncoder::new(Counter::default(), flate2::Compression::new(GZIP_LEVEL));
     // Writing into a counter cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().map_or(0, |c| c.0)
@@ -358,143 +409,50 @@ impl Write for Counter {
 
 /// The files a page makes the browser fetch before it can show it.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct Refs {
+pub struct Refs {
     /// `<link rel="stylesheet" href>`, as output paths, in order.
     stylesheets: Vec<String>,
-    /// `<img src>` without `loading="lazy"`, as output paths, unique.
+    /// `<img src>` above the fold (see the module's doc), as output
+    /// paths, unique.
     images: Vec<String>,
 }
 
 /// Scans `html` (the page at output path `page`) for stylesheets and
-/// eager images. A small tag scanner, not a parser: aula's templates and
-/// Markdown renderer write plain, quoted attributes; anything it cannot
-/// read is simply not counted.
+/// images above the fold.
 fn references(page: &str, html: &[u8]) -> Refs {
     let text = String::from_utf8_lossy(html);
     let mut refs = Refs::default();
-    let mut rest: &str = &text;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        let name = rest[..name_len].to_ascii_lowercase();
-        if name != "link" && name != "img" {
-            continue;
-        }
-        let attrs = attributes(&rest[name_len..]);
-        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        let target = if name == "link" {
-            let rel = get("rel").unwrap_or("");
-            let sheet = rel
-                .split_ascii_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("stylesheet"));
-            get("href").filter(|_| sheet)
-        } else {
-            let lazy = get("loading").is_some_and(|l| l.eq_ignore_ascii_case("lazy"));
-            get("src").filter(|_| !lazy)
+    let mut before_h2 = true;
+    for tag in tags::tags(&text) {
+        let value = |k: &str| tag.get(k).map(|a| a.value.as_str());
+        let (target, list) = match tag.name.as_str() {
+            "h2" => {
+                before_h2 = false;
+                continue;
+            }
+            "link" => {
+                let sheet = value("rel")
+                    .unwrap_or("")
+                    .split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("stylesheet"));
+                (value("href").filter(|_| sheet), &mut refs.stylesheets)
+            }
+            "img" => {
+                let lazy = value("loading").is_some_and(|l| l.eq_ignore_ascii_case("lazy"));
+                (
+                    value("src").filter(|_| before_h2 || !lazy),
+                    &mut refs.images,
+                )
+            }
+            _ => continue,
         };
-        let Some(path) = target.and_then(|t| resolve(page, t)) else {
-            continue;
-        };
-        let list = if name == "link" {
-            &mut refs.stylesheets
-        } else {
-            &mut refs.images
-        };
-        if !list.contains(&path) {
-            list.push(path);
+        if let Some(path) = target.and_then(|t| resolve(page, t)) {
+            if !list.contains(&path) {
+                list.push(path);
+            }
         }
     }
     refs
-}
-
-/// The attributes of a tag, from after its name to its `>`: lowercase
-/// names, values with quotes removed and `&amp;` decoded.
-fn attributes(tag: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut chars = tag.char_indices().peekable();
-    loop {
-        while chars.next_if(|(_, c)| c.is_ascii_whitespace() || *c == '/').is_some() {}
-        let Some(&(start, c)) = chars.peek() else {
-            break;
-        };
-        if c == '>' {
-            break;
-        }
-        let mut end = start;
-        while let Some((i, _)) =
-            chars.next_if(|(_, c)| !c.is_ascii_whitespace() && !matches!(c, '=' | '>' | '/'))
-        {
-            end = i + 1;
-        }
-        if end == start {
-            // A stray `=`: skip it.
-            chars.next();
-            continue;
-        }
-        let name = tag[start..end].to_ascii_lowercase();
-        while chars.next_if(|(_, c)| c.is_ascii_whitespace()).is_some() {}
-        let mut value = String::new();
-        if chars.next_if(|(_, c)| *c == '=').is_some() {
-            while chars.next_if(|(_, c)| c.is_ascii_whitespace()).is_some() {}
-            match chars.peek().map(|&(_, c)| c) {
-                Some(q @ ('"' | '\'')) => {
-                    chars.next();
-                    for (_, c) in chars.by_ref() {
-                        if c == q {
-                            break;
-                        }
-                        value.push(c);
-                    }
-                }
-                _ => {
-                    while let Some((_, c)) =
-                        chars.next_if(|(_, c)| !c.is_ascii_whitespace() && *c != '>')
-                    {
-                        value.push(c);
-                    }
-                }
-            }
-        }
-        out.push((name, value.replace("&amp;", "&")));
-    }
-    out
-}
-
-/// A reference from the page at output path `page` as an output path;
-/// `None` for other hosts, `data:` and anything leaving the site.
-fn resolve(page: &str, reference: &str) -> Option<String> {
-    let reference = reference.split(['#', '?']).next().unwrap_or("");
-    if reference.is_empty() || reference.starts_with("//") {
-        return None;
-    }
-    if let Some(colon) = reference.find(':') {
-        if !reference[..colon].contains('/') {
-            return None; // a scheme: another host, data:, mailto:
-        }
-    }
-    let decoded = crate::text::percent_decode(reference, false)?;
-    let decoded = String::from_utf8_lossy(&decoded);
-    let mut parts: Vec<&str> = if decoded.starts_with('/') {
-        Vec::new()
-    } else {
-        page.split('/').collect()
-    };
-    parts.pop(); // the page's own file name
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    if decoded.ends_with('/') {
-        parts.push("index.html");
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -506,36 +464,17 @@ mod tests {
         let html = br#"<!doctype html><link rel="stylesheet" href="../../style.css">
 <LINK REL='preload stylesheet' href=../../syntax.css?v=1>
 <link rel="icon" href="../../icon.png"><link rel="stylesheet" href="https://cdn.example/x.css">
-<img alt="a > b" src="diagram%20one.png"><img src="later.png" loading="lazy">
-<img src="diagram%20one.png"><img src="data:image/png;base64,AAAA"><img src="../../../../../x.png">"#;
+<img alt="a > b" src="diagram%20one.png"><img src="early.png" loading="lazy">
+<img src="diagram%20one.png"><img src="data:image/png;base64,AAAA"><img src="../../../../../x.png">
+<h2>Later</h2><img src="late.png" loading="lazy"><img src="eager.png">"#;
         let refs = references("es/cursos/x/index.html", html);
         assert_eq!(refs.stylesheets, ["es/style.css", "es/syntax.css"]);
-        assert_eq!(refs.images, ["es/cursos/x/diagram one.png"]);
-    }
-
-    #[test]
-    fn root_relative_and_directory_references() {
-        assert_eq!(resolve("a/b/index.html", "/s.css").as_deref(), Some("s.css"));
         assert_eq!(
-            resolve("a/b/index.html", "../c/").as_deref(),
-            Some("a/c/index.html")
-        );
-        assert_eq!(resolve("index.html", "mailto:x@y"), None);
-        assert_eq!(resolve("index.html", "../up.css"), None);
-    }
-
-    #[test]
-    fn attributes_survive_odd_markup() {
-        for tag in ["", ">", " =>", " a=", " a='unterminated", " src=\"x\" /", "é=ü"] {
-            let _ = attributes(tag);
-        }
-        let attrs = attributes(r#" data-x = "1 2" checked src=y&amp;z>"#);
-        assert_eq!(
-            attrs,
+            refs.images,
             [
-                ("data-x".into(), "1 2".into()),
-                ("checked".into(), String::new()),
-                ("src".into(), "y&z".into())
+                "es/cursos/x/diagram one.png",
+                "es/cursos/x/early.png",
+                "es/cursos/x/eager.png"
             ]
         );
     }

@@ -10,7 +10,13 @@
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
+//! | [`minify`] | a pass: HTML pages and stylesheets minified (`[output] minify`) |
+//! | [`fingerprint`] | a pass: root stylesheets and scripts renamed with a content hash, references rewritten (`[output] fingerprint`) |
 //! | [`budget`] | no file: every HTML page's compressed weight, checked against `[budget]` |
+//! | [`precompress`] | a pass: `.br` and `.gz` siblings of text files (`[output] precompress`) |
+//!
+//! The passes run in that order after every module has added its files
+//! (`build::passes`); [`tags`] is their shared scanner of start tags.
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
@@ -19,10 +25,14 @@
 pub mod assets;
 pub mod budget;
 pub mod feeds;
+pub mod fingerprint;
+pub mod minify;
 pub mod pages;
+pub mod precompress;
 pub mod statics;
 pub mod status;
 pub mod syntax_css;
+pub mod tags;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::I18n;
@@ -89,6 +99,13 @@ impl Files {
                 Ok(())
             }
         }
+    }
+
+    /// The files after a pass that changes contents but adds no path
+    /// (minification): the map it took with [`Files::into_map`], edited.
+    /// Passes that add or rename files go through [`Files::add`].
+    pub fn from_pass(map: crate::output::Files) -> Files {
+        Files(map)
     }
 
     /// The files as a plain sorted map, for writing or serving.
