@@ -1,7 +1,8 @@
 //! Fingerprinted stylesheets and scripts: every `.css` and `.js` file at
 //! the root of the output (the theme's and the site's static files,
 //! `syntax.css`) is written under a name holding a hash of its content,
-//! `style.css` as `style.3f2a9c1e.css`, and every `href` and `src` in the
+//! `style.css` as `style.3f2a9c1e.css`, and every `href` and `src` of a
+//! `<link>`, `<script>`, `<a>`, `<iframe>`, `<object>` or `<embed>` in the
 //! HTML pages that points at it is rewritten to the new name. A changed
 //! file gets a new name, so a host may let browsers keep these files for
 //! a year (`Cache-Control: immutable`) and a learner on a slow link
@@ -23,6 +24,9 @@ use crate::memo::{Derived, DerivedEntry, fingerprint};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// The tags whose `href` or `src` may point at a stylesheet or a script.
+const REFERRERS: &[&str] = &["link", "script", "a", "iframe", "object", "embed"];
 
 /// What [`pass`] keeps for the next build: each page after rewriting.
 pub type Memory = Derived<Arc<[u8]>>;
@@ -105,7 +109,7 @@ pub fn pass(files: Files, previous: &Memory) -> (Files, Memory, Vec<Diagnostic>)
 fn rewrite(page: &str, bytes: &[u8], renames: &BTreeMap<String, String>) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
-    for tag in tags::tags(text) {
+    for tag in tags::tags(text, REFERRERS) {
         for attr in tag
             .attrs
             .iter()

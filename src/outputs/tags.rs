@@ -41,31 +41,41 @@ impl Tag {
 /// Elements whose content is text up to their end tag, not markup.
 const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 
-/// Every start tag of `html`, in order.
-pub fn tags(html: &str) -> Vec<Tag> {
+/// The start tags of `html` named in `wanted` (lowercase), in order.
+/// Other tags are skipped without building anything, so scanning a page
+/// of highlighted code costs little more than reading it.
+pub fn tags(html: &str, wanted: &[&str]) -> Vec<Tag> {
     let bytes = html.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some(open) = find(bytes, pos, b"<") {
-        let rest = &html[open + 1..];
-        if rest.starts_with("!--") {
+        let rest = &bytes[open + 1..];
+        if rest.starts_with(b"!--") {
             pos = find(bytes, open + 4, b"-->").map_or(bytes.len(), |e| e + 3);
             continue;
         }
         let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
             .unwrap_or(rest.len());
-        if name_len == 0 || !rest.as_bytes()[0].is_ascii_alphabetic() {
+        if name_len == 0 || !rest[0].is_ascii_alphabetic() {
             pos = open + 1;
             continue;
         }
-        let name = rest[..name_len].to_ascii_lowercase();
-        let (attrs, end) = attributes(html, open + 1 + name_len);
+        let name = &rest[..name_len];
+        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+        let keep = wanted.iter().copied().find(|n| is(n));
+        let (attrs, end) = attributes(html, open + 1 + name_len, keep.is_some());
         pos = end;
-        if RAW_TEXT.contains(&name.as_str()) {
-            pos = raw_text_end(html, pos, &name);
+        if let Some(raw) = RAW_TEXT.iter().copied().find(|n| is(n)) {
+            pos = raw_text_end(html, pos, raw);
         }
-        out.push(Tag { name, attrs });
+        if let Some(name) = keep {
+            out.push(Tag {
+                name: name.to_string(),
+                attrs,
+            });
+        }
     }
     out
 }
@@ -86,18 +96,22 @@ fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if from >= hay.len() {
-        return None;
+    let (&first, more) = needle.split_first()?;
+    let mut at = from;
+    while at < hay.len() {
+        let i = at + hay[at..].iter().position(|&c| c == first)?;
+        if hay[i + 1..].starts_with(more) {
+            return Some(i);
+        }
+        at = i + 1;
     }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    None
 }
 
-/// The attributes of the tag whose name ends at `from`, and where the tag
-/// ends (after its `>`, or the end of the document).
-fn attributes(html: &str, from: usize) -> (Vec<Attr>, usize) {
+/// The attributes of the tag whose name ends at `from` (only when
+/// `collect`), and where the tag ends (after its `>`, or the end of the
+/// document).
+fn attributes(html: &str, from: usize, collect: bool) -> (Vec<Attr>, usize) {
     let b = html.as_bytes();
     let mut out = Vec::new();
     let mut i = from;
@@ -125,7 +139,7 @@ fn attributes(html: &str, from: usize) -> (Vec<Attr>, usize) {
             i += 1; // a stray `=`
             continue;
         }
-        let name = html[start..i].to_ascii_lowercase();
+        let name_end = i;
         i = skip_space(i);
         let mut span = i..i;
         if i < b.len() && b[i] == b'=' {
@@ -148,9 +162,12 @@ fn attributes(html: &str, from: usize) -> (Vec<Attr>, usize) {
                 }
             }
         }
-        // Spans end at ASCII bytes or the end, so they are char boundaries.
-        let value = html[span.clone()].replace("&amp;", "&");
-        out.push(Attr { name, value, span });
+        if collect {
+            // Spans end at ASCII bytes or the end: char boundaries.
+            let name = html[start..name_end].to_ascii_lowercase();
+            let value = html[span.clone()].replace("&amp;", "&");
+            out.push(Attr { name, value, span });
+        }
     }
 }
 
@@ -198,7 +215,7 @@ mod tests {
     fn tags_with_values_and_where_they_sit() {
         let html = r#"<!doctype html><link rel="stylesheet" href="../s.css"><!-- <img src=no.png> -->
 <script type="application/ld+json">{"x":"<img src=json.png>"}</script><IMG ALT='a > b' src=y&amp;z.png loading=lazy>"#;
-        let t = tags(html);
+        let t = tags(html, &["link", "img", "script", "h2"]);
         let names: Vec<&str> = t.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["link", "script", "img"]);
         let href = t[0].get("href").expect("href");
@@ -230,7 +247,7 @@ mod tests {
             "</",
             "<a/b/c>",
         ] {
-            let _ = tags(html);
+            let _ = tags(html, &["a", "script"]);
         }
     }
 
