@@ -11,7 +11,7 @@
 //! (Apache's default) takes 2.4 times as long on aula's pages for 5 %
 //! fewer bytes, so the numbers here are a slight overestimate of what a
 //! host compressing at a higher quality sends, and precompressed files
-//! (`[output] precompress`, quality 10) come out about 15 % smaller: a
+//! (`[output] precompress`, quality 10) come out about 13 % smaller: a
 //! page within budget here is within it on any host that compresses.
 //!
 //! Images are not compressed again by HTTP; a page's images above the
