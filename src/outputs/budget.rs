@@ -99,7 +99,7 @@ pub struct PageWeight {
     pub stylesheets: Vec<String>,
     /// HTML plus each stylesheet, each compressed on its own.
     pub total: Sizes,
-    /// The images it loads eagerly, as output paths.
+    /// Its images above the fold (see the module's doc), as output paths.
     pub images: Vec<String>,
     /// Their stored bytes.
     pub image_bytes: u64,
@@ -340,7 +340,7 @@ fn over_budget(page: &PageWeight, budget: Budget) -> Vec<Diagnostic> {
     if page.over_page {
         out.push(
             Diagnostic::warning(format!(
-                "page {url} weighs {} with its {} eager image{} ({} HTML + CSS, brotli), over the {} KB page budget",
+                "page {url} weighs {} with {} image{} above the fold ({} HTML + CSS, brotli), over the {} KB page budget",
                 kb(page.weight),
                 page.images.len(),
                 if page.images.len() == 1 { "" } else { "s" },
@@ -350,7 +350,7 @@ fn over_budget(page: &PageWeight, budget: Budget) -> Vec<Diagnostic> {
             .kind(crate::diagnostic::Kind::Budget)
             .file(&file)
             .help(format!(
-                "make its images smaller (fewer pixels, WebP or JPEG), or mark those below the fold loading=\"lazy\"; to allow heavier pages, raise page_kb (now {}) in [budget] of aula.toml",
+                "make the images at the top of the page smaller (fewer pixels, WebP or JPEG) or move them down (the first two images count, and later ones not marked loading=\"lazy\"); to allow heavier pages, raise page_kb (now {}) in [budget] of aula.toml",
                 budget.page_kb
             )),
         );

@@ -130,6 +130,12 @@ fn over_budget_fails_check_budget_and_names_the_page() {
     );
     assert!(stderr.contains("module_kb (now 2) in [budget]"), "{stderr}");
     assert!(
+        stderr.contains("warning: page es/cursos/heavy/01-long/ weighs")
+            && stderr.contains("with 1 image above the fold")
+            && stderr.contains("page_kb (now 10) in [budget]"),
+        "{stderr}"
+    );
+    assert!(
         stderr.contains("check failed: 1 page over budget"),
         "{stderr}"
     );
@@ -202,6 +208,7 @@ fn check_budget_json_reports_every_page() {
         .filter(|p| p["over_module"] == true)
         .collect();
     assert_eq!(over.len(), 1);
+    assert_eq!(over[0]["over_page"], true);
     assert_eq!(over[0]["source"], "content/courses/heavy/01-long.es.md");
     let kinds: Vec<&str> = json["diagnostics"]
         .as_array()
