@@ -17,6 +17,13 @@
 //! | [`epub`] | `<course>/<slug>.epub`, the course as an EPUB 3 book |
 //! | [`packages`] | `<course>/<slug>.zip`, `<lang>/<lang>.zip`: offline packages |
 //! | [`search`] | `<lang>/search/index.html`; with the `search` feature, the Pagefind bundle `pagefind/` |
+//! | [`minify`] | a pass: HTML pages and stylesheets minified (`[output] minify`) |
+//! | [`fingerprint`] | a pass: root stylesheets and scripts renamed with a content hash, references rewritten (`[output] fingerprint`) |
+//! | [`budget`] | no file: every HTML page's compressed weight, checked against `[budget]` |
+//! | [`precompress`] | a pass: `.br` and `.gz` siblings of text files (`[output] precompress`) |
+//!
+//! The passes run in that order after every module has added its files
+//! (`build::passes`); [`tags`] is their shared scanner of start tags.
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
@@ -25,18 +32,23 @@
 pub mod assets;
 pub mod badges;
 mod book;
+pub mod budget;
 pub mod certificates;
 pub mod epub;
 pub mod feeds;
+pub mod fingerprint;
 pub mod html;
 pub mod images;
+pub mod minify;
 pub mod packages;
 pub mod pages;
+pub mod precompress;
 pub mod print;
 pub mod search;
 pub mod statics;
 pub mod status;
 pub mod syntax_css;
+pub mod tags;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::I18n;
@@ -105,6 +117,13 @@ impl Files {
                 Ok(())
             }
         }
+    }
+
+    /// The files after a pass that changes contents but adds no path
+    /// (minification): the map it took with [`Files::into_map`], edited.
+    /// Passes that add or rename files go through [`Files::add`].
+    pub fn from_pass(map: crate::output::Files) -> Files {
+        Files(map)
     }
 
     /// The files as a plain sorted map, for writing or serving.

@@ -96,9 +96,12 @@ async function main() {
     console.error(`no built site in ${publicDir}: run \`cargo run -- build --output ${publicDir}\` first`);
     process.exit(2);
   }
-  const script = readFileSync(join(publicDir, 'aula.js'));
+  // The site script under its fingerprinted name (aula.3f2a9c1e.js), or
+  // aula.js when the site sets [output] fingerprint = false.
+  const scriptName = readdirSync(publicDir).find((n) => /^aula(\.[0-9a-f]{8})?\.js$/.test(n)) ?? 'aula.js';
+  const script = readFileSync(join(publicDir, scriptName));
   const br = brotliCompressSync(script, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  console.log(`progress test: aula.js ${script.length} B as shipped, ${br} B brotli`);
+  console.log(`progress test: ${scriptName} ${script.length} B as shipped, ${br} B brotli`);
 
   const { modules, courses } = survey(htmlFiles(publicDir));
   // A course in the default language with at least two modules, each of its

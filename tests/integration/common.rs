@@ -158,3 +158,43 @@ pub fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// `text` with the content hashes of fingerprinted names taken out
+/// (`style.3f2a9c1e.css` -> `style.css`), so snapshots do not change with
+/// every edit of a stylesheet.
+pub fn unhash(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('.') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let hashed = after.len() > 9
+            && after.as_bytes()[..8]
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && (after[8..].starts_with(".css") || after[8..].starts_with(".js"));
+        if hashed {
+            rest = &after[8..];
+        } else {
+            out.push('.');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The output path of the fingerprinted copy of the root file `name`
+/// (`style.css` -> `style.3f2a9c1e.css`).
+pub fn hashed(public: &Path, name: &str) -> String {
+    let (stem, ext) = name.rsplit_once('.').expect("a name with an extension");
+    files(public)
+        .into_iter()
+        .find(|f| {
+            !f.contains('/')
+                && f.strip_prefix(stem)
+                    .and_then(|r| r.strip_suffix(ext))
+                    .is_some_and(|h| h.len() == 10 && h.starts_with('.') && h.ends_with('.'))
+        })
+        .unwrap_or_else(|| panic!("no fingerprinted {name} in {}", public.display()))
+}
