@@ -4,14 +4,14 @@
 //! renders it ([`Shortcodes::render`]), this module finds the calls and
 //! checks them.
 //!
-//! [`expand`] runs before Markdown is parsed: it finds every `{{ … }}` and
+//! `expand` runs before Markdown is parsed: it finds every `{{ … }}` and
 //! `{% … %}` outside code spans and blocks (those are never touched),
 //! renders each call (a body as Markdown first, with the page's options),
 //! and puts a placeholder in its place that keeps the line count, so that
 //! positions of everything after it stay right. The renderer swaps the
 //! placeholders for the output, closing the paragraph around a block.
 //! Anything else in those brackets is another generator's syntax (Liquid,
-//! Hugo): a warning that says what to write instead (see [`super::lint`]).
+//! Hugo): a warning that says what to write instead (see `super::lint`).
 //!
 //! Arguments that name a file (`src`, `poster`, `image`, `file`) are local
 //! assets like an image's: checked, copied, and their size given to the

@@ -2,7 +2,7 @@
 //! with the course page's text and the modules in order as XHTML
 //! chapters, their images, a navigation document, and the answer key of
 //! the self-check questions at the end (no forms, no script). Same
-//! [`Book`] as the printable course.
+//! `Book` as the printable course.
 //!
 //! Deterministic: entries in a fixed order with fixed timestamps,
 //! `dcterms:modified` from the content's latest `updated` date (never the

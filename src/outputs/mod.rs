@@ -13,7 +13,7 @@
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
-//! | [`print`] | `<course>/print/index.html`, the whole course on one page |
+//! | [`mod@print`] | `<course>/print/index.html`, the whole course on one page |
 //! | [`epub`] | `<course>/<slug>.epub`, the course as an EPUB 3 book |
 //! | [`packages`] | `<course>/<slug>.zip`, `<lang>/<lang>.zip`: offline packages |
 //! | [`search`] | `<lang>/search/index.html`; with the `search` feature, the Pagefind bundle `pagefind/` |

@@ -2,7 +2,7 @@
 //! whole course (`<course>/print/index.html`, template `print.html`):
 //! the course page's text, every module in order, self-check questions as
 //! plain questions and the answer key at the end, for paper and "save as
-//! PDF". Same [`Book`] as the EPUB.
+//! PDF". Same `Book` as the EPUB.
 //!
 //! The modules' bodies are moved into one page, so their links are
 //! rewritten: a link to a module of the course becomes a link inside the
