@@ -28,23 +28,16 @@ pub fn path(course_dir: &str) -> String {
     format!("{course_dir}/{slug}.epub")
 }
 
-pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
+/// Adds the EPUB of every book.
+pub fn add(input: &Input, books: &[Book], files: &mut Files) -> Vec<Diagnostic> {
     let site = input.site;
-    let jobs: Vec<(usize, &str)> = (0..site.courses.len())
-        .flat_map(|c| {
-            site.config
-                .languages
-                .iter()
-                .map(move |l| (c, l.code.as_str()))
-        })
-        .collect();
     let made: Vec<Result<(String, Vec<u8>), Diagnostic>> = {
         let all: &Files = files;
-        jobs.par_iter()
-            .filter_map(|&(c, lang)| Book::new(input, c, lang))
+        books
+            .par_iter()
             .map(|book| {
                 let out = path(&site.pages[book.course].dir);
-                make(input, &book, all).map(|bytes| (out, bytes))
+                make(input, book, all).map(|bytes| (out, bytes))
             })
             .collect()
     };
@@ -140,72 +133,7 @@ fn make(input: &Input, book: &Book, files: &Files) -> Result<Vec<u8>, Diagnostic
         let body = book::plain_questions(&body, ch, &words, "", &|n| {
             format!("answers.xhtml#answer-{n}")
         });
-        let mut x = String::with_capacity(body.len() + 1024);
-        if ch.number == 0 {
-            x.push_str("<h1>");
-            push_xml(&mut x, &ch.title);
-            x.push_str("</h1>\n");
-            let front = course.front();
-            if !front.summary.is_empty() {
-                x.push_str("<p class=\"lead\">");
-                push_xml(&mut x, &front.summary);
-                x.push_str("</p>\n");
-            }
-            if let Some(f) = front.course() {
-                x.push_str("<dl>\n");
-                let mut fact = |label: &str, value: &str| {
-                    if !value.is_empty() {
-                        x.push_str("<dt>");
-                        push_xml(&mut x, label);
-                        x.push_str("</dt><dd>");
-                        push_xml(&mut x, value);
-                        x.push_str("</dd>\n");
-                    }
-                };
-                fact(&t("level"), &f.level);
-                let authors = f.authors.join(", ");
-                let mut args = fluent_bundle::FluentArgs::new();
-                args.set("count", f.authors.len());
-                let label = input
-                    .i18n
-                    .translate(&book.lang, "authors", Some(&args))
-                    .unwrap_or_default();
-                fact(&label, &authors);
-                fact(&t("license"), &f.license);
-                if let Some(b) = base {
-                    fact(
-                        &t("print-online"),
-                        &format!("{b}{}", html::encode_path(&format!("{}/", course.dir))),
-                    );
-                }
-                x.push_str("</dl>\n");
-            }
-        } else {
-            x.push_str("<h1>");
-            let mut args = fluent_bundle::FluentArgs::new();
-            args.set("index", ch.number);
-            push_xml(
-                &mut x,
-                &input
-                    .i18n
-                    .translate(&book.lang, "book-module", Some(&args))
-                    .unwrap_or_default(),
-            );
-            x.push_str(": ");
-            push_xml(&mut x, &ch.title);
-            x.push_str("</h1>\n");
-            if !ch.objectives.is_empty() {
-                x.push_str("<section class=\"objectives\">\n<h2>");
-                push_xml(&mut x, &t("objectives"));
-                x.push_str("</h2>\n<ul>\n");
-                for o in &ch.objectives {
-                    x.push_str("<li>");
-                    push_xml(&mut x, o);
-                    x.push_str("</li>\n");
-                }
-                x.push_str("</ul>\n</section>\n");
-            }
-        }
+        let mut x = chapter_heading(input, book, ch);
         x.push_str(&html::xhtml(&body, &LEFT_OUT));
         let lang = if ch.text_lang.is_empty() {
             &book.lang
@@ -268,6 +196,68 @@ fn make(input: &Input, book: &Book, files: &Files) -> Result<Vec<u8>, Diagnostic
             .file(course.path())
             .help("this is a bug in aula: please report it with the site that shows it")
     })
+}
+
+/// What opens a chapter: the course's title, summary and facts, or
+/// "Module N: title" and its objectives.
+fn chapter_heading(input: &Input, book: &Book, ch: &book::Chapter) -> String {
+    let base = input.site.config.base_url.as_deref();
+    let t = |key: &str, args: Option<&fluent_bundle::FluentArgs>| {
+        input
+            .i18n
+            .translate(&book.lang, key, args)
+            .unwrap_or_default()
+    };
+    let mut x = String::with_capacity(1024);
+    let tag = |x: &mut String, open: &str, text: &str, close: &str| {
+        x.push_str(open);
+        push_xml(x, text);
+        x.push_str(close);
+    };
+    if ch.number > 0 {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("index", ch.number);
+        let title = format!("{}: {}", t("book-module", Some(&args)), ch.title);
+        tag(&mut x, "<h1>", &title, "</h1>\n");
+        if !ch.objectives.is_empty() {
+            tag(
+                &mut x,
+                "<section class=\"objectives\">\n<h2>",
+                &t("objectives", None),
+                "</h2>\n<ul>\n",
+            );
+            for o in &ch.objectives {
+                tag(&mut x, "<li>", o, "</li>\n");
+            }
+            x.push_str("</ul>\n</section>\n");
+        }
+        return x;
+    }
+    let course = &input.site.pages[book.course];
+    let front = course.front();
+    tag(&mut x, "<h1>", &ch.title, "</h1>\n");
+    if !front.summary.is_empty() {
+        tag(&mut x, "<p class=\"lead\">", &front.summary, "</p>\n");
+    }
+    let Some(f) = front.course() else {
+        return x;
+    };
+    let mut authors = fluent_bundle::FluentArgs::new();
+    authors.set("count", f.authors.len());
+    let online = base.map(|b| format!("{b}{}", html::encode_path(&format!("{}/", course.dir))));
+    let facts = [
+        (t("level", None), f.level.clone()),
+        (t("authors", Some(&authors)), f.authors.join(", ")),
+        (t("license", None), f.license.clone()),
+        (t("print-online", None), online.unwrap_or_default()),
+    ];
+    x.push_str("<dl>\n");
+    for (label, value) in facts.iter().filter(|(_, v)| !v.is_empty()) {
+        tag(&mut x, "<dt>", label, "</dt>");
+        tag(&mut x, "<dd>", value, "</dd>\n");
+    }
+    x.push_str("</dl>\n");
+    x
 }
 
 /// One URL of a chapter's body.

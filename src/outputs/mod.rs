@@ -24,7 +24,7 @@
 
 pub mod assets;
 pub mod badges;
-mod book;
+pub mod book;
 pub mod certificates;
 pub mod epub;
 pub mod feeds;
