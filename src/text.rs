@@ -64,9 +64,40 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
+/// A file size for people: `850 KB`, `12.3 MB` (`12,3 MB` where the
+/// decimal separator is a comma).
+pub fn human_bytes(bytes: u64, lang: &str) -> String {
+    let (value, unit) = match bytes {
+        b if b >= 1_000_000_000 => (b as f64 / 1e9, "GB"),
+        b if b >= 1_000_000 => (b as f64 / 1e6, "MB"),
+        b => (((b as f64) / 1e3).ceil().max(1.0), "KB"),
+    };
+    let text = if unit == "KB" {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    let comma = !matches!(
+        lang.split('-').next(),
+        Some("en" | "ja" | "zh" | "ko" | "he" | "th")
+    );
+    let text = if comma { text.replace('.', ",") } else { text };
+    format!("{text}\u{a0}{unit}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(human_bytes(12_345_678, "en"), "12.3\u{a0}MB");
+        assert_eq!(human_bytes(12_345_678, "es"), "12,3\u{a0}MB");
+        assert_eq!(human_bytes(850_001, "pt"), "851\u{a0}KB");
+        assert_eq!(human_bytes(84_300, "en"), "85\u{a0}KB");
+        assert_eq!(human_bytes(0, "en"), "1\u{a0}KB");
+        assert_eq!(human_bytes(2_500_000_000, "pt"), "2,5\u{a0}GB");
+    }
 
     #[test]
     fn escapes_the_five_characters() {

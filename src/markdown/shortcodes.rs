@@ -316,7 +316,10 @@ fn call_context(
         if let Some(info) = (opts.media)(&path) {
             let mut file = Map::new();
             file.insert("bytes".into(), info.bytes.into());
-            file.insert("size".into(), format_bytes(info.bytes, opts.lang).into());
+            file.insert(
+                "size".into(),
+                crate::text::human_bytes(info.bytes, opts.lang).into(),
+            );
             let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
             file.insert("type".into(), ext.to_ascii_uppercase().into());
             if let Some((w, h)) = info.size {
@@ -371,27 +374,6 @@ fn http_host(url: &str) -> Option<String> {
     let host = rest.split(['/', '?', '#']).next()?;
     let host = host.rsplit('@').next()?.split(':').next()?;
     (!host.is_empty()).then(|| host.to_owned())
-}
-
-/// A file size for people: `850 KB`, `12.3 MB` (`12,3 MB` where the
-/// decimal separator is a comma).
-pub(super) fn format_bytes(bytes: u64, lang: &str) -> String {
-    let (value, unit) = match bytes {
-        b if b >= 1_000_000_000 => (b as f64 / 1e9, "GB"),
-        b if b >= 1_000_000 => (b as f64 / 1e6, "MB"),
-        b => (((b as f64) / 1e3).ceil().max(1.0), "KB"),
-    };
-    let text = if unit == "KB" {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
-    };
-    let comma = !matches!(
-        lang.split('-').next(),
-        Some("en" | "ja" | "zh" | "ko" | "he" | "th")
-    );
-    let text = if comma { text.replace('.', ",") } else { text };
-    format!("{text}\u{a0}{unit}")
 }
 
 /// Whether a shortcode's output is a block (it must not sit in a `<p>`).
@@ -742,11 +724,7 @@ mod tests {
     }
 
     #[test]
-    fn sizes_for_people() {
-        assert_eq!(format_bytes(12_345_678, "en"), "12.3\u{a0}MB");
-        assert_eq!(format_bytes(12_345_678, "es"), "12,3\u{a0}MB");
-        assert_eq!(format_bytes(850_001, "pt"), "851\u{a0}KB");
-        assert_eq!(format_bytes(0, "en"), "1\u{a0}KB");
+    fn hosts_of_http_urls() {
         assert_eq!(
             http_host("https://user@www.YouTube.com:443/watch?v=x").as_deref(),
             Some("www.youtube.com")

@@ -184,7 +184,7 @@ fn course_pages_offer_downloads_with_their_sizes() {
     let epub = std::fs::metadata(public.join("es/cursos/docencia-hibrida/docencia-hibrida.epub"))
         .expect("epub")
         .len();
-    let size = aula::render::downloads::human_size;
+    let size = aula::text::human_bytes;
     assert!(
         page.contains("docencia-hibrida.zip\" download>"),
         "zip offered"
