@@ -64,3 +64,13 @@ export function serve(root) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
+/** Runs a test's `main`, prints the tally and exits 0 only when all passed. */
+export function run(main, name = 'browser') {
+  main().catch((e) => {
+    results.failed += 1;
+    console.log(`FAIL ${e.stack || e}`);
+  }).finally(() => {
+    console.log(`${name}: ${results.passed} passed, ${results.failed} failed`);
+    process.exit(results.failed === 0 ? 0 : 1);
+  });
+}

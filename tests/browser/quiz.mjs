@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { join, resolve, relative, sep, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, FLAGS, results, check, htmlFiles, serve } from './lib.mjs';
+import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -200,11 +200,4 @@ async function main() {
   console.log('  screenshots: target/browser/quiz-*.png');
 }
 
-main().then(() => {
-  console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed === 0 ? 0 : 1);
-}, (e) => {
-  console.error(e);
-  console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
-  process.exit(1);
-});
+run(main);
