@@ -64,6 +64,31 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
+/// Appends `s` escaped for XML text and attribute values, dropping the
+/// characters XML 1.0 forbids (controls but tab and line breaks, U+FFFE,
+/// U+FFFF): feeds, sitemaps, EPUB documents.
+pub fn push_xml_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// `s` escaped for XML (see [`push_xml_escaped`]).
+pub fn xml_escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_xml_escaped(&mut out, s);
+    out
+}
+
 /// A file size for people: `850 KB`, `12.3 MB` (`12,3 MB` where the
 /// decimal separator is a comma).
 pub fn human_bytes(bytes: u64, lang: &str) -> String {
@@ -88,6 +113,14 @@ pub fn human_bytes(bytes: u64, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escapes_and_drops_what_xml_forbids() {
+        assert_eq!(
+            xml_escaped("a<b>&\"c'\u{1}\t\u{fffe}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\t"
+        );
+    }
 
     #[test]
     fn sizes_for_people() {

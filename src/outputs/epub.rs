@@ -18,6 +18,7 @@ use super::html::{self, Edit};
 use super::packages::{self, Entry};
 use super::{Files, Input};
 use crate::diagnostic::Diagnostic;
+use crate::text::push_xml_escaped;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -211,7 +212,7 @@ fn chapter_heading(input: &Input, book: &Book, ch: &book::Chapter) -> String {
     let mut x = String::with_capacity(1024);
     let tag = |x: &mut String, open: &str, text: &str, close: &str| {
         x.push_str(open);
-        push_xml(x, text);
+        push_xml_escaped(x, text);
         x.push_str(close);
     };
     if ch.number > 0 {
@@ -291,21 +292,17 @@ fn relink(
     }
 }
 
-fn push_xml(out: &mut String, s: &str) {
-    html::push_xml_text(out, s);
-}
-
 /// An XHTML content document.
 fn document(lang: &str, title: &str, css: &str, body: &str) -> String {
     let mut d = String::with_capacity(body.len() + 512);
     d.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"");
-    push_xml(&mut d, lang);
+    push_xml_escaped(&mut d, lang);
     d.push_str("\" xml:lang=\"");
-    push_xml(&mut d, lang);
+    push_xml_escaped(&mut d, lang);
     d.push_str("\">\n<head>\n<meta charset=\"UTF-8\"/>\n<title>");
-    push_xml(&mut d, title);
+    push_xml_escaped(&mut d, title);
     d.push_str("</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"");
-    push_xml(&mut d, css);
+    push_xml_escaped(&mut d, css);
     d.push_str("\"/>\n</head>\n<body>\n");
     d.push_str(body);
     d.push_str("\n</body>\n</html>\n");
@@ -315,23 +312,23 @@ fn document(lang: &str, title: &str, css: &str, body: &str) -> String {
 fn nav(book: &Book, site: &crate::site::Site, words: &book::Words, contents: &str) -> String {
     let mut x = String::new();
     x.push_str("<nav epub:type=\"toc\" id=\"toc\">\n<h1>");
-    push_xml(&mut x, contents);
+    push_xml_escaped(&mut x, contents);
     x.push_str("</h1>\n<ol>\n");
     for ch in &book.chapters {
         let p = &site.pages[ch.page];
         let _ = write!(x, "<li><a href=\"text/{}\"", chapter_file(ch));
         if p.is_fallback() {
             x.push_str(" lang=\"");
-            push_xml(&mut x, &p.text_lang);
+            push_xml_escaped(&mut x, &p.text_lang);
             x.push('"');
         }
         x.push('>');
-        push_xml(&mut x, &ch.title);
+        push_xml_escaped(&mut x, &ch.title);
         x.push_str("</a></li>\n");
     }
     if book.questions().next().is_some() {
         x.push_str("<li><a href=\"text/answers.xhtml\">");
-        push_xml(&mut x, &words.answer_key);
+        push_xml_escaped(&mut x, &words.answer_key);
         x.push_str("</a></li>\n");
     }
     x.push_str("</ol>\n</nav>\n");
@@ -350,7 +347,7 @@ fn package_document(input: &Input, book: &Book, images: &Images, has_answers: bo
         });
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\" xml:lang=\"");
-    push_xml(&mut x, &book.lang);
+    push_xml_escaped(&mut x, &book.lang);
     x.push_str("\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
     let _ = writeln!(
         x,
@@ -362,35 +359,35 @@ fn package_document(input: &Input, book: &Book, images: &Images, has_answers: bo
         ))
     );
     x.push_str("<dc:title>");
-    push_xml(&mut x, &front.title);
+    push_xml_escaped(&mut x, &front.title);
     x.push_str("</dc:title>\n<dc:language>");
-    push_xml(&mut x, &book.lang);
+    push_xml_escaped(&mut x, &book.lang);
     x.push_str("</dc:language>\n");
     if let Some(f) = front.course() {
         for a in &f.authors {
             x.push_str("<dc:creator>");
-            push_xml(&mut x, a);
+            push_xml_escaped(&mut x, a);
             x.push_str("</dc:creator>\n");
         }
         if !f.license.is_empty() {
             x.push_str("<dc:rights>");
-            push_xml(&mut x, &f.license);
+            push_xml_escaped(&mut x, &f.license);
             x.push_str("</dc:rights>\n");
         }
     }
     if !front.summary.is_empty() {
         x.push_str("<dc:description>");
-        push_xml(&mut x, &front.summary);
+        push_xml_escaped(&mut x, &front.summary);
         x.push_str("</dc:description>\n");
     }
     if let Some(lang) = site.config.language(&book.lang) {
         x.push_str("<dc:publisher>");
-        push_xml(&mut x, &lang.title);
+        push_xml_escaped(&mut x, &lang.title);
         x.push_str("</dc:publisher>\n");
     }
     if !base.is_empty() {
         x.push_str("<dc:source>");
-        push_xml(
+        push_xml_escaped(
             &mut x,
             &format!("{base}{}", html::encode_path(&format!("{}/", course.dir))),
         );
