@@ -250,7 +250,7 @@ pub fn answer_key(
             h.push_str(":</strong> ");
             push_html_escaped(&mut h, &o.text);
             if let Some(f) = &o.feedback {
-                h.push_str("<br/><span class=\"quiz-fb\">");
+                h.push_str("<br><span class=\"quiz-fb\">");
                 push_html_escaped(&mut h, f);
                 h.push_str("</span>");
             }

@@ -36,8 +36,11 @@ export function htmlFiles(dir) {
 }
 
 export const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.xml': 'application/xml', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.jpg': 'image/jpeg', '.webp': 'image/webp', '.json': 'application/json',
+  '.js': 'text/javascript', '.txt': 'text/plain; charset=utf-8', '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
 };
 
 export function serve(root) {
