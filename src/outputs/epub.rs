@@ -42,13 +42,7 @@ pub fn add(input: &Input, books: &[Book], files: &mut Files) -> Vec<Diagnostic> 
             })
             .collect()
     };
-    let mut errors = Vec::new();
-    for r in made {
-        if let Err(d) = r.and_then(|(p, bytes)| files.add_generated(p, bytes)) {
-            errors.push(d);
-        }
-    }
-    errors
+    files.add_made(made)
 }
 
 /// What the book's pages may not hold: scripts and form controls.

@@ -143,6 +143,20 @@ impl Files {
                 .help("this is a bug in aula or its theme: please report it with the site that shows it")
         })
     }
+
+    /// Adds every file an output made (in parallel, say); returns the
+    /// errors of making them and of adding them, in order.
+    pub fn add_made<B: Into<Arc<[u8]>>>(
+        &mut self,
+        made: impl IntoIterator<Item = Result<(String, B), Diagnostic>>,
+    ) -> Vec<Diagnostic> {
+        made.into_iter()
+            .filter_map(|r| {
+                r.and_then(|(path, bytes)| self.add_generated(path, bytes))
+                    .err()
+            })
+            .collect()
+    }
 }
 
 impl std::ops::Deref for Files {

@@ -53,21 +53,14 @@ pub fn folder(course_dir: &str) -> String {
 /// Adds the printable page of every book.
 pub fn add(input: &Input, books: &[Book], files: &mut Files) -> Vec<Diagnostic> {
     let site = input.site;
-    let made: Vec<Result<(String, String), Diagnostic>> = books
+    let made: Vec<Result<(String, Vec<u8>), Diagnostic>> = books
         .par_iter()
         .map(|book| {
             let dir = folder(&site.pages[book.course].dir);
-            render(input, book, &dir).map(|html| (format!("{dir}/index.html"), html))
+            render(input, book, &dir).map(|html| (format!("{dir}/index.html"), html.into_bytes()))
         })
         .collect();
-    let mut errors = Vec::new();
-    for r in made {
-        match r.and_then(|(path, html)| files.add_generated(path, html.into_bytes())) {
-            Ok(()) => {}
-            Err(d) => errors.push(d),
-        }
-    }
-    errors
+    files.add_made(made)
 }
 
 fn anchor(ch: &Chapter) -> String {
