@@ -341,11 +341,14 @@ fn make_outputs(
     // Printable pages and EPUBs first: the packages and the course pages'
     // download sizes are made from them.
     let want = input.site.config.packages;
-    if want.print {
-        diags.extend(outputs::print::add(input, &mut files));
-    }
-    if want.epub {
-        diags.extend(outputs::epub::add(input, &mut files));
+    if want.print || want.epub {
+        let books = outputs::book::all(input);
+        if want.print {
+            diags.extend(outputs::print::add(input, &books, &mut files));
+        }
+        if want.epub {
+            diags.extend(outputs::epub::add(input, &books, &mut files));
+        }
     }
     watch.lap("printable courses and EPUBs");
     diags.extend(outputs::packages::add(input, &mut files));

@@ -31,7 +31,7 @@
 
 pub mod assets;
 pub mod badges;
-mod book;
+pub mod book;
 pub mod budget;
 pub mod certificates;
 pub mod epub;
@@ -161,6 +161,20 @@ impl Files {
             Diagnostic::error(format!("two generated files want the path {}", c.path))
                 .help("this is a bug in aula or its theme: please report it with the site that shows it")
         })
+    }
+
+    /// Adds every file an output made (in parallel, say); returns the
+    /// errors of making them and of adding them, in order.
+    pub fn add_made<B: Into<Arc<[u8]>>>(
+        &mut self,
+        made: impl IntoIterator<Item = Result<(String, B), Diagnostic>>,
+    ) -> Vec<Diagnostic> {
+        made.into_iter()
+            .filter_map(|r| {
+                r.and_then(|(path, bytes)| self.add_generated(path, bytes))
+                    .err()
+            })
+            .collect()
     }
 }
 

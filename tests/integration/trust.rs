@@ -602,20 +602,18 @@ fn resolve(path: &str) -> Result<LinkTarget, LinkError> {
 
 fn render_markdown(body: &str, raw_html: RawHtml) -> markdown::Rendered {
     static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+    let labels = markdown::quiz::Labels::default();
     let opts = markdown::Options {
-        highlighter: HIGHLIGHTER.get_or_init(Highlighter::new),
-        resolve: &resolve,
         first_line: 5,
         raw_html,
-        quiz: markdown::quiz::Context {
-            key: "k",
-            labels: &markdown::quiz::Labels::default(),
-        },
-        title: "",
-        lang: "en",
-        media: &markdown::no_media,
-        shortcodes: markdown::Shortcodes::NONE,
-        images: &|_| None,
+        ..markdown::Options::new(
+            HIGHLIGHTER.get_or_init(Highlighter::new),
+            &resolve,
+            markdown::quiz::Context {
+                key: "k",
+                labels: &labels,
+            },
+        )
     };
     markdown::render(body, &opts)
 }
