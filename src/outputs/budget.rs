@@ -19,9 +19,10 @@
 //! fold* is kept simple and predictable: the first [`FOLD_IMAGES`] `<img>`
 //! of the page in document order, lazy or not (a phone's first screen
 //! holds one or two), plus any later image not marked `loading="lazy"`,
-//! since the browser fetches those at load too. An image counts by its
-//! `src` (the fallback of a `srcset`), once per page, when it is a file of
-//! the site.
+//! since the browser fetches those at load too. An image counts once per
+//! page, when it is a file of the site: by the `srcset` candidate a phone
+//! fetches (the narrowest at least [`PHONE_PIXELS`] wide, a 360 px screen
+//! at 2x, else the widest), or by its `src` when it has no `srcset`.
 //!
 //! This module only reads [`Files`]; it adds no file and never writes.
 //! The report reaches people through `aula build`'s summary, warnings for
@@ -39,6 +40,31 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Arc;
+
+/// The device pixels across a phone's screen: 360 CSS pixels at 2x.
+pub const PHONE_PIXELS: u32 = 720;
+
+/// The `srcset` candidate a phone fetches: the narrowest `w` candidate at
+/// least [`PHONE_PIXELS`] wide, else the widest; `None` without `w`
+/// candidates.
+fn phone_candidate(srcset: &str) -> Option<&str> {
+    let candidates = srcset.split(',').filter_map(|c| {
+        let mut parts = c.split_ascii_whitespace();
+        let url = parts.next()?;
+        let width = parts.next()?.strip_suffix('w')?.parse::<u32>().ok()?;
+        Some((width, url))
+    });
+    let (mut fit, mut widest): (Option<(u32, &str)>, Option<(u32, &str)>) = (None, None);
+    for (width, url) in candidates {
+        if width >= PHONE_PIXELS && fit.is_none_or(|(w, _)| width < w) {
+            fit = Some((width, url));
+        }
+        if widest.is_none_or(|(w, _)| width > w) {
+            widest = Some((width, url));
+        }
+    }
+    fit.or(widest).map(|(_, url)| url)
+}
 
 /// How many of a page's first images count as above the fold.
 pub const FOLD_IMAGES: usize = 2;
@@ -447,7 +473,8 @@ fn references(page: &str, html: &[u8]) -> Refs {
             images_seen += 1;
             let lazy = value("loading").is_some_and(|l| l.eq_ignore_ascii_case("lazy"));
             let above = images_seen <= FOLD_IMAGES || !lazy;
-            (value("src").filter(|_| above), &mut refs.images)
+            let fetched = value("srcset").and_then(phone_candidate).or(value("src"));
+            (fetched.filter(|_| above), &mut refs.images)
         };
         if let Some(path) = target.and_then(|t| resolve(page, t)) {
             if !list.contains(&path) {
@@ -461,6 +488,16 @@ fn references(page: &str, html: &[u8]) -> Refs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_fetches_the_narrowest_candidate_wide_enough() {
+        let set = "a-480.jpg 480w, a-800.jpg 800w, a-1200.jpg 1200w";
+        assert_eq!(phone_candidate(set), Some("a-800.jpg"));
+        assert_eq!(phone_candidate("a-480.jpg 480w, a-320.jpg 320w"), Some("a-480.jpg"));
+        assert_eq!(phone_candidate("a.jpg 2x"), None);
+        let html = br#"<img src="big.jpg" srcset="s.jpg 480w, m.jpg 960w" width="1200">"#;
+        assert_eq!(references("es/x/index.html", html).images, ["es/x/m.jpg"]);
+    }
 
     #[test]
     fn references_are_resolved_against_the_page() {
