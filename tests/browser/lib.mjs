@@ -35,6 +35,14 @@ export function htmlFiles(dir) {
   return out.sort();
 }
 
+// The name of a site asset under its fingerprinted name
+// (`aula.3f2a9c1e.js`), or its plain name (`aula.js`) when the site sets
+// `[output] fingerprint = false`.
+export function assetName(dir, stem, ext) {
+  const hashed = new RegExp(`^${stem}(\\.[0-9a-f]{8})?\\.${ext}$`);
+  return readdirSync(dir).find((n) => hashed.test(n)) ?? `${stem}.${ext}`;
+}
+
 export const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.xml': 'application/xml', '.svg': 'image/svg+xml', '.png': 'image/png',

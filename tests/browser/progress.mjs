@@ -25,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { minify } from 'terser';
-import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run } from './lib.mjs';
+import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run, assetName } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -99,7 +99,7 @@ async function main() {
   }
   // The site script under its fingerprinted name (aula.3f2a9c1e.js), or
   // aula.js when the site sets [output] fingerprint = false.
-  const scriptName = readdirSync(publicDir).find((n) => /^aula(\.[0-9a-f]{8})?\.js$/.test(n)) ?? 'aula.js';
+  const scriptName = assetName(publicDir, 'aula', 'js');
   const script = readFileSync(join(publicDir, scriptName));
   const br = brotliCompressSync(script, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
   // The progress script's budget (issue 9): at most 3 KB minified.

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { minify } from 'terser';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
-import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run } from './lib.mjs';
+import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run, assetName } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -82,7 +82,7 @@ async function main() {
     console.log(`skipping the quiz test: ${CHROMIUM} not found (apt-get install chromium)`);
     return;
   }
-  const source = readFileSync(join(publicDir, 'quiz.js'));
+  const source = readFileSync(join(publicDir, assetName(publicDir, 'quiz', 'js')));
   const min = Buffer.from((await minify(source.toString(), { compress: true, mangle: true })).code);
   const br = (b) => brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
   console.log(`  quiz.js ${source.length} B as shipped, ${br(source)} B brotli; minified ${min.length} B, ${br(min)} B brotli`);

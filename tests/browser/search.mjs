@@ -27,7 +27,7 @@ import { join, resolve, relative, extname, sep, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run } from './lib.mjs';
+import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run, assetName } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -89,7 +89,7 @@ async function main() {
     console.error(`no search bundle in ${publicDir}: build the site with the default features first`);
     process.exit(2);
   }
-  const script = readFileSync(join(publicDir, 'search.js'));
+  const script = readFileSync(join(publicDir, assetName(publicDir, 'search', 'js')));
   console.log(`search test: search.js ${script.length} B as shipped, ${brotli(script)} B brotli`);
   const mods = modules();
   const spanishOnly = [...mods.entries()].find(([, v]) => v.es && !v.es.notice && v.pt?.notice);
