@@ -493,7 +493,10 @@ mod tests {
     fn a_phone_fetches_the_narrowest_candidate_wide_enough() {
         let set = "a-480.jpg 480w, a-800.jpg 800w, a-1200.jpg 1200w";
         assert_eq!(phone_candidate(set), Some("a-800.jpg"));
-        assert_eq!(phone_candidate("a-480.jpg 480w, a-320.jpg 320w"), Some("a-480.jpg"));
+        assert_eq!(
+            phone_candidate("a-480.jpg 480w, a-320.jpg 320w"),
+            Some("a-480.jpg")
+        );
         assert_eq!(phone_candidate("a.jpg 2x"), None);
         let html = br#"<img src="big.jpg" srcset="s.jpg 480w, m.jpg 960w" width="1200">"#;
         assert_eq!(references("es/x/index.html", html).images, ["es/x/m.jpg"]);
