@@ -331,29 +331,48 @@ fn make_outputs(
     let (image_diags, image_stats) = outputs::images::add(input, images, &mut files);
     diags.extend(image_diags);
     watch.lap("resize images");
-    let (search, more) = outputs::search::add(input, &cache.search, index && !preview, &mut files);
+    // The search index is made on threads of its own while the packages
+    // are made: it needs only the pages' HTML, and Pagefind indexes one
+    // page at a time.
+    let (job, more) = outputs::search::start(input, index && !preview, &mut files);
+    diags.extend(more);
+    let previous = &cache.search;
+    let made = std::thread::scope(|scope| {
+        let indexing = job.map(|job| scope.spawn(move || job.run(previous)));
+        if !preview {
+            diags.extend(make_packages(input, &mut files, watch));
+        }
+        indexing.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("the indexing thread panicked".to_string()))
+        })
+    });
+    let (search, more) = outputs::search::finish(made, &mut files);
     cache.search = search;
     diags.extend(more);
-    watch.lap("search index");
-    if preview {
-        return (files, diags, image_stats);
-    }
+    watch.lap("search index (after the packages)");
+    (files, diags, image_stats)
+}
+
+/// Printable courses, EPUBs and packages (`[packages]`).
+fn make_packages(input: &Input, files: &mut Files, watch: &mut Stopwatch) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     // Printable pages and EPUBs first: the packages and the course pages'
     // download sizes are made from them.
     let want = input.site.config.packages;
     if want.print || want.epub {
         let books = outputs::book::all(input);
         if want.print {
-            diags.extend(outputs::print::add(input, &books, &mut files));
+            diags.extend(outputs::print::add(input, &books, files));
         }
         if want.epub {
-            diags.extend(outputs::epub::add(input, &books, &mut files));
+            diags.extend(outputs::epub::add(input, &books, files));
         }
     }
     watch.lap("printable courses and EPUBs");
-    diags.extend(outputs::packages::add(input, &mut files));
+    diags.extend(outputs::packages::add(input, files));
     watch.lap("packages");
-    (files, diags, image_stats)
+    diags
 }
 
 /// Under `--strict`, warnings become errors (same kind, text and place).

@@ -13,8 +13,11 @@
 //! returns a Spanish-only page. Pages aula generates (lists with no text
 //! of their own) are not indexed either.
 //!
-//! Pagefind is async (tokio); it runs on a small current-thread runtime
-//! made for the build and dropped after it. The bundle is cached between
+//! Pagefind is async (tokio) and indexes one page at a time: each
+//! language gets its own index on its own thread, with a small
+//! current-thread runtime made for the build and dropped after it, and
+//! the bundles are merged (their entry files' `languages` joined). The
+//! indexing runs while the build makes the packages. The bundle is cached between
 //! `aula serve` rebuilds under the fingerprint of every indexed page's
 //! HTML. The theme's `search.js` (not Pagefind's UI) loads the bundle
 //! only once the learner types. Never writes to disk. See
@@ -41,57 +44,85 @@ pub type Bundle = Arc<Named>;
 /// Whether this binary indexes (the `search` cargo feature).
 pub const ENABLED: bool = cfg!(feature = "search");
 
-/// Adds the search pages and, when [`ENABLED`] and `indexing`, the index of
-/// every page already in `files`. Runs after the pages output. Returns
-/// this build's memo of the bundle and the problems found.
+/// The indexing of one build, between [`start`] and [`finish`]: it holds
+/// the pages' HTML (shared, not copied) and nothing of [`Files`], so it
+/// can run while other outputs are made.
+pub struct Job {
+    docs: Docs,
+}
+
+/// What a [`Job`] made: the bundle with its fingerprint, or why not.
+pub type Made = Result<(u64, Bundle), String>;
+
+impl Job {
+    /// Indexes, or takes the bundle from `previous` when no indexed page
+    /// changed.
+    pub fn run(self, previous: &Memo<Bundle>) -> Made {
+        previous.get_or_make(BUNDLE, &self.docs, || index(&self.docs).map(Arc::new))
+    }
+}
+
+/// Adds the search pages to `files`; when [`ENABLED`] and `indexing`,
+/// returns the indexing of every page already in `files` (run after the
+/// pages output), to be run and handed to [`finish`].
 ///
 /// `indexing` is false for `aula serve` and `aula check`: indexing costs
-/// about 5 ms of CPU per page, more than the rest of the build, and
+/// about 2 ms of CPU per page, more than the rest of the build, and
 /// Pagefind cannot update an index, so every edit would index the whole
 /// site again; their search pages say search is built by `aula build`.
-pub fn add(
-    input: &Input,
-    previous: &Memo<Bundle>,
-    indexing: bool,
-    files: &mut Files,
-) -> (Memo<Bundle>, Vec<Diagnostic>) {
-    let mut diags = pages(input, ENABLED && indexing, files);
+pub fn start(input: &Input, indexing: bool, files: &mut Files) -> (Option<Job>, Vec<Diagnostic>) {
+    let diags = pages(input, ENABLED && indexing, files);
+    let job = (ENABLED && indexing).then(|| Job {
+        docs: indexed_pages(input, files),
+    });
+    (job, diags)
+}
+
+/// Adds the bundle a [`Job`] made to `files`; returns this build's memo
+/// of it and the problems found.
+pub fn finish(made: Option<Made>, files: &mut Files) -> (Memo<Bundle>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let mut memo = Vec::new();
-    if ENABLED && indexing {
-        let docs = indexed_pages(input, files);
-        let made = previous.get_or_make(BUNDLE, &docs, || index(&docs).map(Arc::new));
-        match made {
-            Ok((fp, bundle)) => {
-                for (path, bytes) in bundle.iter() {
-                    if let Err(d) = files.add_generated(path.clone(), Arc::clone(bytes)) {
-                        diags.push(d);
-                    }
+    match made {
+        None => {}
+        Some(Ok((fp, bundle))) => {
+            for (path, bytes) in bundle.iter() {
+                if let Err(d) = files.add_generated(path.clone(), Arc::clone(bytes)) {
+                    diags.push(d);
                 }
-                memo.push((BUNDLE.to_string(), (fp, bundle)));
             }
-            Err(message) => diags.push(
-                Diagnostic::error(format!("the search index could not be built: {message}"))
-                    .kind(Kind::Other)
-                    .help("this is a bug in aula or Pagefind: please report it with the site that shows it; `cargo build --no-default-features` builds aula without search"),
-            ),
+            memo.push((BUNDLE.to_string(), (fp, bundle)));
         }
+        Some(Err(message)) => diags.push(
+            Diagnostic::error(format!("the search index could not be built: {message}"))
+                .kind(Kind::Other)
+                .help("this is a bug in aula or Pagefind: please report it with the site that shows it; `cargo build --no-default-features` builds aula without search"),
+        ),
     }
     (Memo::from_results(memo), diags)
 }
 
-/// Every indexed page as (URL from the site root with a leading `/`, HTML):
-/// pages with text of their own, in the language they are written in.
-fn indexed_pages(input: &Input, files: &Files) -> Named {
-    input
+/// The indexed pages of each language, by language code: (URL from the
+/// site root with a leading `/`, HTML).
+type Docs = std::collections::BTreeMap<String, Named>;
+
+/// Every indexed page, by language: pages with text of their own, in the
+/// language they are written in.
+fn indexed_pages(input: &Input, files: &Files) -> Docs {
+    let mut docs = Docs::new();
+    let pages = input
         .site
         .pages
         .iter()
-        .filter(|p| !p.is_fallback() && !p.is_generated())
-        .filter_map(|p| match files.get(&format!("{}/index.html", p.dir)) {
-            Some(Data::Bytes(b)) => Some((format!("/{}", p.url), Arc::clone(b))),
-            _ => None,
-        })
-        .collect()
+        .filter(|p| !p.is_fallback() && !p.is_generated());
+    for p in pages {
+        if let Some(Data::Bytes(b)) = files.get(&format!("{}/index.html", p.dir)) {
+            docs.entry(p.text_lang.clone())
+                .or_default()
+                .push((format!("/{}", p.url), Arc::clone(b)));
+        }
+    }
+    docs
 }
 
 /// What Pagefind reads of a page: `<main>` without the navigation
@@ -100,9 +131,30 @@ fn indexed_pages(input: &Input, files: &Files) -> Named {
 #[cfg(feature = "search")]
 const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".completion"];
 
-/// Builds the Pagefind bundle from the pages' HTML.
+/// Builds the Pagefind bundle: one Pagefind index per language, each on
+/// its own thread (Pagefind indexes one page at a time), merged into one
+/// bundle.
 #[cfg(feature = "search")]
-fn index(pages: &Named) -> Result<Named, String> {
+fn index(docs: &Docs) -> Result<Named, String> {
+    let made: Vec<Result<Named, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .values()
+            .map(|pages| scope.spawn(|| index_language(pages)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("Pagefind panicked".to_string()))
+            })
+            .collect()
+    });
+    merge(made.into_iter().collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The bundle of one language's pages.
+#[cfg(feature = "search")]
+fn index_language(pages: &Named) -> Result<Named, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -123,20 +175,64 @@ fn index(pages: &Named) -> Result<Named, String> {
                 .map_err(|e| format!("{url}: {e}"))?;
         }
         let made = index.get_files().await.map_err(|e| e.to_string())?;
-        let mut out: Named = made
+        Ok(made
             .into_iter()
             .filter_map(|f| {
                 let name = f.filename.to_string_lossy().replace('\\', "/");
                 wanted(&name).then(|| (format!("{BUNDLE}/{name}"), Arc::from(f.contents)))
             })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
+            .collect())
     })
 }
 
+/// The entry file every language's bundle has: the merged bundle's lists
+/// the languages of all of them.
+const ENTRY: &str = "pagefind/pagefind-entry.json";
+
+/// One bundle from the bundles of single languages. Files of the same
+/// name must be the same bytes (Pagefind's script, index files named by
+/// their content's hash), except the entry file, whose `languages` are
+/// joined.
+#[cfg_attr(not(feature = "search"), allow(dead_code))]
+fn merge(bundles: Vec<Named>) -> Result<Named, String> {
+    let mut out = std::collections::BTreeMap::<String, Arc<[u8]>>::new();
+    let mut entry: Option<serde_json::Value> = None;
+    for (path, bytes) in bundles.into_iter().flatten() {
+        if path == ENTRY {
+            let mut this: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| format!("{ENTRY}: {e}"))?;
+            match entry.as_mut() {
+                None => entry = Some(this),
+                Some(all) => {
+                    let langs = this
+                        .get_mut("languages")
+                        .and_then(|l| l.as_object_mut())
+                        .map(std::mem::take)
+                        .unwrap_or_default();
+                    let into = all
+                        .get_mut("languages")
+                        .and_then(|l| l.as_object_mut())
+                        .ok_or_else(|| format!("{ENTRY} has no languages"))?;
+                    into.extend(langs);
+                }
+            }
+        } else if let Some(old) = out.get(&path) {
+            if **old != *bytes {
+                return Err(format!("two languages made different files named {path}"));
+            }
+        } else {
+            out.insert(path, bytes);
+        }
+    }
+    if let Some(entry) = entry {
+        let bytes = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
+        out.insert(ENTRY.to_string(), Arc::from(bytes));
+    }
+    Ok(out.into_iter().collect())
+}
+
 #[cfg(not(feature = "search"))]
-fn index(_: &Named) -> Result<Named, String> {
+fn index(_: &Docs) -> Result<Named, String> {
     Ok(Vec::new())
 }
 
@@ -256,4 +352,58 @@ fn pages(input: &Input, indexed: bool, files: &mut Files) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> (String, Arc<[u8]>) {
+        (path.to_string(), Arc::from(text.as_bytes()))
+    }
+
+    #[test]
+    fn bundles_of_each_language_merge_into_one() {
+        let es = vec![
+            file(
+                ENTRY,
+                r#"{"version":"1.6.0","languages":{"es":{"hash":"es_1","page_count":2}}}"#,
+            ),
+            file("pagefind/pagefind.js", "script"),
+            file("pagefind/wasm.es.pagefind", "es"),
+        ];
+        let pt = vec![
+            file(
+                ENTRY,
+                r#"{"version":"1.6.0","languages":{"pt":{"hash":"pt_1","page_count":1}}}"#,
+            ),
+            file("pagefind/pagefind.js", "script"),
+            file("pagefind/wasm.pt.pagefind", "pt"),
+        ];
+        let merged = merge(vec![es, pt]).expect("merges");
+        let names: Vec<&str> = merged.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                ENTRY,
+                "pagefind/pagefind.js",
+                "pagefind/wasm.es.pagefind",
+                "pagefind/wasm.pt.pagefind"
+            ]
+        );
+        let entry: serde_json::Value = serde_json::from_slice(&merged[0].1).unwrap();
+        assert_eq!(entry["version"], "1.6.0");
+        assert_eq!(entry["languages"]["es"]["page_count"], 2);
+        assert_eq!(entry["languages"]["pt"]["hash"], "pt_1");
+    }
+
+    #[test]
+    fn two_languages_making_different_files_of_one_name_is_an_error() {
+        let a = vec![file("pagefind/pagefind.js", "one")];
+        let b = vec![file("pagefind/pagefind.js", "two")];
+        let err = merge(vec![a, b]).unwrap_err();
+        assert!(err.contains("pagefind/pagefind.js"), "{err}");
+        let bad = vec![file(ENTRY, "not json")];
+        assert!(merge(vec![bad]).is_err());
+    }
 }
