@@ -44,6 +44,7 @@ fn main() {
         links: LinkStyle::Directory,
         write: false,
         strict: false,
+        ..Options::default()
     };
     let mut session = Session::new(opts);
     let t = Instant::now();

@@ -4,6 +4,7 @@
 
 use crate::build::{self, Options};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::outputs::budget::Gzip;
 use crate::site::LinkStyle;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -164,6 +165,11 @@ fn run(cli: Cli) -> u8 {
                 links,
                 write: true,
                 strict,
+                budget_gzip: if budget_report.is_some() {
+                    Gzip::Measure
+                } else {
+                    Gzip::Skip
+                },
             };
             run_build(&opts, budget_report.as_deref(), quiet, verbose)
         }
@@ -178,6 +184,7 @@ fn run(cli: Cli) -> u8 {
             let opts = Options {
                 root,
                 drafts,
+                budget_gzip: if budget { Gzip::Measure } else { Gzip::Skip },
                 ..Options::default()
             };
             let report = CheckReport {

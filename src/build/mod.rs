@@ -44,6 +44,9 @@ pub struct Options {
     pub write: bool,
     /// `--strict`: every warning is an error.
     pub strict: bool,
+    /// Measure pages with gzip too, for a budget report (brotli alone
+    /// otherwise).
+    pub budget_gzip: outputs::budget::Gzip,
 }
 
 impl Options {
@@ -247,7 +250,13 @@ fn run(
     // `aula check` skip it (it costs more CPU than the rest of the build).
     let (files, mut diags, image_stats) =
         make_outputs(&input, cache, &mut watch, preview, opts.write);
-    let (files, budget, more) = passes::run(&input, files, &mut cache.passes, &mut watch);
+    let (files, budget, more) = passes::run(
+        &input,
+        files,
+        &mut cache.passes,
+        opts.budget_gzip,
+        &mut watch,
+    );
     diags.extend(more);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);

@@ -27,6 +27,7 @@ pub(super) fn run(
     input: &Input,
     files: Files,
     memory: &mut Memory,
+    gzip: budget::Gzip,
     watch: &mut Stopwatch,
 ) -> (Files, budget::Report, Vec<Diagnostic>) {
     let output = input.site.config.output;
@@ -49,7 +50,7 @@ pub(super) fn run(
     } else {
         files
     };
-    let (report, over, kept) = outputs::budget::measure(input, &files, &memory.budget);
+    let (report, over, kept) = outputs::budget::measure(input, &files, &memory.budget, gzip);
     memory.budget = kept;
     diags.extend(over);
     watch.lap("measure page weight");

@@ -56,7 +56,12 @@ fn linked_stylesheets(page: &str, html: &str) -> Vec<String> {
 #[test]
 fn budget_numbers_match_an_independent_compression_of_the_written_files() {
     let site = site("basic");
-    let report = build_ok(site.path());
+    // As for `aula build --budget-report`: gzip is measured too.
+    let opts = aula::build::Options {
+        budget_gzip: aula::outputs::budget::Gzip::Measure,
+        ..options(site.path())
+    };
+    let report = aula::build::build(&opts).expect("builds");
     let public = site.path().join("public");
     let budget = &report.budget;
     let html_files: Vec<String> = files(&public)
@@ -68,7 +73,7 @@ fn budget_numbers_match_an_independent_compression_of_the_written_files() {
     for page in &budget.pages {
         let html = bytes(&public, &page.path);
         assert_eq!(page.html.raw, html.len() as u64, "{}", page.path);
-        assert_eq!(page.html.gzip, gzip6(&html), "{}", page.path);
+        assert_eq!(page.html.gzip, Some(gzip6(&html)), "{}", page.path);
         let br = brotli4(&html);
         assert!(
             page.html.brotli.abs_diff(br) <= br / 50 + 8,
@@ -79,14 +84,14 @@ fn budget_numbers_match_an_independent_compression_of_the_written_files() {
         let text = String::from_utf8(html).expect("utf-8");
         let sheets = linked_stylesheets(&page.path, &text);
         assert_eq!(page.stylesheets, sheets, "{}", page.path);
-        let (mut raw, mut gz) = (page.html.raw, page.html.gzip);
+        let (mut raw, mut gz) = (page.html.raw, page.html.gzip.expect("measured"));
         for s in &sheets {
             let css = bytes(&public, s);
             raw += css.len() as u64;
             gz += gzip6(&css);
         }
         assert_eq!(
-            (page.total.raw, page.total.gzip),
+            (page.total.raw, page.total.gzip.expect("measured")),
             (raw, gz),
             "{}",
             page.path
@@ -191,6 +196,17 @@ fn over_budget_fails_check_budget_and_names_the_page() {
 }
 
 #[test]
+fn a_build_without_a_report_measures_brotli_alone() {
+    let site = site("basic");
+    let report = build_ok(site.path());
+    assert!(!report.budget.pages.is_empty());
+    assert!(report.budget.pages.iter().all(|p| p.total.gzip.is_none()));
+    assert!(report.budget.pages.iter().all(|p| p.total.brotli > 0));
+    let json = serde_json::to_value(&report.budget).expect("JSON");
+    assert!(json["pages"][0]["total"].get("gzip").is_none(), "{json}");
+}
+
+#[test]
 fn check_budget_json_reports_every_page() {
     let site = site("over-budget");
     let out = aula()
@@ -210,6 +226,7 @@ fn check_budget_json_reports_every_page() {
     assert_eq!(over.len(), 1);
     assert_eq!(over[0]["over_page"], true);
     assert_eq!(over[0]["source"], "content/courses/heavy/01-long.es.md");
+    assert!(over[0]["total"]["gzip"].as_u64().is_some_and(|g| g > 0));
     let kinds: Vec<&str> = json["diagnostics"]
         .as_array()
         .expect("diagnostics")

@@ -40,6 +40,7 @@ pub fn options(root: &Path) -> Options {
         links: LinkStyle::Directory,
         write: true,
         strict: false,
+        budget_gzip: aula::outputs::budget::Gzip::Skip,
     }
 }
 
