@@ -8,6 +8,8 @@
 //! an author's markup is in it too, so nothing here may assume balanced
 //! tags or panic on any input. Unchanged parts are copied byte for byte.
 
+use std::borrow::Cow;
+
 use crate::text::push_xml_escaped;
 use crate::text::{percent_decode, push_html_escaped};
 
@@ -18,7 +20,7 @@ pub enum Token<'a> {
     Text(&'a str),
     Start(Tag<'a>),
     /// An end tag: lowercased name and the tag as written.
-    End(String, &'a str),
+    End(Cow<'a, str>, &'a str),
     /// A comment, doctype or processing instruction, as written.
     Other(&'a str),
 }
@@ -26,8 +28,8 @@ pub enum Token<'a> {
 /// A start tag.
 #[derive(Debug)]
 pub struct Tag<'a> {
-    /// Lowercased.
-    pub name: String,
+    /// Lowercased (borrowed from the HTML when it was written so).
+    pub name: Cow<'a, str>,
     pub attrs: Vec<Attr<'a>>,
     pub self_closing: bool,
     /// The whole tag as written.
@@ -36,10 +38,11 @@ pub struct Tag<'a> {
 
 #[derive(Debug)]
 pub struct Attr<'a> {
-    /// Lowercased.
-    pub name: String,
-    /// Decoded value; `None` for a bare attribute (`hidden`).
-    pub value: Option<String>,
+    /// Lowercased (borrowed from the HTML when it was written so).
+    pub name: Cow<'a, str>,
+    /// Decoded value (borrowed when it has no character reference);
+    /// `None` for a bare attribute (`hidden`).
+    pub value: Option<Cow<'a, str>>,
     /// The attribute as written, without the space before it.
     pub raw: &'a str,
 }
@@ -83,20 +86,18 @@ pub fn tokens(html: &str) -> Vec<Token<'_>> {
         if next == b'!' || next == b'?' {
             out.push(Token::Other(raw));
         } else if next == b'/' {
-            let name: String = raw[2..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect::<String>()
-                .to_ascii_lowercase();
-            out.push(Token::End(name, raw));
+            let len = raw[2..]
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
+                .count();
+            out.push(Token::End(lowercase(&raw[2..2 + len]), raw));
         } else {
             let tag = parse_tag(raw);
-            let raw_text = RAW_TEXT.contains(&tag.name.as_str()) && !tag.self_closing;
-            let name = tag.name.clone();
+            let raw_text = RAW_TEXT.contains(&&*tag.name) && !tag.self_closing;
+            let close = raw_text.then(|| format!("</{}", tag.name));
             out.push(Token::Start(tag));
-            if raw_text {
+            if let Some(close) = close {
                 // Everything up to `</name` is text.
-                let close = format!("</{name}");
                 let rest = &html[i..];
                 let at = find_ci(rest, &close).unwrap_or(rest.len());
                 if at > 0 {
@@ -111,6 +112,15 @@ pub fn tokens(html: &str) -> Vec<Token<'_>> {
         out.push(Token::Text(&html[text_start..]));
     }
     out
+}
+
+/// `s` in lowercase, borrowed when it already is (aula's own HTML).
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
@@ -146,7 +156,7 @@ fn parse_tag(raw: &str) -> Tag<'_> {
     while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
         i += 1;
     }
-    let name = raw[1..i].to_ascii_lowercase();
+    let name = lowercase(&raw[1..i]);
     let mut attrs = Vec::new();
     let inner_end = b.len().saturating_sub(1);
     let self_closing = raw[..inner_end].trim_end().ends_with('/');
@@ -161,7 +171,7 @@ fn parse_tag(raw: &str) -> Tag<'_> {
         while i < inner_end && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
             i += 1;
         }
-        let attr_name = raw[start..i].to_ascii_lowercase();
+        let attr_name = lowercase(&raw[start..i]);
         let mut j = i;
         while j < inner_end && b[j].is_ascii_whitespace() {
             j += 1;
@@ -276,9 +286,9 @@ pub fn is_url_attr(attr: &str) -> bool {
 }
 
 /// Decodes character references; unknown named ones stay as written.
-pub fn decode_entities(s: &str) -> String {
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -304,7 +314,7 @@ pub fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 fn entity(name: &str) -> Option<char> {
@@ -381,9 +391,9 @@ pub fn xhtml(html: &str, skip: &[&str]) -> String {
                     push_xml_escaped(&mut out, &decode_entities(tag.raw));
                     continue;
                 }
-                if skip.contains(&tag.name.as_str()) {
-                    if !tag.self_closing && !VOID.contains(&tag.name.as_str()) {
-                        skipping = Some((tag.name, 1));
+                if skip.contains(&&*tag.name) {
+                    if !tag.self_closing && !VOID.contains(&&*tag.name) {
+                        skipping = Some((tag.name.into_owned(), 1));
                     }
                     continue;
                 }
@@ -391,10 +401,7 @@ pub fn xhtml(html: &str, skip: &[&str]) -> String {
                 out.push_str(&tag.name);
                 let mut seen: Vec<&str> = Vec::new();
                 for a in &tag.attrs {
-                    if !is_xml_name(&a.name)
-                        || a.name.contains(':')
-                        || seen.contains(&a.name.as_str())
-                    {
+                    if !is_xml_name(&a.name) || a.name.contains(':') || seen.contains(&&*a.name) {
                         continue;
                     }
                     seen.push(&a.name);
@@ -404,11 +411,11 @@ pub fn xhtml(html: &str, skip: &[&str]) -> String {
                     push_xml_escaped(&mut out, a.value.as_deref().unwrap_or(&a.name));
                     out.push('"');
                 }
-                if VOID.contains(&tag.name.as_str()) || tag.self_closing {
+                if VOID.contains(&&*tag.name) || tag.self_closing {
                     out.push_str("/>");
                 } else {
                     out.push('>');
-                    open.push(tag.name);
+                    open.push(tag.name.into_owned());
                 }
             }
             Token::End(name, _) => {

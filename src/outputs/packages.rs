@@ -255,7 +255,7 @@ fn package(files: &Files, prefix: &str, base: Option<&str>) -> Made {
 /// Whether what a tag's URLs name is loaded with the page (a stylesheet,
 /// a script, an image), rather than linked (pages, feeds).
 fn loads(tag: &html::Tag) -> bool {
-    match tag.name.as_str() {
+    match &*tag.name {
         "link" => tag.attrs.iter().any(|a| {
             a.name == "rel"
                 && a.value.as_deref().is_some_and(|r| {
