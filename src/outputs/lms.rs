@@ -1,0 +1,368 @@
+//! What learning platforms read inside a course package: the SCORM 1.2
+//! manifest, the IMS Common Cartridge 1.1 manifest and its QTI 1.2
+//! assessments. Pure functions from a [`Course`] (titles, files, questions)
+//! to XML text; `scorm.rs` decides which files go into which zip.
+//!
+//! References: ADL SCORM 1.2 Content Aggregation Model (imscp 1.1.2 +
+//! adlcp 1.2), IMS Common Cartridge 1.1 profile of IMS CP 1.1 with its
+//! LOM manifest profile, and IMS QTI 1.2 with the CC 1.1 item profiles
+//! `cc.multiple_choice.v0p1`, `cc.multiple_response.v0p1`,
+//! `cc.true_false.v0p1`.
+
+use super::html::push_xml_text;
+use crate::markdown::quiz::QuizItem;
+use std::fmt::Write as _;
+
+/// A course in one language, as a package sees it.
+pub struct Course<'a> {
+    /// A stable identifier: from the course's translation key and language.
+    pub identifier: String,
+    pub title: &'a str,
+    pub lang: &'a str,
+    pub description: &'a str,
+    pub license: &'a str,
+    /// The modules in order.
+    pub modules: Vec<Module<'a>>,
+    /// Every file of the package but the manifest, sorted, `/`-separated.
+    pub files: Vec<String>,
+}
+
+/// One module: its title, its page inside the package, its questions.
+pub struct Module<'a> {
+    pub title: &'a str,
+    pub href: String,
+    pub questions: Vec<&'a QuizItem>,
+}
+
+impl Course<'_> {
+    /// The number of self-check questions in the course.
+    pub fn questions(&self) -> usize {
+        self.modules.iter().map(|m| m.questions.len()).sum()
+    }
+}
+
+/// The score a learner needs to pass, in percent, when the course has
+/// questions: most of them right, as a self-check rather than an exam.
+pub const MASTERY: u32 = 80;
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_xml_text(&mut out, s);
+    out
+}
+
+/// An XML name from any text: letters, digits, `-`, `_`, `.`; starting
+/// with a letter.
+pub fn xml_id(s: &str) -> String {
+    let mut id: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        id.insert_str(0, "id-");
+    }
+    id
+}
+
+/// `imsmanifest.xml` of a SCORM 1.2 package: one organization with an
+/// item per module, all launching the one SCO (`scorm.html`, the launch
+/// page) at the module's page; every file listed; the mastery score on
+/// each item when the course has questions.
+pub fn scorm_manifest(c: &Course) -> String {
+    let mut x = String::new();
+    let _ = write!(
+        x,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="{id}" version="1.0" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata>
+    <schema>ADL SCORM</schema>
+    <schemaversion>1.2</schemaversion>
+  </metadata>
+  <organizations default="ORG">
+    <organization identifier="ORG">
+      <title>{title}</title>
+"#,
+        id = esc(&xml_id(&c.identifier)),
+        title = esc(c.title),
+    );
+    let mastery = (c.questions() > 0).then_some(MASTERY);
+    for (n, m) in c.modules.iter().enumerate() {
+        let _ = write!(
+            x,
+            r#"      <item identifier="ITEM-{n}" identifierref="SCO" isvisible="true" parameters="?page={href}">
+        <title>{title}</title>
+"#,
+            n = n + 1,
+            href = esc(&m.href),
+            title = esc(m.title),
+        );
+        if let Some(score) = mastery {
+            let _ = writeln!(x, "        <adlcp:masteryscore>{score}</adlcp:masteryscore>");
+        }
+        x.push_str("      </item>\n");
+    }
+    x.push_str(
+        r#"    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="SCO" type="webcontent" adlcp:scormtype="sco" href="scorm.html">
+"#,
+    );
+    for f in &c.files {
+        let _ = writeln!(x, r#"      <file href="{}"/>"#, esc(f));
+    }
+    x.push_str("    </resource>\n  </resources>\n</manifest>\n");
+    x
+}
+
+/// Where the QTI assessment of module `n` (0-based) sits in a cartridge.
+pub fn assessment_path(n: usize) -> String {
+    format!("assessments/module-{:02}.xml", n + 1)
+}
+
+/// `imsmanifest.xml` of a Common Cartridge 1.1: LOM metadata, a
+/// rooted-hierarchy organization course → modules (each module's page,
+/// then its questions), the pages as `webcontent` (each module's page its
+/// own resource, depending on one resource with every other file), and
+/// each module's questions as a QTI assessment resource.
+pub fn cc_manifest(c: &Course) -> String {
+    let mut x = String::new();
+    let _ = write!(
+        x,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="{id}" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" xmlns:lom="http://ltsc.ieee.org/xsd/imsccv1p1/LOM/resource" xmlns:lomimscc="http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest">
+  <metadata>
+    <schema>IMS Common Cartridge</schema>
+    <schemaversion>1.1.0</schemaversion>
+    <lomimscc:lom>
+      <lomimscc:general>
+        <lomimscc:title>
+          <lomimscc:string language="{lang}">{title}</lomimscc:string>
+        </lomimscc:title>
+        <lomimscc:language>{lang}</lomimscc:language>
+        <lomimscc:description>
+          <lomimscc:string language="{lang}">{description}</lomimscc:string>
+        </lomimscc:description>
+      </lomimscc:general>
+      <lomimscc:rights>
+        <lomimscc:copyrightAndOtherRestrictions>
+          <lomimscc:value>{restricted}</lomimscc:value>
+        </lomimscc:copyrightAndOtherRestrictions>
+        <lomimscc:description>
+          <lomimscc:string language="{lang}">{license}</lomimscc:string>
+        </lomimscc:description>
+      </lomimscc:rights>
+    </lomimscc:lom>
+  </metadata>
+  <organizations>
+    <organization identifier="ORG" structure="rooted-hierarchy">
+      <item identifier="ROOT">
+        <item identifier="COURSE">
+          <title>{title}</title>
+"#,
+        id = esc(&xml_id(&c.identifier)),
+        lang = esc(c.lang),
+        title = esc(c.title),
+        description = esc(c.description),
+        restricted = if c.license.is_empty() { "no" } else { "yes" },
+        license = esc(c.license),
+    );
+    for (n, m) in c.modules.iter().enumerate() {
+        let n = n + 1;
+        let _ = write!(
+            x,
+            r#"          <item identifier="MODULE-{n}">
+            <title>{title}</title>
+            <item identifier="PAGE-{n}" identifierref="RES-PAGE-{n}">
+              <title>{title}</title>
+            </item>
+"#,
+            title = esc(m.title),
+        );
+        if !m.questions.is_empty() {
+            let _ = write!(
+                x,
+                r#"            <item identifier="QUIZ-{n}" identifierref="RES-QUIZ-{n}">
+              <title>{title}</title>
+            </item>
+"#,
+                title = esc(m.title),
+            );
+        }
+        x.push_str("          </item>\n");
+    }
+    x.push_str("        </item>\n      </item>\n    </organization>\n  </organizations>\n  <resources>\n");
+    let pages: Vec<&str> = c.modules.iter().map(|m| m.href.as_str()).collect();
+    for (n, m) in c.modules.iter().enumerate() {
+        let n = n + 1;
+        let _ = write!(
+            x,
+            r#"    <resource identifier="RES-PAGE-{n}" type="webcontent" href="{href}">
+      <file href="{href}"/>
+      <dependency identifierref="RES-FILES"/>
+    </resource>
+"#,
+            href = esc(&m.href),
+        );
+        if !m.questions.is_empty() {
+            let _ = write!(
+                x,
+                r#"    <resource identifier="RES-QUIZ-{n}" type="imsqti_xmlv1p2/imscc_xmlv1p1/assessment">
+      <file href="{href}"/>
+    </resource>
+"#,
+                href = assessment_path(n - 1),
+            );
+        }
+    }
+    x.push_str("    <resource identifier=\"RES-FILES\" type=\"webcontent\">\n");
+    for f in c
+        .files
+        .iter()
+        .filter(|f| !pages.contains(&f.as_str()) && !f.starts_with("assessments/"))
+    {
+        let _ = writeln!(x, r#"      <file href="{}"/>"#, esc(f));
+    }
+    x.push_str("    </resource>\n  </resources>\n</manifest>\n");
+    x
+}
+
+/// A module's questions as one QTI 1.2 assessment of the CC 1.1 profile.
+pub fn qti_assessment(ident: &str, title: &str, questions: &[&QuizItem]) -> String {
+    let mut x = String::new();
+    let _ = write!(
+        x,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2">
+  <assessment ident="{ident}" title="{title}">
+    <qtimetadata>
+      <qtimetadatafield><fieldlabel>cc_profile</fieldlabel><fieldentry>cc.exam.v0p1</fieldentry></qtimetadatafield>
+      <qtimetadatafield><fieldlabel>qmd_assessmenttype</fieldlabel><fieldentry>Examination</fieldentry></qtimetadatafield>
+      <qtimetadatafield><fieldlabel>cc_maxattempts</fieldlabel><fieldentry>unlimited</fieldentry></qtimetadatafield>
+    </qtimetadata>
+    <section ident="{ident}-S">
+"#,
+        ident = esc(&xml_id(ident)),
+        title = esc(title),
+    );
+    for q in questions {
+        qti_item(&mut x, q);
+    }
+    x.push_str("    </section>\n  </assessment>\n</questestinterop>\n");
+    x
+}
+
+fn mattext(x: &mut String, indent: &str, text: &str) {
+    let _ = writeln!(
+        x,
+        r#"{indent}<material><mattext texttype="text/plain">{}</mattext></material>"#,
+        esc(text)
+    );
+}
+
+fn qti_item(x: &mut String, q: &QuizItem) {
+    let id = xml_id(&q.id);
+    let (profile, cardinality) = match q.kind {
+        "multiple" => ("cc.multiple_response.v0p1", "Multiple"),
+        "truefalse" => ("cc.true_false.v0p1", "Single"),
+        _ => ("cc.multiple_choice.v0p1", "Single"),
+    };
+    let opt = |i: usize| format!("{id}-{}", i + 1);
+    let _ = write!(
+        x,
+        r#"      <item ident="{id}" title="{title}">
+        <itemmetadata>
+          <qtimetadata>
+            <qtimetadatafield><fieldlabel>cc_profile</fieldlabel><fieldentry>{profile}</fieldentry></qtimetadatafield>
+            <qtimetadatafield><fieldlabel>cc_weighting</fieldlabel><fieldentry>1</fieldentry></qtimetadatafield>
+          </qtimetadata>
+        </itemmetadata>
+        <presentation>
+"#,
+        title = esc(&q.question),
+    );
+    mattext(x, "          ", &q.question);
+    let _ = writeln!(
+        x,
+        r#"          <response_lid ident="{id}-R" rcardinality="{cardinality}">
+            <render_choice>"#
+    );
+    for (i, o) in q.options.iter().enumerate() {
+        let _ = writeln!(x, r#"              <response_label ident="{}">"#, opt(i));
+        mattext(x, "                ", &o.text);
+        x.push_str("              </response_label>\n");
+    }
+    x.push_str(
+        "            </render_choice>\n          </response_lid>\n        </presentation>\n        <resprocessing>\n          <outcomes><decvar varname=\"SCORE\" vartype=\"Decimal\" minvalue=\"0\" maxvalue=\"100\"/></outcomes>\n",
+    );
+    // Feedback for each option chosen.
+    for (i, o) in q.options.iter().enumerate() {
+        if o.feedback.is_some() {
+            let _ = writeln!(
+                x,
+                r#"          <respcondition continue="Yes"><conditionvar><varequal respident="{id}-R">{o}</varequal></conditionvar><displayfeedback feedbacktype="Response" linkrefid="{o}-FB"/></respcondition>"#,
+                o = opt(i)
+            );
+        }
+    }
+    // The right answer: every correct option and, for several answers, no
+    // wrong one.
+    let mut cond = String::new();
+    let right: Vec<usize> = (0..q.options.len())
+        .filter(|&i| q.options[i].correct)
+        .collect();
+    if cardinality == "Multiple" {
+        cond.push_str("<and>");
+        for (i, o) in q.options.iter().enumerate() {
+            if o.correct {
+                let _ = write!(cond, r#"<varequal respident="{id}-R">{}</varequal>"#, opt(i));
+            } else {
+                let _ = write!(
+                    cond,
+                    r#"<not><varequal respident="{id}-R">{}</varequal></not>"#,
+                    opt(i)
+                );
+            }
+        }
+        cond.push_str("</and>");
+    } else if right.len() == 1 {
+        let _ = write!(cond, r#"<varequal respident="{id}-R">{}</varequal>"#, opt(right[0]));
+    } else {
+        cond.push_str("<or>");
+        for &i in &right {
+            let _ = write!(cond, r#"<varequal respident="{id}-R">{}</varequal>"#, opt(i));
+        }
+        cond.push_str("</or>");
+    }
+    let general = q
+        .explanation
+        .as_ref()
+        .map(|_| format!(r#"<displayfeedback feedbacktype="Response" linkrefid="{id}-GENERAL"/>"#))
+        .unwrap_or_default();
+    let _ = writeln!(
+        x,
+        r#"          <respcondition continue="No"><conditionvar>{cond}</conditionvar><setvar action="Set" varname="SCORE">100</setvar>{general}</respcondition>"#
+    );
+    x.push_str("        </resprocessing>\n");
+    for (i, o) in q.options.iter().enumerate() {
+        if let Some(fb) = &o.feedback {
+            let _ = writeln!(x, r#"        <itemfeedback ident="{}-FB">"#, opt(i));
+            x.push_str("          <flow_mat>\n");
+            mattext(x, "            ", fb);
+            x.push_str("          </flow_mat>\n        </itemfeedback>\n");
+        }
+    }
+    if let Some(why) = &q.explanation {
+        let _ = writeln!(x, r#"        <itemfeedback ident="{id}-GENERAL">"#);
+        x.push_str("          <flow_mat>\n");
+        mattext(x, "            ", why);
+        x.push_str("          </flow_mat>\n        </itemfeedback>\n");
+    }
+    x.push_str("      </item>\n");
+}
