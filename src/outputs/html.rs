@@ -600,7 +600,7 @@ mod tests {
 
     #[test]
     fn resolves_relative_urls_against_the_folder() {
-        let r = resolve("es/cursos/x/m", "../../../style.css").unwrap();
+        let r = resolve("es/cursos/x/m", "../../../../style.css").unwrap();
         assert_eq!(r.path, "style.css");
         let r = resolve("es/cursos/x/m", "../#top").unwrap();
         assert_eq!(

@@ -33,6 +33,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 
+/// A package's bytes and the warnings about files it leaves out.
+type Made = Result<(Vec<u8>, Vec<Diagnostic>), Diagnostic>;
+
 /// One file of a zip: its name and bytes.
 pub type Entry = (String, Cow<'static, [u8]>);
 
@@ -63,7 +66,7 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
         })
         .collect();
     let base = site.config.base_url.as_deref();
-    let made: Vec<(usize, Result<(Vec<u8>, Vec<Diagnostic>), Diagnostic>)> = {
+    let made: Vec<(usize, Made)> = {
         let all: &Files = files;
         courses
             .par_iter()
@@ -105,16 +108,16 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
             diags.push(d);
         }
     }
-    let langs: Vec<Result<(String, Vec<u8>, Vec<Diagnostic>), Diagnostic>> = {
+    let langs: Vec<(String, Made)> = {
         let all: &Files = files;
         site.config
             .languages
             .par_iter()
-            .map(|l| package(all, &l.code, base).map(|(b, w)| (language_zip(&l.code), b, w)))
+            .map(|l| (language_zip(&l.code), package(all, &l.code, base)))
             .collect()
     };
-    for r in langs {
-        match r.and_then(|(path, bytes, warnings)| {
+    for (path, r) in langs {
+        match r.and_then(|(bytes, warnings)| {
             diags.extend(warnings);
             files.add_generated(path, bytes)
         }) {
@@ -169,11 +172,7 @@ pub fn read(data: &Data) -> Result<Cow<'static, [u8]>, Diagnostic> {
 
 /// The package of folder `prefix` (a course's, or a language's): the zip
 /// and warnings for files left out.
-fn package(
-    files: &Files,
-    prefix: &str,
-    base: Option<&str>,
-) -> Result<(Vec<u8>, Vec<Diagnostic>), Diagnostic> {
+fn package(files: &Files, prefix: &str, base: Option<&str>) -> Made {
     let inside = format!("{prefix}/");
     // Site path to the path in the package.
     let mut members: BTreeMap<String, String> = files

@@ -10,6 +10,7 @@ mod docs;
 mod errors;
 mod faults;
 mod incremental;
+mod offline;
 mod repo;
 mod serve;
 mod serve_abuse;
