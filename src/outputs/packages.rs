@@ -173,6 +173,22 @@ pub fn read(data: &Data) -> Result<Cow<'static, [u8]>, Diagnostic> {
 /// The package of folder `prefix` (a course's, or a language's): the zip
 /// and warnings for files left out.
 fn package(files: &Files, prefix: &str, base: Option<&str>) -> Made {
+    let (entries, warnings) = entries(files, prefix, base)?;
+    let bytes = zip(&entries, |_| false).map_err(|e| {
+        Diagnostic::error(format!("could not make the package of {prefix}: {e}"))
+            .help("this is a bug in aula: please report it with the site that shows it")
+    })?;
+    Ok((bytes, warnings))
+}
+
+/// The files of the package of folder `prefix`, sorted, links rewritten
+/// for the package, and warnings for files left out. The SCORM and Common
+/// Cartridge packages (`scorm.rs`) start from the same files.
+pub fn entries(
+    files: &Files,
+    prefix: &str,
+    base: Option<&str>,
+) -> Result<(Vec<Entry>, Vec<Diagnostic>), Diagnostic> {
     let inside = format!("{prefix}/");
     // Site path to the path in the package.
     let mut members: BTreeMap<String, String> = files
@@ -242,11 +258,7 @@ fn package(files: &Files, prefix: &str, base: Option<&str>) -> Made {
         entries.push((pkg_path.clone(), bytes));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let bytes = zip(&entries, |_| false).map_err(|e| {
-        Diagnostic::error(format!("could not make the package of {prefix}: {e}"))
-            .help("this is a bug in aula: please report it with the site that shows it")
-    })?;
-    Ok((bytes, warnings))
+    Ok((entries, warnings))
 }
 
 /// Whether what a tag's URLs name is loaded with the page (a stylesheet,
