@@ -43,6 +43,7 @@ fn main() {
         drafts: false,
         links: LinkStyle::Directory,
         write: false,
+        strict: false,
     };
     let mut session = Session::new(opts);
     let t = Instant::now();

@@ -45,6 +45,9 @@ enum Command {
         /// gives shorter addresses on a web server.
         #[arg(long, value_enum, default_value_t = Links::File)]
         links: Links,
+        /// Treat every warning as an error: exit 1 and write nothing.
+        #[arg(long)]
+        strict: bool,
     },
     /// Validate everything a build validates, without writing.
     Check {
@@ -60,8 +63,9 @@ enum Command {
         /// Also report which translations are up to date, outdated or missing.
         #[arg(long)]
         translations: bool,
-        /// With --translations: fail (exit 1) when a translation is outdated or missing.
-        #[arg(long, requires = "translations")]
+        /// Treat every warning as an error (exit 1); with --translations,
+        /// also fail when a translation is outdated or missing.
+        #[arg(long)]
         strict: bool,
     },
     /// Print the hash a translation of PATH records in `translation_of`.
@@ -138,6 +142,7 @@ fn run(cli: Cli) -> u8 {
             output,
             drafts,
             links,
+            strict,
         } => {
             let links = match links {
                 Links::Dir => LinkStyle::Directory,
@@ -149,6 +154,7 @@ fn run(cli: Cli) -> u8 {
                 drafts,
                 links,
                 write: true,
+                strict,
             };
             run_build(&opts, quiet, verbose)
         }
@@ -208,6 +214,11 @@ fn run_build(opts: &Options, quiet: bool, verbose: bool) -> u8 {
                 for (stage, t) in &report.stages {
                     eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
                 }
+                let images = report.images;
+                eprintln!(
+                    "images: {} resized, {} from the cache",
+                    images.encoded, images.reused
+                );
             }
             if !quiet && report.fallback_pages > 0 {
                 eprintln!(
@@ -252,10 +263,19 @@ struct CheckReport {
 /// `aula check`.
 fn run_check(opts: &Options, how: CheckReport, quiet: bool) -> u8 {
     let result = build::build(opts);
-    let (diags, ok) = match &result {
-        Ok(r) => (r.warnings.as_slice(), true),
-        Err(e) => (e.as_slice(), false),
+    let (mut diags, mut ok) = match &result {
+        Ok(r) => (r.warnings.clone(), true),
+        Err(e) => (e.clone(), false),
     };
+    // --strict: every warning is an error. The build itself ran without it,
+    // so that the translation report is still there to print.
+    if how.strict && diags.iter().any(|d| !d.is_error()) {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+        ok = false;
+    }
+    let diags = diags.as_slice();
     let status = result
         .as_ref()
         .ok()

@@ -27,6 +27,71 @@ struct RawConfig {
     #[serde(default)]
     translations: TranslationConfig,
     issuer: Option<Issuer>,
+    #[serde(default)]
+    packages: PackagesConfig,
+    #[serde(default)]
+    images: ImagesConfig,
+}
+
+/// `[packages]`: what each course offers to take away or to import into
+/// a learning platform. `aula serve` builds none of them (a preview).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PackagesConfig {
+    /// A zip of each course that works opened from disk.
+    pub offline: bool,
+    /// An EPUB 3 of each course.
+    pub epub: bool,
+    /// The whole course on one printable page.
+    pub print: bool,
+    /// A zip of each language's whole campus (`<lang>/<lang>.zip`).
+    pub campus: bool,
+    /// A SCORM 1.2 package of each course.
+    pub scorm: bool,
+    /// An IMS Common Cartridge 1.1 of each course.
+    pub common_cartridge: bool,
+}
+
+impl Default for PackagesConfig {
+    fn default() -> Self {
+        PackagesConfig {
+            offline: true,
+            epub: true,
+            print: true,
+            campus: false,
+            scorm: false,
+            common_cartridge: false,
+        }
+    }
+}
+
+/// `[images]`: how colocated PNG and JPEG images are resized (the
+/// `images` module does it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// `false`: images are copied as they are, with no size attributes.
+    pub enabled: bool,
+    /// Widths in pixels to resize to; sorted and without duplicates once
+    /// loaded.
+    pub widths: Vec<u32>,
+    /// JPEG quality, 1 to 100.
+    pub quality: u8,
+    /// The `sizes` attribute: how wide images are shown.
+    pub sizes: String,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            enabled: true,
+            widths: vec![480, 960, 1440],
+            quality: 80,
+            // The default theme's text column: 44rem less 1rem of padding
+            // on each side.
+            sizes: "(min-width: 44rem) 42rem, calc(100vw - 2rem)".into(),
+        }
+    }
 }
 
 /// `[issuer]`: who publishes the campus's badges and credentials (Open
@@ -61,8 +126,11 @@ pub struct MarkdownConfig {
 #[serde(rename_all = "lowercase")]
 pub enum RawHtml {
     /// Shown as text: a contributor's Markdown can never run script.
-    #[default]
     Escape,
+    /// Kept, less what could run script or load active content (ammonia
+    /// does the removing); each removal is a warning.
+    #[default]
+    Sanitize,
     /// Passed through unchanged: the site owner trusts every author.
     Allow,
 }
@@ -146,6 +214,8 @@ pub struct Config {
     pub translations: TranslationConfig,
     /// Who issues the campus's badges; `None` when not configured.
     pub issuer: Option<Issuer>,
+    pub packages: PackagesConfig,
+    pub images: ImagesConfig,
 }
 
 impl Config {
@@ -219,6 +289,7 @@ impl Config {
                 );
             }
         }
+        let images = images(raw.images, &at, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -231,12 +302,14 @@ impl Config {
             markdown: raw.markdown,
             translations: raw.translations,
             issuer: raw.issuer,
+            packages: raw.packages,
+            images,
         })
     }
 
     /// Every table of `aula.toml` with the keys it accepts, for docs and
     /// their sync test.
-    pub fn schema() -> [(&'static str, &'static [&'static str]); 5] {
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 7] {
         use crate::keys::of;
         [
             ("", of::<RawConfig>()),
@@ -244,6 +317,8 @@ impl Config {
             ("translations", of::<TranslationConfig>()),
             ("markdown", of::<MarkdownConfig>()),
             ("issuer", of::<Issuer>()),
+            ("packages", of::<PackagesConfig>()),
+            ("images", of::<ImagesConfig>()),
         ]
     }
 
@@ -283,6 +358,33 @@ impl Config {
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
+}
+
+/// `[images]` checked: widths from 16 to 8,192 pixels, sorted; quality 1 to 100.
+fn images(mut raw: ImagesConfig, at: &Locator, errors: &mut Vec<Diagnostic>) -> ImagesConfig {
+    if let Some(w) = raw.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+        errors.push(
+            at.error(
+                format!("[images] width {w} is out of range"),
+                "[images]",
+                "widths",
+            )
+            .help("write widths in pixels from 16 to 8192, e.g. widths = [480, 960, 1440]"),
+        );
+    }
+    if !(1..=100).contains(&raw.quality) {
+        errors.push(
+            at.error(
+                format!("[images] quality {} is out of range", raw.quality),
+                "[images]",
+                "quality",
+            )
+            .help("write a JPEG quality from 1 to 100; 80 is a good balance"),
+        );
+    }
+    raw.widths.sort_unstable();
+    raw.widths.dedup();
+    raw
 }
 
 /// Points diagnostics at lines of `aula.toml`.

@@ -36,6 +36,18 @@ pub enum Kind {
     Asset,
     /// Markdown the page cannot show as written (code fences, raw HTML).
     Markdown,
+    /// Template syntax of another generator (Liquid, Hugo) left in the text.
+    ForeignSyntax,
+    /// A link or image starting with `/`: breaks under a sub-path and from disk.
+    RootRelativeLink,
+    /// A code fence whose language no syntax knows.
+    CodeLanguage,
+    /// A body whose first heading repeats the page title as a second `<h1>`.
+    DuplicateTitle,
+    /// An image without alternative text.
+    MissingAlt,
+    /// Raw HTML that sanitizing removed (script, event handlers, iframes…).
+    SanitizedHtml,
     /// A template that does not parse or fails to render.
     Template,
     /// UI strings (Fluent).
@@ -59,6 +71,12 @@ impl Kind {
             Kind::Link => "link",
             Kind::Asset => "asset",
             Kind::Markdown => "markdown",
+            Kind::ForeignSyntax => "foreign-syntax",
+            Kind::RootRelativeLink => "root-relative-link",
+            Kind::CodeLanguage => "code-language",
+            Kind::DuplicateTitle => "duplicate-title",
+            Kind::MissingAlt => "missing-alt",
+            Kind::SanitizedHtml => "sanitized-html",
             Kind::Template => "template",
             Kind::UiString => "ui-string",
             Kind::Translation => "translation",

@@ -121,6 +121,42 @@ impl Highlighter {
         })
     }
 
+    /// Whether a fence language names a syntax (by name or file extension,
+    /// in any letter case), as [`Self::highlight`] looks it up.
+    pub fn knows(&self, lang: &str) -> bool {
+        self.syntaxes().find_syntax_by_token(lang).is_some()
+    }
+
+    /// Up to three known fence languages nearest to `lang`, nearest first:
+    /// for "did you mean" hints on a typo'd fence.
+    pub fn nearest(&self, lang: &str) -> Vec<String> {
+        let lang = lang.to_ascii_lowercase();
+        let mut tokens: Vec<String> = self
+            .syntaxes()
+            .syntaxes()
+            .iter()
+            .flat_map(|s| {
+                std::iter::once(s.name.to_ascii_lowercase())
+                    .chain(s.file_extensions.iter().map(|e| e.to_ascii_lowercase()))
+            })
+            .filter(|t| !t.contains([' ', '.']) && t.len() > 1)
+            .collect();
+        tokens.sort();
+        tokens.dedup();
+        let mut scored: Vec<(f64, String)> = tokens
+            .into_iter()
+            .map(|t| {
+                // A known name the typo starts with (`python[´p`) wins.
+                let prefix = lang.starts_with(t.as_str()) && t.len() >= 2;
+                let score = strsim::jaro_winkler(&lang, &t) + if prefix { 1.0 } else { 0.0 };
+                (score, t)
+            })
+            .filter(|(score, _)| *score > 0.75)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        scored.into_iter().take(3).map(|(_, t)| t).collect()
+    }
+
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }

@@ -27,6 +27,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod highlight;
 pub mod i18n;
+pub mod images;
 pub mod keys;
 pub mod markdown;
 pub mod memo;

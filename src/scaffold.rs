@@ -39,7 +39,7 @@ pub fn create(dir: &Path, with_theme: bool) -> Result<usize, Diagnostic> {
         .into_iter()
         .chain(std::iter::once((
             ".gitignore".to_string(),
-            &b"/public\n"[..],
+            &b"/public\n/.aula-cache\n"[..],
         )))
         .collect();
     for (rel, bytes) in &files {

@@ -45,6 +45,11 @@ fuzz_target!(|data: &[u8]| {
                 key: "k",
                 labels: &markdown::quiz::Labels::default(),
             },
+            title: "",
+            lang: "en",
+            media: &markdown::no_media,
+            shortcodes: markdown::Shortcodes::NONE,
+            images: &|_| None,
         };
         let r = markdown::render(body, &opts);
         let lines = body.split('\n').count();

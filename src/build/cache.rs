@@ -37,10 +37,15 @@ pub struct Cache {
     pub pages: Memo<Arc<[u8]>>,
     /// Pages outside the language tree (chooser, 404, status) by output path.
     pub root_pages: Memo<Arc<[u8]>>,
+    /// The search bundle, under the fingerprint of the indexed pages.
+    pub search: Memo<crate::outputs::search::Bundle>,
     /// Translation source hash by document fingerprint.
     pub source_hashes: HashMap<u64, String>,
     /// Parsed content files, reused while they are unchanged.
     pub content: crate::content::ReadCache,
+    /// Resized images (on disk, and in memory for `aula serve`); `None`
+    /// until the first build knows the site's root.
+    pub images: Option<crate::images::Cache>,
 }
 
 /// Fingerprint of the parsed configuration and the build options: what

@@ -5,15 +5,19 @@
 //! page's source hash. Pure functions of the site and the cache.
 
 use super::cache::{Cache, Memo, fingerprint};
+use crate::content::front::Completion;
 use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::i18n::I18n;
-use crate::markdown::{self, LinkError, LinkTarget, Rendered, quiz};
+use crate::images::Catalog;
+use crate::markdown::{self, FileInfo, LinkError, LinkTarget, Rendered, Shortcodes, quiz};
 use crate::outputs::Fingerprints;
 use crate::outputs::assets::join;
+use crate::render::Renderer;
 use crate::site::Site;
+use crate::theme::Theme;
 use crate::translations;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// The fingerprints cached outputs are keyed on.
@@ -59,21 +63,101 @@ fn quiz_labels(site: &Site, i18n: &I18n) -> HashMap<String, (quiz::Labels, u64)>
         .collect()
 }
 
+/// File extensions whose size (and, for images, dimensions) pages and
+/// shortcodes may use.
+const MEDIA: [&str; 14] = [
+    "png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "mp4", "webm", "ogv", "mp3", "ogg", "m4a",
+    "pdf",
+];
+
+/// Size and image dimensions of every media file under `content/`, by its
+/// path there. Only headers are read.
+fn media_index(site: &Site) -> BTreeMap<String, FileInfo> {
+    let content = site.config.root.join("content");
+    let wanted: Vec<&String> = site
+        .assets
+        .iter()
+        .filter(|a| {
+            a.rsplit_once('.')
+                .is_some_and(|(_, e)| MEDIA.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    wanted
+        .par_iter()
+        .filter_map(|rel| {
+            let path = content.join(rel.as_str());
+            let bytes = std::fs::metadata(&path).ok()?.len();
+            let size = header(&path).and_then(|h| markdown::image_size(&h, rel));
+            Some(((*rel).clone(), FileInfo { bytes, size }))
+        })
+        .collect()
+}
+
+/// The first bytes of a file, enough for image headers (a JPEG's size can
+/// sit after large metadata).
+fn header(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(256 * 1024)
+        .read_to_end(&mut buf)
+        .ok()?;
+    Some(buf)
+}
+
+/// Fingerprint of the media files under a page's folder: a page's HTML
+/// depends on their sizes.
+fn media_fingerprint(index: &BTreeMap<String, FileInfo>, folder: &str) -> u64 {
+    let prefix = if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{folder}/")
+    };
+    fingerprint(
+        &index
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Fingerprint of what shortcodes render with: their templates and every
+/// UI string.
+fn shortcodes_fingerprint(theme: &Theme) -> u64 {
+    let templates: Vec<(&String, &String)> = theme
+        .templates
+        .iter()
+        .filter(|(n, _)| n.starts_with("shortcodes/"))
+        .map(|(n, f)| (n, &f.text))
+        .collect();
+    let locales: Vec<(&String, &String)> =
+        theme.locales.iter().map(|(l, f)| (l, &f.text)).collect();
+    fingerprint(&(templates, locales))
+}
+
 /// Markdown to HTML for every page, in parallel; links are resolved to
 /// relative URLs in the linking page's language. A page whose source,
-/// place, link targets and quiz strings are unchanged reuses its previous
-/// result.
+/// place, link targets, quiz strings, media files and shortcodes are
+/// unchanged reuses its previous result.
 pub(super) fn render_all(
     site: &Site,
     cache: &mut Cache,
     fps: &Fingerprints,
     config_fp: u64,
-    i18n: &I18n,
+    theme: (&Theme, &Renderer, &I18n),
+    images: &Catalog,
 ) -> Vec<Arc<Rendered>> {
+    let (theme, tera, i18n) = theme;
+    let images_fp = images.fingerprint();
     let previous = std::mem::take(&mut cache.markdown);
     let highlighter = &cache.highlighter;
     let labels = quiz_labels(site, i18n);
     let no_labels = (quiz::Labels::default(), 0);
+    let media = media_index(site);
+    let names = crate::render::shortcode_names(theme);
+    let shortcodes_fp = shortcodes_fingerprint(theme);
+    let render_shortcode = |call: &markdown::ShortcodeCall| tera.shortcode(call.name, call.context);
     let results: Vec<(u64, Arc<Rendered>)> = site
         .pages
         .par_iter()
@@ -83,7 +167,11 @@ pub(super) fn render_all(
                 return (0, Arc::new(Rendered::default()));
             };
             let (labels, labels_fp) = labels.get(&page.lang).unwrap_or(&no_labels);
-            let inputs = (fps.docs[i], fps.urls, config_fp, labels_fp);
+            let media_fp = media_fingerprint(&media, page.folder());
+            let inputs = (
+                (fps.docs[i], fps.urls, config_fp, labels_fp),
+                (media_fp, shortcodes_fp, images_fp),
+            );
             let made = previous.get_or_make(&page.dir, &inputs, || {
                 let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
                     site.resolve(i, path)
@@ -106,6 +194,7 @@ pub(super) fn render_all(
                     marked = labels.marked(&page.lang);
                     &marked
                 };
+                let image = |path: &str| images.responsive(&join(page.folder(), path), path);
                 let opts = markdown::Options {
                     highlighter,
                     resolve: &resolve,
@@ -115,6 +204,15 @@ pub(super) fn render_all(
                         key: &page.key,
                         labels,
                     },
+                    title: &page.front().title,
+                    lang: &page.lang,
+                    media: &|path: &str| media.get(&join(page.folder(), path)).copied(),
+                    shortcodes: Shortcodes {
+                        names: &names,
+                        render: &render_shortcode,
+                        depth: 0,
+                    },
+                    images: &image,
                 };
                 Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
             });
@@ -157,6 +255,26 @@ pub(super) fn translation_status(
     });
     cache.source_hashes = known;
     report
+}
+
+/// What the Markdown stage found that builds but would look wrong: each
+/// page's warnings, located in its source file.
+pub(super) fn warnings(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, body) in bodies.iter().enumerate() {
+        let page = &site.pages[i];
+        let source = page.doc().map(|d| d.source.as_str());
+        for w in &body.warnings {
+            out.push(
+                Diagnostic::warning(w.message.clone())
+                    .file(page.path())
+                    .at(w.line, w.column, source)
+                    .kind(w.kind)
+                    .help(w.help.clone()),
+            );
+        }
+    }
+    out
 }
 
 /// Checks that need every page rendered: anchors of internal links exist,
@@ -207,6 +325,27 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
                     .help(help),
                 );
             }
+        }
+        let by_quiz = page
+            .front()
+            .module()
+            .is_some_and(|m| m.completion == Completion::Quiz);
+        if by_quiz && body.quizzes == 0 && !page.is_fallback() {
+            let line = source
+                .and_then(|s| {
+                    s.lines()
+                        .position(|l| l.trim_start().starts_with("completion"))
+                })
+                .map_or(1, |l| l + 1);
+            errors.push(
+                at(
+                    "`completion = \"quiz\"` but the module has no self-check question".into(),
+                    line,
+                    1,
+                )
+                .kind(Kind::FrontMatter)
+                .help("add a ```quiz block, or remove the line to let learners mark the module done themselves"),
+            );
         }
         for a in &body.assets {
             let rel = join(page.folder(), &a.path);

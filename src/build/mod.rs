@@ -18,6 +18,7 @@ mod markdown;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Kind};
+use crate::images::Catalog;
 use crate::output;
 use crate::outputs::{self, Files, Input};
 use crate::render::views::Shared;
@@ -40,6 +41,8 @@ pub struct Options {
     pub links: LinkStyle,
     /// `false` for `aula check`: validate everything, write nothing.
     pub write: bool,
+    /// `--strict`: every warning is an error.
+    pub strict: bool,
 }
 
 impl Options {
@@ -65,6 +68,8 @@ pub struct Report {
     pub fallback_pages: usize,
     /// Which translations are up to date, outdated or missing.
     pub translations: translations::Report,
+    /// Resized images encoded by this build and taken from the cache.
+    pub images: crate::images::Stats,
     /// The removal of the replaced output, still running after a written
     /// build: the new site is in place; [`output::Cleanup::finish`] says
     /// whether the old one could be removed.
@@ -137,13 +142,30 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 pub struct Session {
     opts: Options,
     cache: Cache,
+    /// A preview (`aula serve`): no packages to take away, so an edit
+    /// is shown as soon as its pages are rendered.
+    preview: bool,
 }
 
 impl Session {
     pub fn new(opts: Options) -> Session {
+        let images = crate::images::Cache::new(&opts.root, true);
         Session {
             opts,
-            cache: Cache::default(),
+            cache: Cache {
+                images: Some(images),
+                ..Cache::default()
+            },
+            preview: false,
+        }
+    }
+
+    /// A session for `aula serve`: as [`Session::new`], without the
+    /// course packages, EPUBs and printable courses (`[packages]`).
+    pub fn preview(opts: Options) -> Session {
+        Session {
+            preview: true,
+            ..Session::new(opts)
         }
     }
 
@@ -153,18 +175,22 @@ impl Session {
 
     /// Builds the site from what is on disk now; never writes.
     pub fn build(&mut self) -> Result<(Arc<output::Files>, Report), Vec<Diagnostic>> {
-        let (files, report) = run(&self.opts, &mut self.cache)?;
+        let (files, report) = run(&self.opts, &mut self.cache, self.preview)?;
         Ok((Arc::new(files.into_map()), report))
     }
 }
 
 /// Everything up to (not including) writing: the output files in memory.
 pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
-    run(opts, &mut Cache::default())
+    run(opts, &mut Cache::default(), false)
 }
 
 /// The stages, in order, reusing what `cache` holds from a previous build.
-fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnostic>> {
+fn run(
+    opts: &Options,
+    cache: &mut Cache,
+    preview: bool,
+) -> Result<(Files, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
@@ -176,11 +202,26 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
     watch.lap("fingerprint pages");
-    let bodies = markdown::render_all(&site, cache, &fingerprints, config_fp, &state.i18n);
+    let images = Catalog::read(
+        &site.config.content_dir(),
+        &site.assets,
+        &site.config.images,
+    );
+    watch.lap("read image sizes");
+    let bodies = markdown::render_all(
+        &site,
+        cache,
+        &fingerprints,
+        config_fp,
+        (&state.theme, &state.renderer, &state.i18n),
+        &images,
+    );
     watch.lap("render Markdown");
-    let errors = markdown::check(&site, &bodies);
+    let mut errors = markdown::check(&site, &bodies);
+    let markdown_warnings = markdown::warnings(&site, &bodies);
     if !errors.is_empty() {
         cache.theme = Some((theme_fp, state));
+        errors.extend(strict(markdown_warnings, opts.strict));
         return Err(finish(errors));
     }
     watch.lap("check links and anchors");
@@ -197,10 +238,14 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         shared: &shared,
         status: &status,
         fingerprints: &fingerprints,
+        images: &images,
     };
-    let (files, diags) = make_outputs(&input, cache, &mut watch);
+    // Only a build that writes indexes for search: `aula serve` and
+    // `aula check` skip it (it costs more CPU than the rest of the build).
+    let (files, diags, image_stats) = make_outputs(&input, cache, &mut watch, preview, opts.write);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
+    warnings.extend(markdown_warnings);
     warnings.extend(Diagnostic::default_kind(
         state.i18n.fallback_warnings(),
         Kind::UiString,
@@ -208,7 +253,11 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
     let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
     let anchors = translations::anchor_warnings(&site, &status, &explicit);
     warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
+    warnings.extend(markdown::warnings(&site, &bodies));
     cache.theme = Some((theme_fp, state));
+    if opts.strict && !warnings.is_empty() {
+        errors.extend(strict(std::mem::take(&mut warnings), true));
+    }
     if !errors.is_empty() {
         errors.append(&mut warnings);
         return Err(finish(errors));
@@ -227,18 +276,21 @@ fn run(opts: &Options, cache: &mut Cache) -> Result<(Files, Report), Vec<Diagnos
         output: opts.output_dir(),
         fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
         translations: status,
+        images: image_stats,
         cleanup: None,
     };
     Ok((files, report))
 }
 
 /// Every output module in turn, into one [`Files`]; errors and warnings
-/// together.
+/// together. `index`: build the search index.
 fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
-) -> (Files, Vec<Diagnostic>) {
+    preview: bool,
+    index: bool,
+) -> (Files, Vec<Diagnostic>, crate::images::Stats) {
     let mut files = Files::new();
     let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
     cache.pages = pages;
@@ -251,10 +303,14 @@ fn make_outputs(
     diags.extend(outputs::status::add(
         input, previous, &mut roots, &mut files,
     ));
+    diags.extend(outputs::certificates::add(
+        input, previous, &mut roots, &mut files,
+    ));
     cache.root_pages = Memo::from_results(roots);
-    watch.lap("render root and status pages");
+    watch.lap("render root, status and completion pages");
     diags.extend(outputs::feeds::add(input, &mut files));
     diags.extend(outputs::assets::add(input, &mut files));
+    diags.extend(outputs::badges::add(input, &mut files));
     diags.extend(outputs::statics::add(input, &mut files));
     diags.extend(outputs::syntax_css::add(
         input,
@@ -262,14 +318,42 @@ fn make_outputs(
         &mut files,
     ));
     watch.lap("render templates");
+    let images = cache
+        .images
+        .get_or_insert_with(|| crate::images::Cache::new(&input.site.config.root, false));
+    let (image_diags, image_stats) = outputs::images::add(input, images, &mut files);
+    diags.extend(image_diags);
+    watch.lap("resize images");
+    let (search, more) = outputs::search::add(input, &cache.search, index && !preview, &mut files);
+    cache.search = search;
+    diags.extend(more);
+    watch.lap("search index");
+    if preview {
+        return (files, diags, image_stats);
+    }
     // Printable pages and EPUBs first: the packages and the course pages'
     // download sizes are made from them.
-    diags.extend(outputs::print::add(input, &mut files));
-    diags.extend(outputs::epub::add(input, &mut files));
+    let want = input.site.config.packages;
+    if want.print {
+        diags.extend(outputs::print::add(input, &mut files));
+    }
+    if want.epub {
+        diags.extend(outputs::epub::add(input, &mut files));
+    }
     watch.lap("printable courses and EPUBs");
     diags.extend(outputs::packages::add(input, &mut files));
-    watch.lap("offline packages");
-    (files, diags)
+    watch.lap("packages");
+    (files, diags, image_stats)
+}
+
+/// Under `--strict`, warnings become errors (same kind, text and place).
+fn strict(mut warnings: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+    if strict {
+        for w in &mut warnings {
+            w.severity = diagnostic::Severity::Error;
+        }
+    }
+    warnings
 }
 
 fn finish(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {

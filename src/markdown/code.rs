@@ -30,6 +30,9 @@ impl<'a> Renderer<'a, '_> {
                 .map(str::to_owned),
             CodeBlockKind::Indented => None,
         };
+        if let Some(lang) = &lang {
+            self.lint_code_language(lang, offset);
+        }
         let quiz = (lang.as_deref() == Some("quiz")).then(|| Place::new(offset));
         self.out.has_code |= quiz.is_none();
         self.code = Some(OpenCode {
@@ -67,7 +70,7 @@ impl<'a> Renderer<'a, '_> {
                     .highlighter
                     .highlight(&code.text, code.lang.as_deref()),
             };
-            self.emit(Event::Html(html.into()));
+            self.trusted(html);
         }
     }
 }

@@ -23,10 +23,10 @@ pub(super) struct OpenHeading {
     /// Length of the HTML when the writer took the heading's `Start` event:
     /// its `<hN` tag follows, after a line break if the HTML had none.
     written_at: Option<usize>,
-    offset: usize,
-    level: u8,
+    pub(super) offset: usize,
+    pub(super) level: u8,
     explicit_id: Option<String>,
-    text: String,
+    pub(super) text: String,
 }
 
 /// One entry of the page's anchors, in document order.
@@ -48,7 +48,7 @@ impl<'a> Renderer<'a, '_> {
         mut attrs: HeadingAttrs<'a>,
         offset: usize,
     ) {
-        if self.opts.raw_html == RawHtml::Escape {
+        if self.opts.raw_html != RawHtml::Allow {
             attrs = self.safe_heading_attributes(attrs, offset);
         }
         self.heading = Some(OpenHeading {

@@ -80,6 +80,7 @@ impl<'a> Renderer<'a, '_> {
         if let Some(rest) = dest.strip_prefix("@/") {
             return self.internal_link(dest, rest, offset);
         }
+        self.lint_root_relative(dest, offset);
         let Some(path) = local_asset_path(dest) else {
             return Dest::Keep;
         };
@@ -176,7 +177,7 @@ fn link_tag(href: &str, lang: &str, title: &str) -> String {
 /// The local file a destination points to, if it is one: not a fragment,
 /// not absolute, no URL scheme. Fragment and query are cut off and
 /// percent-escapes decoded, since the file on disk has the decoded name.
-fn local_asset_path(dest: &str) -> Option<String> {
+pub(super) fn local_asset_path(dest: &str) -> Option<String> {
     let end = dest.find(['#', '?']).unwrap_or(dest.len());
     let path = &dest[..end];
     if path.is_empty() || path.starts_with('/') || has_scheme(path) {
@@ -209,7 +210,7 @@ pub(super) fn percent_decode(path: &str) -> String {
 
 /// Rejects asset paths that could reach outside the page's folder, and
 /// relative links to Markdown sources (which would be copied, not rendered).
-fn check_asset_path(path: &str) -> Result<(), (String, String)> {
+pub(super) fn check_asset_path(path: &str) -> Result<(), (String, String)> {
     const WHERE: &str = "assets must sit in the page's folder or below it";
     if path.contains('\\') {
         return Err((

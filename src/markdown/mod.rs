@@ -34,24 +34,32 @@
 use pulldown_cmark::{Options as CmarkOptions, Parser};
 
 use crate::config::RawHtml;
+use crate::diagnostic::Kind;
 use crate::highlight::Highlighter;
 
 mod code;
+mod figures;
 mod footnotes;
 mod headings;
 mod images;
 mod links;
+mod lint;
 mod locator;
 pub mod quiz;
 mod raw_html;
 mod renderer;
 mod safety;
+mod sanitize;
+pub mod shortcodes;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod vault;
 
+pub use figures::image_size;
 use renderer::Renderer;
 pub use safety::unsafe_markup;
+pub use shortcodes::{Call as ShortcodeCall, Shortcodes};
 
 /// Where an internal link points, as the resolver found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +83,11 @@ pub struct LinkError {
 /// Resolves the path part of an `@/` link (relative to `content/`).
 pub type Resolver<'a> = &'a (dyn Fn(&str) -> Result<LinkTarget, LinkError> + Sync);
 
+/// The sizes and resized files of a local image, by its path relative to
+/// the page's folder (as in [`AssetRef::path`]); `None` for an image that
+/// is not resized (GIF, SVG, remote, unreadable).
+pub type ImageLookup<'a> = &'a (dyn Fn(&str) -> Option<crate::images::Responsive> + Sync);
+
 /// What [`render`] needs from the rest of the build.
 #[derive(Clone, Copy)]
 pub struct Options<'a> {
@@ -89,6 +102,62 @@ pub struct Options<'a> {
     pub raw_html: RawHtml,
     /// The page's key and the UI strings of self-check questions.
     pub quiz: quiz::Context<'a>,
+    /// The page's title, to notice a body that repeats it as `# Title`.
+    pub title: &'a str,
+    /// The page's language, for shortcodes.
+    pub lang: &'a str,
+    /// What the caller knows of a local file, by its path relative to the
+    /// page's folder (as in [`AssetRef::path`]): image sizes for `<img>`,
+    /// file sizes for shortcodes.
+    pub media: Media<'a>,
+    /// The shortcodes the theme and site provide, and how to render one.
+    pub shortcodes: Shortcodes<'a>,
+    /// Sizes of local images, read before Markdown (see `crate::images`).
+    pub images: ImageLookup<'a>,
+}
+
+/// See [`Options::media`].
+pub type Media<'a> = &'a (dyn Fn(&str) -> Option<FileInfo> + Sync);
+
+/// An [`ImageLookup`] that knows no image.
+pub fn no_images(_: &str) -> Option<crate::images::Responsive> {
+    None
+}
+
+/// A [`Media`] that knows no file.
+pub fn no_media(_: &str) -> Option<FileInfo> {
+    None
+}
+
+/// What is known of a local file a page uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct FileInfo {
+    pub bytes: u64,
+    /// Width and height in CSS pixels, for images whose header says so.
+    pub size: Option<(u32, u32)>,
+}
+
+impl<'a> Options<'a> {
+    /// Options for a page with no title, no known files and no shortcodes,
+    /// under the default raw-HTML policy: for tests, benchmarks, fuzzing.
+    pub fn new(
+        highlighter: &'a Highlighter,
+        resolve: Resolver<'a>,
+        quiz: quiz::Context<'a>,
+    ) -> Self {
+        Options {
+            highlighter,
+            resolve,
+            first_line: 1,
+            raw_html: RawHtml::default(),
+            quiz,
+            title: "",
+            lang: "en",
+            media: &no_media,
+            shortcodes: Shortcodes::NONE,
+            images: &no_images,
+        }
+    }
 }
 
 /// One entry of a page's table of contents.
@@ -132,6 +201,18 @@ pub struct MarkdownError {
     pub help: String,
 }
 
+/// Something in the text that builds but would silently look wrong, or
+/// that sanitizing changed: a warning (an error under `--strict`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownWarning {
+    pub kind: Kind,
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+    pub help: String,
+}
+
 /// The rendered body and everything learned while rendering it.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -151,6 +232,8 @@ pub struct Rendered {
     /// `#frag`, not absolute and have no URL scheme.
     pub assets: Vec<AssetRef>,
     pub errors: Vec<MarkdownError>,
+    /// In source order within each concern; the build sorts them.
+    pub warnings: Vec<MarkdownWarning>,
     /// At least one fenced or indented code block (quiz blocks are not code).
     pub has_code: bool,
     /// How many self-check questions (quiz blocks) the page has.
@@ -163,10 +246,35 @@ pub struct Rendered {
 }
 
 /// Renders one page body. Never panics; see [`Rendered`] for what it returns.
+///
+/// Shortcodes are found first, outside code, and each replaced by a
+/// placeholder that keeps the line count (see [`shortcodes`]); the
+/// placeholders are replaced by their HTML at the end, like the blocks aula
+/// writes itself when raw HTML is sanitized (see `vault`).
 pub fn render(body: &str, opts: &Options) -> Rendered {
-    let mut renderer = Renderer::new(body, opts);
-    let html = renderer.write(Parser::new_ext(body, cmark_options()).into_offset_iter());
-    renderer.finish(html)
+    let body = vault::neutral(body);
+    let expanded = shortcodes::expand(&body, opts);
+    let text = expanded.text;
+    let mut renderer = Renderer::new(&text, opts, expanded.outputs);
+    let html = renderer.write(Parser::new_ext(&text, cmark_options()).into_offset_iter());
+    let mut out = renderer.finish(html);
+    out.merge(expanded.found);
+    out
+}
+
+impl Rendered {
+    /// Adds what rendering a shortcode's body (or finding calls) found.
+    fn merge(&mut self, other: Rendered) {
+        self.anchors.extend(other.anchors);
+        self.explicit_ids.extend(other.explicit_ids);
+        self.links.extend(other.links);
+        self.assets.extend(other.assets);
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+        self.has_code |= other.has_code;
+        self.quizzes += other.quizzes;
+        self.word_count += other.word_count;
+    }
 }
 
 fn cmark_options() -> CmarkOptions {

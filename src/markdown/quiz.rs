@@ -766,6 +766,11 @@ mod tests {
                 key: "courses/x/01-a",
                 labels,
             },
+            title: "",
+            lang: "en",
+            media: &crate::markdown::no_media,
+            shortcodes: crate::markdown::Shortcodes::NONE,
+            images: &|_| None,
         };
         render(body, &opts)
     }

@@ -1,7 +1,10 @@
 //! Raw HTML written in Markdown, blocks and inline: the one place that
 //! applies the site's [`RawHtml`] policy (`[markdown] raw_html`). With
-//! `allow` it passes through; with `escape`, the default, it is shown as the
-//! text the author typed, and HTML comments are dropped.
+//! `allow` it passes through; with `sanitize`, the default, it passes
+//! through to be sanitized with the whole page at its end (see
+//! [`super::sanitize`]), each removal reported here as it is read; with
+//! `escape` it is shown as the text the author typed, and HTML comments are
+//! dropped.
 //!
 //! With `escape`, no tag an author writes may ever reach the page as markup.
 
@@ -30,9 +33,9 @@ pub(super) enum RawPlace {
 /// make a page less safe.
 fn raw_html(html: CowStr<'_>, place: RawPlace, policy: RawHtml) -> Vec<Event<'_>> {
     match (policy, place) {
-        (RawHtml::Allow, RawPlace::Block) => vec![Event::Html(html)],
-        (RawHtml::Allow, RawPlace::Inline) => vec![Event::InlineHtml(html)],
-        (RawHtml::Escape, _) if is_only_comment(&html) => Vec::new(),
+        (RawHtml::Escape | RawHtml::Sanitize, _) if is_only_comment(&html) => Vec::new(),
+        (RawHtml::Allow | RawHtml::Sanitize, RawPlace::Block) => vec![Event::Html(html)],
+        (RawHtml::Allow | RawHtml::Sanitize, RawPlace::Inline) => vec![Event::InlineHtml(html)],
         (RawHtml::Escape, RawPlace::Inline) => vec![Event::Text(html)],
         (RawHtml::Escape, RawPlace::Block) => {
             let text = html.trim_end_matches(['\n', '\r']);
@@ -57,12 +60,26 @@ fn is_only_comment(html: &str) -> bool {
 impl<'a> Renderer<'a, '_> {
     /// Emits raw HTML as the policy says; text it turns into is prose.
     pub(super) fn raw_html(&mut self, html: CowStr<'a>, place: RawPlace) {
+        if self.opts.raw_html == RawHtml::Sanitize && !is_only_comment(&html) {
+            self.sanitize_page = true;
+        }
         for event in raw_html(html, place, self.opts.raw_html) {
             match event {
                 Event::Text(text) => self.text(text),
-                other => self.emit(other),
+                other => {
+                    self.open_paragraph();
+                    self.emit(other)
+                }
             }
         }
+    }
+
+    /// Inline raw HTML found at `offset`.
+    pub(super) fn inline_html(&mut self, html: CowStr<'a>, offset: usize) {
+        if self.opts.raw_html == RawHtml::Sanitize {
+            self.sanitize_report(&html, offset);
+        }
+        self.raw_html(html, RawPlace::Inline);
     }
 
     /// An HTML block is gathered whole and decided on at its end.
@@ -71,8 +88,11 @@ impl<'a> Renderer<'a, '_> {
     }
 
     /// One line of an HTML block (or a block pulldown-cmark gave without a
-    /// start).
-    pub(super) fn html_block_part(&mut self, html: CowStr<'a>) {
+    /// start), found at `offset`.
+    pub(super) fn html_block_part(&mut self, html: CowStr<'a>, offset: usize) {
+        if self.opts.raw_html == RawHtml::Sanitize {
+            self.sanitize_report(&html, offset);
+        }
         match &mut self.html_block {
             Some(block) => block.push_str(&html),
             None => self.raw_html(html, RawPlace::Block),
@@ -103,8 +123,8 @@ mod tests {
     }
 
     #[test]
-    fn escape_is_the_default_policy() {
-        assert_eq!(RawHtml::default(), RawHtml::Escape);
+    fn sanitize_is_the_default_policy() {
+        assert_eq!(RawHtml::default(), RawHtml::Sanitize);
     }
 
     #[test]

@@ -19,12 +19,31 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 use super::code::OpenCode;
+use super::figures::Figure;
 use super::headings::{AnchorSlot, OpenHeading, build_toc, insert_heading_ids};
 use super::images::OpenImage;
 use super::locator::Locator;
 use super::raw_html::RawPlace;
+use super::shortcodes::Output;
 use super::tables::OpenTable;
-use super::{Options, Rendered};
+use super::vault::{self, CALL_OPEN, Piece};
+use super::{Options, Rendered, sanitize};
+use crate::config::RawHtml;
+
+/// Where the current paragraph stands. Its `<p>` is held back until its
+/// first content is known: an image alone in it becomes a figure, and a
+/// block shortcode must not sit inside a `<p>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Para {
+    /// Not in a paragraph.
+    Outside,
+    /// Started, `<p>` not written yet.
+    Held,
+    /// `<p>` written.
+    Open,
+    /// Closed early for a block shortcode; reopened if text follows.
+    Suspended,
+}
 
 pub(super) struct Renderer<'a, 'o> {
     pub(super) opts: &'o Options<'o>,
@@ -48,10 +67,21 @@ pub(super) struct Renderer<'a, 'o> {
     /// Whether the last text ended inside a word (see `count_words`).
     in_word: bool,
     body_len: usize,
+    pub(super) para: Para,
+    /// An image that was alone in its paragraph so far: a figure if the
+    /// paragraph ends now.
+    pub(super) figure: Option<Figure>,
+    /// Shortcode output by placeholder number.
+    calls: Vec<Output>,
+    /// HTML aula writes itself, held aside while the page's raw HTML is
+    /// sanitized (`None` when nothing will be sanitized).
+    kept: Option<Vec<String>>,
+    /// The page had raw HTML and the policy is `sanitize`.
+    pub(super) sanitize_page: bool,
 }
 
 impl<'a, 'o> Renderer<'a, 'o> {
-    pub(super) fn new(body: &'a str, opts: &'o Options<'o>) -> Self {
+    pub(super) fn new(body: &'a str, opts: &'o Options<'o>, calls: Vec<Output>) -> Self {
         Self {
             opts,
             locator: Locator::new(body, opts.first_line),
@@ -68,6 +98,33 @@ impl<'a, 'o> Renderer<'a, 'o> {
             html_block: None,
             in_word: false,
             body_len: body.len(),
+            para: Para::Outside,
+            figure: None,
+            calls,
+            kept: (opts.raw_html == RawHtml::Sanitize && body.contains('<')).then(Vec::new),
+            sanitize_page: false,
+        }
+    }
+
+    /// Queues HTML that aula wrote itself: held aside as a placeholder
+    /// while the page is to be sanitized, so that the sanitizer never
+    /// judges it.
+    pub(super) fn trusted(&mut self, html: String) {
+        match &mut self.kept {
+            Some(kept) => {
+                let marker = vault::kept_marker(kept.len());
+                kept.push(html);
+                self.emit(Event::Html(marker.into()));
+            }
+            None => self.emit(Event::Html(html.into())),
+        }
+    }
+
+    /// Writes the held (or suspended) paragraph's `<p>`.
+    pub(super) fn open_paragraph(&mut self) {
+        if matches!(self.para, Para::Held | Para::Suspended) {
+            self.para = Para::Open;
+            self.emit(Event::Start(Tag::Paragraph));
         }
     }
 
@@ -107,25 +164,58 @@ impl<'a, 'o> Renderer<'a, 'o> {
             self.code_event(event, offset);
             return;
         }
+        if self.figure.is_some() {
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                self.para = Para::Outside;
+                self.close_figure();
+                return;
+            }
+            self.flush_figure();
+        }
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(end) => self.end(end),
             Event::Text(text) => self.text(text),
             Event::Code(text) => self.code_span(text),
-            Event::Html(html) => self.html_block_part(html),
-            Event::InlineHtml(html) => self.raw_html(html, RawPlace::Inline),
-            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Html(html) => self.html_block_part(html, offset),
+            Event::InlineHtml(html) => self.inline_html(html, offset),
+            Event::FootnoteReference(label) => {
+                self.open_paragraph();
+                self.footnote_reference(&label)
+            }
+            Event::TaskListMarker(checked) => {
+                self.open_paragraph();
+                let checked = if checked { " checked=\"\"" } else { "" };
+                self.trusted(format!(
+                    "<input disabled=\"\" type=\"checkbox\"{checked}/>\n"
+                ));
+            }
             event @ (Event::SoftBreak | Event::HardBreak) => {
                 self.in_word = false;
-                self.emit(event);
+                if self.para != Para::Suspended {
+                    self.open_paragraph();
+                    self.emit(event);
+                }
             }
-            other => self.emit(other),
+            other => {
+                self.open_paragraph();
+                self.emit(other)
+            }
         }
     }
 
     fn start(&mut self, tag: Tag<'a>, offset: usize) {
         if !is_inline(&tag) {
             self.in_word = false;
+        }
+        match &tag {
+            Tag::Paragraph => {
+                self.para = Para::Held;
+                return;
+            }
+            // An image first in its paragraph may be a figure.
+            Tag::Image { .. } if self.para == Para::Held => {}
+            _ => self.open_paragraph(),
         }
         match tag {
             Tag::HtmlBlock => self.start_html_block(),
@@ -159,6 +249,12 @@ impl<'a, 'o> Renderer<'a, 'o> {
             self.in_word = false;
         }
         match end {
+            TagEnd::Paragraph => {
+                if self.para == Para::Open {
+                    self.emit(Event::End(end));
+                }
+                self.para = Para::Outside;
+            }
             TagEnd::HtmlBlock => self.end_html_block(),
             TagEnd::Heading(_) => self.end_heading(end),
             TagEnd::Table => self.end_table(),
@@ -170,15 +266,57 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
     }
 
-    /// Prose: counted, and part of the open heading's title.
+    /// Prose: counted, and part of the open heading's title. Shortcode
+    /// placeholders in it are replaced by their output.
     pub(super) fn text(&mut self, text: CowStr<'a>) {
+        if !self.calls.is_empty() && text.contains(CALL_OPEN) {
+            self.text_with_calls(&text);
+            return;
+        }
+        self.open_paragraph();
         self.count_words(&text);
         self.heading_text(&text);
         self.emit(Event::Text(text));
     }
 
+    fn text_with_calls(&mut self, text: &str) {
+        for piece in vault::pieces(text) {
+            match piece {
+                Piece::Text(t) => {
+                    if self.para == Para::Suspended && t.trim().is_empty() {
+                        continue;
+                    }
+                    self.open_paragraph();
+                    self.count_words(t);
+                    self.heading_text(t);
+                    self.emit(Event::Text(t.to_owned().into()));
+                }
+                Piece::Call(n) => {
+                    let Some(output) = self.calls.get(n) else {
+                        continue;
+                    };
+                    let (html, block) = (output.html.clone(), output.block);
+                    if block {
+                        match self.para {
+                            Para::Open => {
+                                self.emit(Event::End(TagEnd::Paragraph));
+                                self.para = Para::Suspended;
+                            }
+                            Para::Held => self.para = Para::Suspended,
+                            Para::Outside | Para::Suspended => {}
+                        }
+                    } else {
+                        self.open_paragraph();
+                    }
+                    self.trusted(html);
+                }
+            }
+        }
+    }
+
     /// Inline code: part of the open heading's title, not counted as words.
     fn code_span(&mut self, text: CowStr<'a>) {
+        self.open_paragraph();
         self.heading_text(&text);
         self.emit(Event::Code(text));
     }
@@ -214,11 +352,24 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     /// Gives headings their ids, now that the whole page is known, and
     /// writes them into `html`, the output of [`Self::write`].
+    ///
+    /// Then, when the page had raw HTML under the `sanitize` policy, the
+    /// whole page is sanitized, and what aula wrote itself is put back.
     pub(super) fn finish(mut self, html: String) -> Rendered {
         let ids = self.assign_heading_ids();
         self.out.anchors = self.anchors(&ids);
         self.out.toc = build_toc(&self.headings, &ids);
-        self.out.html = insert_heading_ids(html, &self.headings, &ids);
+        self.lint_title();
+        let mut html = insert_heading_ids(html, &self.headings, &ids);
+        if self.sanitize_page {
+            html = sanitize::clean(&html);
+        }
+        let kept = self.kept.take().unwrap_or_default();
+        let calls: Vec<String> = std::mem::take(&mut self.calls)
+            .into_iter()
+            .map(|c| c.html)
+            .collect();
+        self.out.html = vault::restore(html, &kept, &calls);
         self.out
     }
 
@@ -230,6 +381,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
         if self.image.is_some() {
             self.close_image();
+        }
+        if self.figure.is_some() {
+            self.flush_figure();
         }
         if let Some(block) = self.html_block.take() {
             self.raw_html(block.into(), RawPlace::Block);
@@ -352,8 +506,13 @@ mod tests {
                 key: "k",
                 labels: &quiz::Labels::default(),
             },
+            title: "",
+            lang: "en",
+            media: &crate::markdown::no_media,
+            shortcodes: crate::markdown::Shortcodes::NONE,
+            images: &|_| None,
         };
-        let mut renderer = Renderer::new(&body, &opts);
+        let mut renderer = Renderer::new(&body, &opts, Vec::new());
         let read = Cell::new(0usize);
         let parser = Parser::new_ext(&body, cmark_options())
             .into_offset_iter()

@@ -22,7 +22,7 @@ use super::renderer::Renderer;
 /// Character references (`&#106;avascript:`) were already decoded by the
 /// parser; percent escapes (`java%73cript:`) are not a scheme to a browser but
 /// are checked decoded too, to be safe.
-fn dangerous_scheme(dest: &str) -> Option<&'static str> {
+pub(super) fn dangerous_scheme(dest: &str) -> Option<&'static str> {
     fn check(dest: &str) -> Option<&'static str> {
         let cleaned: String = dest
             .trim_start_matches(|c: char| c <= ' ' || c.is_whitespace())

@@ -42,6 +42,38 @@ pub(super) fn render_with(body: &str, first_line: usize) -> Rendered {
             key: "courses/x/01-a",
             labels: &quiz::Labels::default(),
         },
+        title: "",
+        lang: "en",
+        media: &crate::markdown::no_media,
+        shortcodes: crate::markdown::Shortcodes::NONE,
+        images: &|_| None,
+    };
+    render(body, &opts)
+}
+
+/// Renders with every option given.
+pub(super) fn render_full(
+    body: &str,
+    raw_html: RawHtml,
+    media: super::Media,
+    shortcodes: super::Shortcodes,
+    title: &str,
+) -> Rendered {
+    let highlighter = Highlighter::new();
+    let opts = Options {
+        highlighter: &highlighter,
+        resolve: &resolve,
+        first_line: 1,
+        raw_html,
+        quiz: quiz::Context {
+            key: "courses/x/01-a",
+            labels: &quiz::Labels::default(),
+        },
+        title,
+        lang: "es",
+        media,
+        shortcodes,
+        images: &|_| None,
     };
     render(body, &opts)
 }
@@ -50,18 +82,23 @@ pub(super) fn md(body: &str) -> Rendered {
     render_with(body, 1)
 }
 
-/// Renders with the default raw-HTML policy, `escape`.
+/// Renders with the strictest raw-HTML policy, `escape`.
 pub(super) fn safe(body: &str) -> Rendered {
     let highlighter = Highlighter::new();
     let opts = Options {
         highlighter: &highlighter,
         resolve: &resolve,
         first_line: 1,
-        raw_html: RawHtml::default(),
+        raw_html: RawHtml::Escape,
         quiz: quiz::Context {
             key: "courses/x/01-a",
             labels: &quiz::Labels::default(),
         },
+        title: "",
+        lang: "en",
+        media: &crate::markdown::no_media,
+        shortcodes: crate::markdown::Shortcodes::NONE,
+        images: &|_| None,
     };
     render(body, &opts)
 }

@@ -6,26 +6,34 @@
 //! |---|---|
 //! | [`pages`] | every page's `index.html`, the root chooser and `404.html` |
 //! | [`feeds`] | `sitemap.xml`, `robots.txt`, `<lang>/atom.xml` |
+//! | [`certificates`] | `<course or itinerary>/certificate/index.html`, self-declared completion pages |
+//! | [`badges`] | Open Badges 2.0 and 3.0 JSON of badges, credentials and their issuer |
 //! | [`assets`] | files colocated with the Markdown that uses them |
+//! | [`images`] | resized copies of the colocated PNG and JPEG images |
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
 //! | [`print`] | `<course>/print/index.html`, the whole course on one page |
 //! | [`epub`] | `<course>/<slug>.epub`, the course as an EPUB 3 book |
 //! | [`packages`] | `<course>/<slug>.zip`, `<lang>/<lang>.zip`: offline packages |
+//! | [`search`] | `<lang>/search/index.html`; with the `search` feature, the Pagefind bundle `pagefind/` |
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
 //! disk: [`crate::output`] does, once everything is in `Files`.
 
 pub mod assets;
+pub mod badges;
 mod book;
+pub mod certificates;
 pub mod epub;
 pub mod feeds;
 pub mod html;
+pub mod images;
 pub mod packages;
 pub mod pages;
 pub mod print;
+pub mod search;
 pub mod statics;
 pub mod status;
 pub mod syntax_css;
@@ -52,6 +60,8 @@ pub struct Input<'a> {
     pub shared: &'a Shared,
     pub status: &'a crate::translations::Report,
     pub fingerprints: &'a Fingerprints,
+    /// Headers of the colocated images and the `[images]` settings.
+    pub images: &'a crate::images::Catalog,
 }
 
 /// What cached outputs are keyed on, computed once per build.

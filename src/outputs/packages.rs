@@ -59,6 +59,7 @@ fn is_archive(path: &str) -> bool {
 
 pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
     let site = input.site;
+    let want = site.config.packages;
     let mut diags = Vec::new();
     let courses: Vec<usize> = (0..site.pages.len())
         .filter(|&i| {
@@ -70,6 +71,7 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
         let all: &Files = files;
         courses
             .par_iter()
+            .filter(|_| want.offline)
             .map(|&i| (i, package(all, &site.pages[i].dir, base)))
             .collect()
     };
@@ -113,6 +115,7 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
         site.config
             .languages
             .par_iter()
+            .filter(|_| want.campus)
             .map(|l| (language_zip(&l.code), package(all, &l.code, base)))
             .collect()
     };

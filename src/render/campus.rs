@@ -32,6 +32,8 @@ struct OutlineView<'a> {
     itineraries: Vec<PathView<'a>>,
     /// The course's self-declared completion page.
     certificate: String,
+    /// Its badge's Open Badges files, without extension, when published.
+    open_badges: Option<String>,
 }
 
 /// One itinerary seen from one of its courses.
@@ -52,6 +54,18 @@ pub(super) struct ItineraryView<'a> {
     /// The sum of its courses' durations in this language, in minutes.
     duration: Option<u32>,
     certificate: String,
+    /// Its credential's Open Badges files, without extension, when published.
+    open_badges: Option<String>,
+}
+
+/// The Open Badges files of page `i` (relative to the site root, without
+/// extension), when they are published: with `[issuer]` and `base_url`.
+fn open_badges(site: &Site, i: usize) -> Option<String> {
+    let cfg = &site.config;
+    if cfg.issuer.is_none() || cfg.base_url.is_none() {
+        return None;
+    }
+    site.badge_files(i)
 }
 
 /// The URL of the completion page inside a page's folder.
@@ -138,6 +152,7 @@ pub(super) fn outline(site: &Site, c: usize, lang: &str) -> Value {
             .unwrap_or_default(),
         itineraries,
         certificate: certificate_url(site, &course.dir),
+        open_badges: open_badges(site, ci),
     };
     Value::from_serializable(&view)
 }
@@ -159,6 +174,7 @@ pub(super) fn itinerary(site: &Site, i: usize) -> ItineraryView<'_> {
         courses,
         duration: (total > 0).then_some(total),
         certificate: certificate_url(site, &p.dir),
+        open_badges: open_badges(site, i),
     }
 }
 

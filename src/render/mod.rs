@@ -6,6 +6,7 @@
 //! decides what a page shows. See `ARCHITECTURE.md`.
 
 mod campus;
+pub mod certificate;
 pub mod downloads;
 mod errors;
 pub mod views;
@@ -80,6 +81,41 @@ impl Renderer {
     }
 }
 
+impl Renderer {
+    /// Renders `templates/shortcodes/<name>.html` with a call's context
+    /// (see [`crate::markdown::ShortcodeCall`]); an error is a message
+    /// naming the template and its line.
+    pub fn shortcode(
+        &self,
+        name: &str,
+        context: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<String, String> {
+        let mut ctx = Context::new();
+        for (key, value) in context {
+            ctx.insert(key.clone(), value);
+        }
+        let template = format!("shortcodes/{name}.html");
+        self.tera.render(&template, &ctx).map_err(|e| {
+            let d = tera_error(&e, &self.files, &Theme::default(), None);
+            match (&d.file, d.line) {
+                (Some(f), Some(l)) => format!("{} ({}:{l})", d.message, f.display()),
+                _ => d.message,
+            }
+        })
+    }
+}
+
+/// The names of the shortcodes a theme layer provides, sorted.
+pub fn shortcode_names(theme: &Theme) -> Vec<String> {
+    theme
+        .templates
+        .keys()
+        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+        .filter(|n| !n.contains('/'))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The `t(key=…, …)` template function: other named arguments become
 /// Fluent variables; the language is the context's `lang`.
 fn translate(i18n: &I18n, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
@@ -117,4 +153,20 @@ pub fn page(
     let ctx = views::page_context(site, shared, i18n, i, body);
     let shown = p.doc().map(|d| d.path.as_path());
     renderer.render(p.kind.spec().template, &ctx, theme, shown)
+}
+
+/// Renders the self-declared completion page of course or itinerary page
+/// `i` (see [`certificate`]).
+pub fn certificate_page(
+    renderer: &Renderer,
+    theme: &Theme,
+    i18n: &I18n,
+    site: &crate::site::Site,
+    shared: &views::Shared,
+    i: usize,
+    body: &crate::markdown::Rendered,
+) -> Result<String, Diagnostic> {
+    let ctx = certificate::context(site, shared, i18n, i, body);
+    let shown = site.pages[i].doc().map(|d| d.path.as_path());
+    renderer.render("certificate.html", &ctx, theme, shown)
 }

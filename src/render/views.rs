@@ -69,10 +69,10 @@ pub(super) struct LinkView<'a> {
 }
 
 #[derive(Serialize)]
-struct TranslationView<'a> {
+pub(super) struct TranslationView<'a> {
     code: &'a str,
     name: &'a str,
-    url: String,
+    pub url: String,
     current: bool,
     /// A real translation exists in this language.
     exists: bool,
@@ -198,6 +198,18 @@ impl Shared {
             .map_or(0, crate::memo::fingerprint_serialized)
     }
 
+    /// The start of the context of a page in `lang`'s tree that is not a
+    /// [`Site`] page (the search page): `lang`, `root`, `site`, `nav`.
+    pub fn language_context(&self, lang: &str, root: &str) -> Context {
+        let ls = &self.langs[lang];
+        let mut ctx = Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("root", root);
+        ctx.insert_value("site", ls.site.clone());
+        ctx.insert_value("nav", ls.nav.clone());
+        ctx
+    }
+
     /// The context of pages outside the language tree (chooser, 404,
     /// translators' status page), in the default language.
     pub fn root_context(&self, site: &Site, root: &str) -> Context {
@@ -263,10 +275,17 @@ fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
     }
 }
 
-/// `nav`: a language's home and section list URLs, by section name.
+/// The output folder of a language's search page (`es/search`), written
+/// by `outputs::search` and linked from `nav.search`.
+pub fn search_dir(lang: &str) -> String {
+    format!("{lang}/search")
+}
+
+/// `nav`: a language's home, section list and search page URLs, by name.
 fn nav(site: &Site, code: &str) -> BTreeMap<&'static str, String> {
     let mut nav = BTreeMap::new();
     nav.insert("home", site.pages[site.home(code)].url.clone());
+    nav.insert("search", site.links.url(&search_dir(code)));
     for section in Section::ALL {
         let url = site
             .section_page(section, code)
@@ -338,7 +357,7 @@ fn generated_title(site: &Site, i18n: &I18n, i: usize) -> String {
 /// The language switcher: the page in each language (real or a notice
 /// page), else the first real translation along its fallback chain, else
 /// that language's home.
-fn translations<'a>(site: &'a Site, i: usize) -> Vec<TranslationView<'a>> {
+pub(super) fn translations<'a>(site: &'a Site, i: usize) -> Vec<TranslationView<'a>> {
     let p = &site.pages[i];
     site.config
         .languages

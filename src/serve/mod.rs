@@ -61,7 +61,7 @@ pub fn run(opts: Options) -> Result<(), Vec<Diagnostic>> {
     // Watch before the first build, so an edit made during it is seen.
     let (to_rebuild, changes) = mpsc::channel();
     let watch = Watch::start(&root, to_rebuild.clone());
-    let mut session = Session::new(build_opts);
+    let mut session = Session::preview(build_opts);
     let log = Log {
         quiet: opts.quiet,
         verbose: opts.verbose,
@@ -220,7 +220,7 @@ fn build(session: &mut Session) -> Result<(Arc<Files>, Report), Vec<Diagnostic>>
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.build())) {
         Ok(result) => result,
         Err(panic) => {
-            *session = Session::new(session.options().clone());
+            *session = Session::preview(session.options().clone());
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())

@@ -327,6 +327,28 @@ impl Site {
         self.page(key, lang).or_else(|| self.chain_page(key, lang))
     }
 
+    /// The Open Badges files of page `i` without their extension
+    /// (`es/badges/courses-x`), when it is a real (not notice) course
+    /// page with a `[badge]` or itinerary page with a `[credential]`.
+    /// Named by the translation key, so the URL stays the same when a
+    /// title or slug changes. Whether they are written depends on
+    /// `[issuer]` and `base_url` (see `outputs::badges`).
+    pub fn badge_files(&self, i: usize) -> Option<String> {
+        let p = &self.pages[i];
+        let f = p.front();
+        let awarded = f.course().is_some_and(|c| c.badge.is_some())
+            || f.itinerary().is_some_and(|it| it.credential.is_some());
+        if !awarded || p.is_fallback() {
+            return None;
+        }
+        let name = p
+            .key
+            .strip_suffix("/_index")
+            .unwrap_or(&p.key)
+            .replace('/', "-");
+        Some(format!("{}/badges/{name}", p.lang))
+    }
+
     /// Total minutes of a course's modules in one language.
     pub fn course_minutes(&self, course: usize, lang: &str) -> Option<u32> {
         let mods = self.courses[course].modules.get(lang)?;

@@ -99,7 +99,7 @@ fn new_creates_a_campus_that_builds_in_three_languages() {
         broken_references(&root.join("public")),
         Vec::<String>::new()
     );
-    assert_eq!(read(&root, ".gitignore"), "/public\n");
+    assert_eq!(read(&root, ".gitignore"), "/public\n/.aula-cache\n");
     let again = aula().arg("new").arg(&root).output().expect("runs");
     assert_eq!(again.status.code(), Some(1), "never overwrites");
 }

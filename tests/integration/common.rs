@@ -39,6 +39,7 @@ pub fn options(root: &Path) -> Options {
         drafts: false,
         links: LinkStyle::Directory,
         write: true,
+        strict: false,
     }
 }
 

@@ -3,7 +3,8 @@
 // and everything added here is absent or `hidden` until this runs.
 //  1. A language picked in the header becomes the choice the language
 //     chooser (index.html, chooser.js) remembers.
-//  2. Progress: modules marked done (by the learner, or when a quiz reports
+//  2. Embeds: the `embed` shortcode's player is made only on a click.
+//  3. Progress: modules marked done (by the learner, or when a quiz reports
 //     every question right), kept in localStorage under translation keys,
 //     which are the same in every language and survive content edits;
 //     check marks, course percentages, export, import and forget. Nothing
@@ -20,6 +21,21 @@
   each(".langs a[hreflang]", (a) => {
     a.onclick = () => {
       try { localStorage.setItem("aula-lang", a.hreflang); } catch (e) {}
+    };
+  });
+
+  // Embeds (the `embed` shortcode): content of another site stays a link
+  // until the learner presses the button; only then is the player made,
+  // so nothing is requested from that site before. (Browsers send only
+  // the origin as referrer: strict-origin-when-cross-origin is default.)
+  each(".embed[data-embed-src]", (box) => {
+    const b = $(".embed-load", box), e = box.dataset;
+    if (!b || !/^https:\/\//.test(e.embedSrc)) return;
+    b.hidden = false;
+    b.onclick = () => {
+      const f = Object.assign(make("iframe", ""), { src: e.embedSrc, title: e.embedTitle, allowFullscreen: true });
+      b.replaceWith(f);
+      f.focus();
     };
   });
 
@@ -92,17 +108,18 @@
     if (mark) mark.setAttribute("aria-pressed", !!p.done[key]);
   };
 
-  // A quiz reports {id, correct, total}; a module whose completion is
-  // "quiz" is done once every quiz on its page has all answers right.
+  // quiz.js reports each checked question as {id, correct: true|false};
+  // a module whose completion is "quiz" is done once every question on
+  // its page was last answered right. Stored per question as [right, 1].
   d.addEventListener("aula:quiz", (e) => {
     const x = e.detail || {};
     let ok = art && art.dataset.completion == "quiz";
     if (!x.id) return;
     p = read();
-    p.quiz[x.id] = [+x.correct, +x.total];
-    each("[data-quiz-id]", (f) => {
-      const q = p.quiz[f.dataset.quizId];
-      ok = ok && q && q[1] > 0 && q[0] == q[1];
+    p.quiz[x.id] = [x.correct ? 1 : 0, 1];
+    each(".quiz[data-quiz]", (f) => {
+      const q = p.quiz[f.dataset.quiz];
+      ok = ok && q && q[0] == q[1];
     });
     if (ok && !p.done[key]) {
       p.done[key] = today();

@@ -1,0 +1,202 @@
+//! Search (src/outputs/search.rs): a search page in every language, and
+//! with the `search` feature one Pagefind bundle split by language that
+//! indexes every page with text of its own and no notice page.
+
+use crate::common::*;
+#[cfg(feature = "search")]
+use std::path::Path;
+
+#[test]
+fn every_language_has_a_search_page_linked_from_the_header() {
+    let site = site("basic");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    for (lang, label) in [("es", "Buscar"), ("en", "Search"), ("pt", "Pesquisar")] {
+        let page = read(&public, &format!("{lang}/search/index.html"));
+        assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{lang}");
+        assert!(page.contains("id=\"aula-search\""), "{lang}: the box");
+        let home = read(&public, &format!("{lang}/index.html"));
+        assert!(
+            home.contains(&format!("<a href=\"../{lang}/search/\">{label}</a>")),
+            "{lang}: the header links the search page"
+        );
+    }
+    // The search pages' own links (home, courses, other languages, CSS,
+    // scripts) resolve, with directory links and with file links.
+    let broken: Vec<String> = broken_references(&public)
+        .into_iter()
+        .filter(|b| b.contains("/search/"))
+        .collect();
+    assert_eq!(broken, Vec::<String>::new());
+    let mut opts = options(site.path());
+    opts.links = aula::site::LinkStyle::File;
+    opts.output = Some(site.path().join("file-links"));
+    aula::build::build(&opts).expect("builds with file links");
+    let es = read(&site.path().join("file-links"), "es/index.html");
+    assert!(es.contains("href=\"../es/search/index.html\""));
+}
+
+#[test]
+fn a_page_at_the_search_address_is_an_error_that_names_it() {
+    let site = site("basic");
+    std::fs::write(
+        site.path().join("content/search.es.md"),
+        "+++\ntitle = \"Mi búsqueda\"\n+++\n\nTexto.\n",
+    )
+    .expect("write page");
+    let errors = build(site.path()).expect_err("the search page's address is taken");
+    let text = render(&errors);
+    assert!(
+        text.contains("es/search/, the address of the search page"),
+        "{text}"
+    );
+    assert!(text.contains("search.es.md"), "{text}");
+}
+
+/// The JSON inside one of Pagefind's gzipped files (`pagefind_dcd` + data).
+#[cfg(feature = "search")]
+fn unpack(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let bytes = std::fs::read(path).expect("bundle file");
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .read_to_end(&mut out)
+        .expect("gzip");
+    assert!(out.starts_with(b"pagefind_dcd"), "{}", path.display());
+    out.split_off("pagefind_dcd".len())
+}
+
+/// Pages in the index, by language: the `url` of every fragment.
+#[cfg(feature = "search")]
+fn indexed(public: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut by_lang = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for f in files(&public.join("pagefind/fragment")) {
+        let lang = f.split('_').next().expect("lang_hash").to_string();
+        let json: serde_json::Value =
+            serde_json::from_slice(&unpack(&public.join("pagefind/fragment").join(&f)))
+                .expect("fragment JSON");
+        let url = json["url"].as_str().expect("url").to_string();
+        by_lang.entry(lang).or_default().push(url);
+    }
+    for urls in by_lang.values_mut() {
+        urls.sort();
+    }
+    by_lang
+}
+
+#[cfg(feature = "search")]
+#[test]
+fn index_files_exist_for_every_language() {
+    let site = site("basic");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    let entry: serde_json::Value =
+        serde_json::from_str(&read(&public, "pagefind/pagefind-entry.json")).expect("entry JSON");
+    let all = files(&public.join("pagefind"));
+    for lang in ["es", "en", "pt"] {
+        let meta = &entry["languages"][lang];
+        assert!(
+            meta["page_count"].as_u64().unwrap_or(0) > 0,
+            "{lang}: {entry}"
+        );
+        assert_eq!(meta["wasm"], lang, "{lang} is stemmed by its own stemmer");
+        let hash = meta["hash"].as_str().expect("hash");
+        assert!(all.contains(&format!("pagefind.{hash}.pf_meta")), "{lang}");
+        assert!(all.contains(&format!("wasm.{lang}.pagefind")), "{lang}");
+        for dir in ["index/", "fragment/"] {
+            assert!(
+                all.iter().any(|f| f.starts_with(&format!("{dir}{lang}_"))),
+                "{lang} has {dir}"
+            );
+        }
+    }
+    assert!(all.contains(&"pagefind.js".to_string()));
+    // Pagefind's own UI is not shipped: the theme has its own box.
+    assert!(!all.iter().any(|f| f.contains("-ui.")), "{all:?}");
+    // Nor its web worker: search.js searches on the page.
+    assert!(!all.contains(&"pagefind-worker.js".to_string()));
+    // Each page in its own language, by its URL; the search page and the
+    // drafts are not in it.
+    let by_lang = indexed(&public);
+    assert!(by_lang["es"].contains(&"/es/cursos/alfa-es/01-intro/".to_string()));
+    assert!(by_lang["pt"].iter().all(|u| u.starts_with("/pt/")));
+    assert!(by_lang["en"].iter().all(|u| u.starts_with("/en/")));
+    assert!(!by_lang.values().flatten().any(|u| u.contains("/search/")));
+    let search = read(&public, "es/search/index.html");
+    assert!(search.contains("data-bundle=\"../../pagefind/pagefind.js\""));
+    assert!(search.contains("<script src=\"../../search.js\" defer></script>"));
+}
+
+#[cfg(feature = "search")]
+#[test]
+fn notice_pages_are_not_indexed() {
+    // translations: module two exists in es only; en and pt show it as a
+    // notice page, and the guideline is missing in pt (shown from en).
+    let site = site("translations");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    let by_lang = indexed(&public);
+    let notice: Vec<String> = files(&public)
+        .into_iter()
+        .filter(|f| f.ends_with("index.html"))
+        .filter(|f| read(&public, f).contains("<meta name=\"robots\" content=\"noindex\">"))
+        .map(|f| format!("/{}", f.trim_end_matches("index.html")))
+        .collect();
+    assert!(
+        notice
+            .iter()
+            .any(|u| u.starts_with("/pt/") && u.contains("02-two")),
+        "the fixture has a Portuguese notice page: {notice:?}"
+    );
+    for url in by_lang.values().flatten() {
+        assert!(!notice.contains(url), "notice page {url} is indexed");
+    }
+    // The Spanish original is indexed, once, in Spanish.
+    let dos: Vec<&String> = by_lang
+        .values()
+        .flatten()
+        .filter(|u| u.contains("/dos/") || u.contains("/02-two/"))
+        .collect();
+    assert_eq!(dos.len(), 1, "{dos:?}");
+    assert!(dos[0].starts_with("/es/"), "{dos:?}");
+    // Pagefind counts the same pages.
+    let entry: serde_json::Value =
+        serde_json::from_str(&read(&public, "pagefind/pagefind-entry.json")).expect("entry JSON");
+    for (lang, urls) in &by_lang {
+        assert_eq!(entry["languages"][lang]["page_count"], urls.len(), "{lang}");
+    }
+}
+
+#[cfg(not(feature = "search"))]
+#[test]
+fn without_the_search_feature_the_page_says_search_is_unavailable() {
+    let site = site("basic");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    assert!(!public.join("pagefind").exists());
+    let page = read(&public, "es/search/index.html");
+    assert!(
+        page.contains("Este campus se generó sin búsqueda."),
+        "{page}"
+    );
+    assert!(!page.contains("search.js"), "no script to load");
+    assert!(!page.contains("data-bundle"));
+}
+
+#[cfg(feature = "search")]
+#[test]
+fn serve_and_check_do_not_index_and_the_page_says_where_search_is_built() {
+    // `aula serve` and `aula check` build without writing: no index (it
+    // would be made again on every edit), and the search page says so.
+    let site = site("basic");
+    let mut opts = options(site.path());
+    opts.write = false;
+    let (files, _) = aula::build::render_site(&opts).expect("builds");
+    assert!(!files.keys().any(|k| k.starts_with("pagefind/")));
+    let page = match &files["en/search/index.html"] {
+        aula::output::Data::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => panic!("{other:?}"),
+    };
+    assert!(page.contains("Search is built by `aula build`"), "{page}");
+    assert!(!page.contains("search.js"));
+}
