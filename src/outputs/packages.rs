@@ -84,6 +84,9 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
             Err(d) => diags.push(d),
         }
     }
+    // Packages for learning platforms start from the same files; made
+    // before the course pages are rendered again, which offer them.
+    diags.extend(super::scorm::add(input, files));
     let pages: Vec<Result<(String, String), Diagnostic>> = {
         let all: &Files = files;
         courses
@@ -137,9 +140,13 @@ fn downloads(input: &Input, files: &Files, i: usize) -> Vec<Download> {
     let site = input.site;
     let p = &site.pages[i];
     let print_dir = super::print::folder(&p.dir);
+    let scorm = super::scorm::scorm_zip(&p.dir);
+    let cartridge = super::scorm::cartridge(&p.dir);
     let found = [
         ("zip", course_zip(&p.dir), course_zip(&p.dir)),
         ("epub", super::epub::path(&p.dir), super::epub::path(&p.dir)),
+        ("scorm", scorm.clone(), scorm),
+        ("imscc", cartridge.clone(), cartridge),
         (
             "print",
             format!("{print_dir}/index.html"),
