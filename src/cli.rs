@@ -48,6 +48,10 @@ enum Command {
         /// Treat every warning as an error: exit 1 and write nothing.
         #[arg(long)]
         strict: bool,
+        /// Also write every page's weight (HTML, CSS, images; raw, gzip,
+        /// brotli) as JSON to FILE (not into the output folder).
+        #[arg(long, value_name = "FILE")]
+        budget_report: Option<PathBuf>,
     },
     /// Validate everything a build validates, without writing.
     Check {
@@ -67,6 +71,10 @@ enum Command {
         /// also fail when a translation is outdated or missing.
         #[arg(long)]
         strict: bool,
+        /// Fail (exit 1) when a page is over a limit of [budget] in
+        /// aula.toml; with --format json, also report every page's weight.
+        #[arg(long)]
+        budget: bool,
     },
     /// Print the hash a translation of PATH records in `translation_of`.
     TranslationHash {
@@ -143,6 +151,7 @@ fn run(cli: Cli) -> u8 {
             drafts,
             links,
             strict,
+            budget_report,
         } => {
             let links = match links {
                 Links::Dir => LinkStyle::Directory,
@@ -156,7 +165,7 @@ fn run(cli: Cli) -> u8 {
                 write: true,
                 strict,
             };
-            run_build(&opts, quiet, verbose)
+            run_build(&opts, budget_report.as_deref(), quiet, verbose)
         }
         Command::Check {
             root,
@@ -164,6 +173,7 @@ fn run(cli: Cli) -> u8 {
             format,
             translations,
             strict,
+            budget,
         } => {
             let opts = Options {
                 root,
@@ -174,6 +184,7 @@ fn run(cli: Cli) -> u8 {
                 format,
                 translations,
                 strict,
+                budget,
             };
             run_check(&opts, report, quiet)
         }
@@ -206,10 +217,29 @@ fn run(cli: Cli) -> u8 {
 }
 
 /// `aula build`.
-fn run_build(opts: &Options, quiet: bool, verbose: bool) -> u8 {
+fn run_build(
+    opts: &Options,
+    budget_report: Option<&std::path::Path>,
+    quiet: bool,
+    verbose: bool,
+) -> u8 {
     match with_progress(!quiet, || build::build(opts)) {
         Ok(mut report) => {
             print_diagnostics(&report.warnings, quiet);
+            if let Some(path) = budget_report {
+                let json = serde_json::to_string_pretty(&report.budget).unwrap_or_default();
+                if let Err(e) = std::fs::write(path, json + "\n") {
+                    print_diagnostics(
+                        &[
+                            Diagnostic::error(format!("cannot write the budget report: {e}"))
+                                .file(path)
+                                .help("choose a --budget-report path in a folder you can write to"),
+                        ],
+                        false,
+                    );
+                    return 1;
+                }
+            }
             if verbose {
                 for (stage, t) in &report.stages {
                     eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
@@ -226,6 +256,9 @@ fn run_build(opts: &Options, quiet: bool, verbose: bool) -> u8 {
                     report.fallback_pages,
                     if report.fallback_pages == 1 { "" } else { "s" }
                 );
+            }
+            if let Some(line) = report.budget.summary().filter(|_| !quiet) {
+                eprintln!("{line}");
             }
             if !quiet {
                 eprintln!(
@@ -258,6 +291,7 @@ struct CheckReport {
     format: Format,
     translations: bool,
     strict: bool,
+    budget: bool,
 }
 
 /// `aula check`.
@@ -282,13 +316,32 @@ fn run_check(opts: &Options, how: CheckReport, quiet: bool) -> u8 {
         .filter(|_| how.translations)
         .map(|r| &r.translations);
     let failed_strict = how.strict && status.is_some_and(|s| s.has_work());
+    let budget = result
+        .as_ref()
+        .ok()
+        .filter(|_| how.budget)
+        .map(|r| &r.budget);
+    let over_budget = budget.map_or(0, |b| b.over().count());
     if how.format == Format::Json {
-        println!("{}", json_report(diags, ok, status));
+        println!(
+            "{}",
+            json_report(diags, ok && over_budget == 0, status, budget)
+        );
     } else {
         if let Some(s) = status {
             print!("{}", s.text());
         }
         print_diagnostics(diags, quiet);
+        if let Some(line) = budget.and_then(|b| b.summary()).filter(|_| !quiet) {
+            eprintln!("{line}");
+        }
+        if over_budget > 0 {
+            eprintln!(
+                "check failed: {over_budget} page{} over budget (see the warnings above)",
+                if over_budget == 1 { "" } else { "s" }
+            );
+            return 1;
+        }
         if ok && !quiet {
             let with = if diags.is_empty() {
                 String::new()
@@ -300,7 +353,11 @@ fn run_check(opts: &Options, how: CheckReport, quiet: bool) -> u8 {
             eprintln!("check failed: {}", count(diags));
         }
     }
-    if ok && !failed_strict { 0 } else { 1 }
+    if ok && !failed_strict && over_budget == 0 {
+        0
+    } else {
+        1
+    }
 }
 
 /// `aula new`.
@@ -442,6 +499,7 @@ fn json_report(
     diags: &[Diagnostic],
     ok: bool,
     translations: Option<&crate::translations::Report>,
+    budget: Option<&crate::outputs::budget::Report>,
 ) -> String {
     let items: Vec<serde_json::Value> = diags
         .iter()
@@ -460,6 +518,9 @@ fn json_report(
     let mut report = serde_json::json!({ "ok": ok, "diagnostics": items });
     if let Some(t) = translations {
         report["translations"] = serde_json::to_value(t).unwrap_or_default();
+    }
+    if let Some(b) = budget {
+        report["budget"] = serde_json::to_value(b).unwrap_or_default();
     }
     serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into())
 }

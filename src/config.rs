@@ -31,6 +31,42 @@ struct RawConfig {
     packages: PackagesConfig,
     #[serde(default)]
     images: ImagesConfig,
+    #[serde(default)]
+    budget: Budget,
+    #[serde(default)]
+    output: OutputConfig,
+}
+
+/// `[output]`: how the files of `public/` are written (see
+/// `outputs::minify`, `outputs::fingerprint`, `outputs::precompress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Minify HTML pages and stylesheets.
+    #[serde(default = "yes")]
+    pub minify: bool,
+    /// Put a hash of their content into the names of stylesheets and
+    /// scripts (`style.3f2a9c1e.css`), so hosts may cache them for ever.
+    #[serde(default = "yes")]
+    pub fingerprint: bool,
+    /// Write `.br` and `.gz` siblings of text files for hosts that serve
+    /// precompressed files (nginx `gzip_static`, `brotli_static`).
+    #[serde(default)]
+    pub precompress: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            minify: true,
+            fingerprint: true,
+            precompress: false,
+        }
+    }
 }
 
 /// `[packages]`: what each course offers to take away or to import into
@@ -61,6 +97,44 @@ impl Default for PackagesConfig {
             campus: false,
             scorm: false,
             common_cartridge: false,
+        }
+    }
+}
+
+/// `[budget]`: how heavy a page may be, in KB (1,024 bytes), measured as
+/// a server sends it (see `outputs::budget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// A module page's HTML plus the stylesheets it links, brotli.
+    #[serde(default = "Budget::default_module_kb")]
+    pub module_kb: u64,
+    /// Any page's HTML and stylesheets (brotli) plus the images it loads
+    /// eagerly (above the fold), as stored.
+    #[serde(default = "Budget::default_page_kb")]
+    pub page_kb: u64,
+}
+
+impl Budget {
+    /// The most a limit may say: 100 MB, far above any page worth sending.
+    pub const MAX_KB: u64 = 100_000;
+    fn default_module_kb() -> u64 {
+        14
+    }
+    fn default_page_kb() -> u64 {
+        100
+    }
+    /// A limit in bytes.
+    pub fn bytes(kb: u64) -> u64 {
+        kb.min(Budget::MAX_KB) * 1024
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            module_kb: Budget::default_module_kb(),
+            page_kb: Budget::default_page_kb(),
         }
     }
 }
@@ -216,6 +290,10 @@ pub struct Config {
     pub issuer: Option<Issuer>,
     pub packages: PackagesConfig,
     pub images: ImagesConfig,
+    /// Page weight limits.
+    pub budget: Budget,
+    /// Minification, fingerprints, precompressed files.
+    pub output: OutputConfig,
 }
 
 impl Config {
@@ -277,6 +355,7 @@ impl Config {
                 );
             }
         }
+        check_budget(&raw.budget, &at, &mut errors);
         for name in raw.translations.sections.keys() {
             if Section::from_folder(name).is_none() && name != "pages" {
                 errors.push(
@@ -304,12 +383,14 @@ impl Config {
             issuer: raw.issuer,
             packages: raw.packages,
             images,
+            budget: raw.budget,
+            output: raw.output,
         })
     }
 
     /// Every table of `aula.toml` with the keys it accepts, for docs and
     /// their sync test.
-    pub fn schema() -> [(&'static str, &'static [&'static str]); 7] {
+    pub fn schema() -> [(&'static str, &'static [&'static str]); 9] {
         use crate::keys::of;
         [
             ("", of::<RawConfig>()),
@@ -319,6 +400,8 @@ impl Config {
             ("issuer", of::<Issuer>()),
             ("packages", of::<PackagesConfig>()),
             ("images", of::<ImagesConfig>()),
+            ("budget", of::<Budget>()),
+            ("output", of::<OutputConfig>()),
         ]
     }
 
@@ -456,6 +539,29 @@ fn check_language_tables(raw: &RawConfig, at: &Locator) -> Vec<Diagnostic> {
         );
     }
     errors
+}
+
+/// Each `[budget]` limit is a whole number of KB from 1 to
+/// [`Budget::MAX_KB`]; TOML already refused other types and negatives.
+fn check_budget(budget: &Budget, at: &Locator, errors: &mut Vec<Diagnostic>) {
+    for (key, kb, default) in [
+        ("module_kb", budget.module_kb, Budget::default_module_kb()),
+        ("page_kb", budget.page_kb, Budget::default_page_kb()),
+    ] {
+        if kb == 0 || kb > Budget::MAX_KB {
+            errors.push(
+                at.error(
+                    format!("[budget] {key} = {kb} is not a usable limit"),
+                    "[budget]",
+                    key,
+                )
+                .help(format!(
+                    "write a whole number of KB from 1 to {}, e.g. {key} = {default} (the default), or remove the line",
+                    Budget::MAX_KB
+                )),
+            );
+        }
+    }
 }
 
 /// `base_url`, absolute and with a trailing slash, or none.
@@ -680,6 +786,37 @@ courses = "courses"
         assert_eq!(code("EN_gb"), Some("en"));
         assert_eq!(code("pt-BR"), None, "pt is not configured here");
         assert_eq!(code("esx"), None);
+    }
+
+    #[test]
+    fn budget_defaults_and_limits() {
+        let c = Config::parse(Path::new("."), OK).expect("valid");
+        assert_eq!(c.budget, Budget::default());
+        assert_eq!((c.budget.module_kb, c.budget.page_kb), (14, 100));
+        let text = format!("{OK}[budget]\nmodule_kb = 20\n");
+        let c = Config::parse(Path::new("."), &text).expect("valid");
+        assert_eq!((c.budget.module_kb, c.budget.page_kb), (20, 100));
+    }
+
+    #[test]
+    fn bad_budget_values_are_errors_at_their_line() {
+        let text = format!("{OK}[budget]\nmodule_kb = 0\npage_kb = 999999\n");
+        let errs = Config::parse(Path::new("."), &text).expect_err("must fail");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].line, Some(9));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("module_kb = 14")
+        );
+        assert_eq!(errs[1].line, Some(10));
+        for bad in ["-3", "\"14 KB\"", "1.5"] {
+            let text = format!("{OK}[budget]\nmodule_kb = {bad}\n");
+            let errs = Config::parse(Path::new("."), &text).expect_err(bad);
+            assert_eq!(errs[0].line, Some(9), "{bad}: {errs:?}");
+        }
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub enum Kind {
     Translation,
     /// Reading the sources or writing the output.
     Io,
+    /// A page heavier than `[budget]` allows.
+    Budget,
     #[default]
     Other,
 }
@@ -80,6 +82,7 @@ impl Kind {
             Kind::Template => "template",
             Kind::UiString => "ui-string",
             Kind::Translation => "translation",
+            Kind::Budget => "budget",
             Kind::Io => "io",
             Kind::Other => "other",
         }

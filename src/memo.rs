@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// One result of a [`Memo`] with its key and input fingerprint, as a
 /// build collects them for the next build's memo.
@@ -50,6 +51,56 @@ impl<V: Clone> Memo<V> {
     /// stale can grow without bound.
     pub fn from_results(results: impl IntoIterator<Item = Entry<V>>) -> Memo<V> {
         Memo {
+            entries: results.into_iter().collect(),
+        }
+    }
+}
+
+/// Values derived from one file's bytes (its minified form, its
+/// compressed sizes), by output path. A value is reused only when the next
+/// build hands over the same bytes (the very same shared buffer, or equal
+/// contents) and the same fingerprint of everything else the value was
+/// made from; so, as with [`Memo`], a full build and a rebuild give the
+/// same result. The old bytes are kept with the value: while they are
+/// held, a buffer at the same address is the same buffer.
+pub struct Derived<V> {
+    entries: HashMap<String, (Arc<[u8]>, u64, V)>,
+}
+
+/// One result of a [`Derived`], as a build collects them for the next.
+pub type DerivedEntry<V> = (String, (Arc<[u8]>, u64, V));
+
+impl<V> Default for Derived<V> {
+    fn default() -> Self {
+        Derived {
+            entries: HashMap::new(),
+        }
+    }
+}
+
+impl<V: Clone> Derived<V> {
+    /// The value for `key` made from `bytes` and whatever `params`
+    /// fingerprints: the stored one when both are unchanged, else what
+    /// `make` returns. Returns the entry to keep for the next build.
+    pub fn get_or_make(
+        &self,
+        key: &str,
+        bytes: &Arc<[u8]>,
+        params: u64,
+        make: impl FnOnce() -> V,
+    ) -> DerivedEntry<V> {
+        let value = match self.entries.get(key) {
+            Some((old, p, v)) if *p == params && (Arc::ptr_eq(old, bytes) || **old == **bytes) => {
+                v.clone()
+            }
+            _ => make(),
+        };
+        (key.to_string(), (bytes.clone(), params, value))
+    }
+
+    /// The store of this build: only what it made or reused.
+    pub fn from_results(results: impl IntoIterator<Item = DerivedEntry<V>>) -> Derived<V> {
+        Derived {
             entries: results.into_iter().collect(),
         }
     }

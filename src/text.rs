@@ -64,9 +64,73 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
+/// Appends `s` escaped for XML text and attribute values, dropping the
+/// characters XML 1.0 forbids (controls but tab and line breaks, U+FFFE,
+/// U+FFFF): feeds, sitemaps, EPUB documents.
+pub fn push_xml_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// `s` escaped for XML (see [`push_xml_escaped`]).
+pub fn xml_escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_xml_escaped(&mut out, s);
+    out
+}
+
+/// A file size for people: `850 KB`, `12.3 MB` (`12,3 MB` where the
+/// decimal separator is a comma).
+pub fn human_bytes(bytes: u64, lang: &str) -> String {
+    let (value, unit) = match bytes {
+        b if b >= 1_000_000_000 => (b as f64 / 1e9, "GB"),
+        b if b >= 1_000_000 => (b as f64 / 1e6, "MB"),
+        b => (((b as f64) / 1e3).ceil().max(1.0), "KB"),
+    };
+    let text = if unit == "KB" {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    let comma = !matches!(
+        lang.split('-').next(),
+        Some("en" | "ja" | "zh" | "ko" | "he" | "th")
+    );
+    let text = if comma { text.replace('.', ",") } else { text };
+    format!("{text}\u{a0}{unit}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escapes_and_drops_what_xml_forbids() {
+        assert_eq!(
+            xml_escaped("a<b>&\"c'\u{1}\t\u{fffe}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\t"
+        );
+    }
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(human_bytes(12_345_678, "en"), "12.3\u{a0}MB");
+        assert_eq!(human_bytes(12_345_678, "es"), "12,3\u{a0}MB");
+        assert_eq!(human_bytes(850_001, "pt"), "851\u{a0}KB");
+        assert_eq!(human_bytes(84_300, "en"), "85\u{a0}KB");
+        assert_eq!(human_bytes(0, "en"), "1\u{a0}KB");
+        assert_eq!(human_bytes(2_500_000_000, "pt"), "2,5\u{a0}GB");
+    }
 
     #[test]
     fn escapes_the_five_characters() {

@@ -36,20 +36,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let first_line = 1 + body.len() % 7;
     for raw_html in [RawHtml::Escape, RawHtml::Allow] {
+        let labels = markdown::quiz::Labels::default();
         let opts = Options {
-            highlighter: highlighter(),
-            resolve: &resolve,
             first_line,
             raw_html,
-            quiz: markdown::quiz::Context {
-                key: "k",
-                labels: &markdown::quiz::Labels::default(),
-            },
-            title: "",
-            lang: "en",
-            media: &markdown::no_media,
-            shortcodes: markdown::Shortcodes::NONE,
-            images: &|_| None,
+            ..Options::new(highlighter(), &resolve, markdown::quiz::Context { key: "k", labels: &labels })
         };
         let r = markdown::render(body, &opts);
         let lines = body.split('\n').count();

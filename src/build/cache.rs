@@ -46,6 +46,9 @@ pub struct Cache {
     /// Resized images (on disk, and in memory for `aula serve`); `None`
     /// until the first build knows the site's root.
     pub images: Option<crate::images::Cache>,
+    /// What the passes over the finished files (minify, fingerprint,
+    /// measure, precompress) made, by the bytes they made it from.
+    pub passes: super::passes::Memory,
 }
 
 /// Fingerprint of the parsed configuration and the build options: what

@@ -72,7 +72,7 @@ const MEDIA: [&str; 14] = [
 
 /// Size and image dimensions of every media file under `content/`, by its
 /// path there. Only headers are read.
-fn media_index(site: &Site) -> BTreeMap<String, FileInfo> {
+fn media_index(site: &Site, images: &Catalog) -> BTreeMap<String, FileInfo> {
     let content = site.config.root.join("content");
     let wanted: Vec<&String> = site
         .assets
@@ -87,7 +87,13 @@ fn media_index(site: &Site) -> BTreeMap<String, FileInfo> {
         .filter_map(|rel| {
             let path = content.join(rel.as_str());
             let bytes = std::fs::metadata(&path).ok()?.len();
-            let size = header(&path).and_then(|h| markdown::image_size(&h, rel));
+            // PNG and JPEG headers were read once already, for resizing
+            // (with the EXIF orientation applied): only other formats are
+            // read here.
+            let size = match images.get(rel) {
+                Some(Ok(info)) => Some((info.width, info.height)),
+                _ => header(&path).and_then(|h| markdown::image_size(&h, rel)),
+            };
             Some(((*rel).clone(), FileInfo { bytes, size }))
         })
         .collect()
@@ -154,7 +160,7 @@ pub(super) fn render_all(
     let highlighter = &cache.highlighter;
     let labels = quiz_labels(site, i18n);
     let no_labels = (quiz::Labels::default(), 0);
-    let media = media_index(site);
+    let media = media_index(site, images);
     let names = crate::render::shortcode_names(theme);
     let shortcodes_fp = shortcodes_fingerprint(theme);
     let render_shortcode = |call: &markdown::ShortcodeCall| tera.shortcode(call.name, call.context);

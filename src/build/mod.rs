@@ -15,6 +15,7 @@
 pub mod cache;
 mod load;
 mod markdown;
+mod passes;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Kind};
@@ -74,6 +75,8 @@ pub struct Report {
     /// build: the new site is in place; [`output::Cleanup::finish`] says
     /// whether the old one could be removed.
     pub cleanup: Option<output::Cleanup>,
+    /// Every HTML page's compressed weight against `[budget]`.
+    pub budget: outputs::budget::Report,
 }
 
 impl Report {
@@ -242,7 +245,10 @@ fn run(
     };
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
-    let (files, diags, image_stats) = make_outputs(&input, cache, &mut watch, preview, opts.write);
+    let (files, mut diags, image_stats) =
+        make_outputs(&input, cache, &mut watch, preview, opts.write);
+    let (files, budget, more) = passes::run(&input, files, &mut cache.passes, &mut watch);
+    diags.extend(more);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(markdown_warnings);
@@ -278,6 +284,7 @@ fn run(
         translations: status,
         images: image_stats,
         cleanup: None,
+        budget,
     };
     Ok((files, report))
 }
@@ -334,11 +341,14 @@ fn make_outputs(
     // Printable pages and EPUBs first: the packages and the course pages'
     // download sizes are made from them.
     let want = input.site.config.packages;
-    if want.print {
-        diags.extend(outputs::print::add(input, &mut files));
-    }
-    if want.epub {
-        diags.extend(outputs::epub::add(input, &mut files));
+    if want.print || want.epub {
+        let books = outputs::book::all(input);
+        if want.print {
+            diags.extend(outputs::print::add(input, &books, &mut files));
+        }
+        if want.epub {
+            diags.extend(outputs::epub::add(input, &books, &mut files));
+        }
     }
     watch.lap("printable courses and EPUBs");
     diags.extend(outputs::packages::add(input, &mut files));

@@ -50,6 +50,105 @@ fn shown(text: &str, max: usize) -> String {
     }
 }
 
+/// What a tag of another generator probably was, and what to write
+/// instead. A tag matches when its first word is one of `names`, or when
+/// its text mentions one of `mentions` (only after `include` when
+/// `include_only`). The first match wins.
+struct Advice {
+    names: &'static [&'static str],
+    mentions: &'static [&'static str],
+    include_only: bool,
+    help: &'static str,
+}
+
+const ADVICE: &[Advice] = &[
+    Advice {
+        names: &["figure", "image", "img"],
+        mentions: &["figure", "image", "img"],
+        include_only: true,
+        help: "write the figure as an image alone in its paragraph, with its caption as the title: \
+               `![What the image shows](image.png \"Caption\")`, the image next to the page",
+    },
+    Advice {
+        names: &[
+            "youtube",
+            "vimeo",
+            "video",
+            "gist",
+            "tweet",
+            "x",
+            "instagram",
+            "iframe",
+        ],
+        mentions: &["youtube", "video", "vimeo", "embed", "iframe"],
+        include_only: true,
+        help: "write `{{ video(src=\"lesson.mp4\", poster=\"poster.jpg\", duration=\"3:20\") }}` for a file, \
+               or `{{ embed(url=\"https://…\", title=\"…\") }}` for a player on another site",
+    },
+    Advice {
+        names: &[],
+        mentions: &[
+            "alert",
+            "callout",
+            "notice",
+            "note",
+            "tip",
+            "warning",
+            "caution",
+            "hint",
+            "admonition",
+            "important",
+            "danger",
+            "info",
+        ],
+        include_only: false,
+        help: "write a callout shortcode: `{% note() %}` … `{% end %}` (or `tip`, `warning`), \
+               with Markdown inside",
+    },
+    Advice {
+        names: &["highlight", "endhighlight", "code"],
+        mentions: &[],
+        include_only: false,
+        help: "write a fenced code block: three backticks and the language (```python), the code, three backticks",
+    },
+    Advice {
+        names: &["ref", "relref", "link", "post_url"],
+        mentions: &["baseurl", "relative_url", "absolute_url", "site.url"],
+        include_only: false,
+        help: "link to pages as `[text](@/path/from/content.md)` and to files by a path relative to the page",
+    },
+    Advice {
+        names: &["raw", "endraw"],
+        mentions: &[],
+        include_only: false,
+        help: "remove it: aula shows `{{` and `{%` in code as written",
+    },
+    Advice {
+        names: &[
+            "if",
+            "endif",
+            "else",
+            "elsif",
+            "unless",
+            "endunless",
+            "for",
+            "endfor",
+            "assign",
+            "capture",
+            "endcapture",
+            "comment",
+            "endcomment",
+            "case",
+            "when",
+            "endcase",
+        ],
+        mentions: &[],
+        include_only: false,
+        help: "template logic does not run in a page: keep the text that should show and remove the tags \
+               (an HTML comment `<!-- … -->` keeps a note for translators)",
+    },
+];
+
 /// What a piece of another generator's template syntax (`{% … %}`,
 /// `{{ … }}`, `{{< … >}}`, `{{% … %}}`) probably was, and what to write
 /// instead: (message, help). `known` lists aula's shortcodes.
@@ -58,8 +157,9 @@ pub(super) fn foreign(tag: &str, known: &[String]) -> (String, String) {
     let inner = tag
         .trim_start_matches(['{', '<', '%', '-'])
         .trim_end_matches(['}', '>', '%', '-'])
+        .trim()
+        .trim_start_matches('/')
         .trim();
-    let inner = inner.trim_start_matches('/').trim();
     let word = inner
         .split(|c: char| c.is_whitespace() || c == '|')
         .next()
@@ -77,78 +177,18 @@ pub(super) fn foreign(tag: &str, known: &[String]) -> (String, String) {
         "{system} `{}` is not aula syntax: it is shown as text",
         shown(tag, 50)
     );
-    let figure = "write the figure as an image alone in its paragraph, with its caption as the title: \
-                  `![What the image shows](image.png \"Caption\")`, the image next to the page";
-    let callout = "write a callout shortcode: `{% note() %}` … `{% end %}` (or `tip`, `warning`), \
-                   with Markdown inside";
-    let video = "write `{{ video(src=\"lesson.mp4\", poster=\"poster.jpg\", duration=\"3:20\") }}` for a file, \
-                 or `{{ embed(url=\"https://…\", title=\"…\") }}` for a player on another site";
-    let page_link = "link to pages as `[text](@/path/from/content.md)` and to files by a path relative to the page";
-    let is = |names: &[&str]| names.iter().any(|n| word == *n);
-    let mentions = |names: &[&str]| names.iter().any(|n| rest.contains(n) || word.contains(n));
-    let help = if is(&["figure", "image", "img"])
-        || (word == "include" && mentions(&["figure", "image", "img"]))
-    {
-        figure.to_owned()
-    } else if is(&[
-        "youtube",
-        "vimeo",
-        "video",
-        "gist",
-        "tweet",
-        "x",
-        "instagram",
-        "iframe",
-    ]) || (word == "include"
-        && mentions(&["youtube", "video", "vimeo", "embed", "iframe"]))
-    {
-        video.to_owned()
-    } else if mentions(&[
-        "alert",
-        "callout",
-        "notice",
-        "note",
-        "tip",
-        "warning",
-        "caution",
-        "hint",
-        "admonition",
-        "important",
-        "danger",
-        "info",
-    ]) {
-        callout.to_owned()
-    } else if is(&["highlight", "endhighlight", "code"]) {
-        "write a fenced code block: three backticks and the language (```python), the code, three backticks"
-            .to_owned()
-    } else if is(&["ref", "relref", "link", "post_url"])
-        || mentions(&["baseurl", "relative_url", "absolute_url", "site.url"])
-    {
-        page_link.to_owned()
-    } else if is(&["raw", "endraw"]) {
-        "remove it: aula shows `{{` and `{%` in code as written".to_owned()
-    } else if is(&[
-        "if",
-        "endif",
-        "else",
-        "elsif",
-        "unless",
-        "endunless",
-        "for",
-        "endfor",
-        "assign",
-        "capture",
-        "endcapture",
-        "comment",
-        "endcomment",
-        "case",
-        "when",
-        "endcase",
-    ]) {
-        "template logic does not run in a page: keep the text that should show and remove the tags \
-         (an HTML comment `<!-- … -->` keeps a note for translators)"
-            .to_owned()
-    } else if word.starts_with("page.") || word.starts_with("site.") || word.starts_with("include.")
+    let matches = |a: &Advice| {
+        a.names.contains(&word.as_str())
+            || ((!a.include_only || word == "include")
+                && a.mentions
+                    .iter()
+                    .any(|m| rest.contains(m) || word.contains(m)))
+    };
+    let help = if let Some(a) = ADVICE.iter().find(|a| matches(a)) {
+        a.help.to_owned()
+    } else if ["page.", "site.", "include."]
+        .iter()
+        .any(|p| word.starts_with(p))
     {
         "variables are not filled in: write the text itself (the page title is already shown by the theme)"
             .to_owned()

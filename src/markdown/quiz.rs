@@ -758,19 +758,16 @@ mod tests {
         let highlighter = Highlighter::new();
         let resolve = |_: &str| unreachable!("no links in these tests");
         let opts = Options {
-            highlighter: &highlighter,
-            resolve: &resolve,
             first_line,
             raw_html: RawHtml::Escape,
-            quiz: Context {
-                key: "courses/x/01-a",
-                labels,
-            },
-            title: "",
-            lang: "en",
-            media: &crate::markdown::no_media,
-            shortcodes: crate::markdown::Shortcodes::NONE,
-            images: &|_| None,
+            ..Options::new(
+                &highlighter,
+                &resolve,
+                Context {
+                    key: "courses/x/01-a",
+                    labels,
+                },
+            )
         };
         render(body, &opts)
     }

@@ -497,20 +497,17 @@ mod tests {
         }
         let highlighter = Highlighter::new();
         let resolve = |_: &str| unreachable!("no internal links here");
+        let labels = quiz::Labels::default();
         let opts = Options {
-            highlighter: &highlighter,
-            resolve: &resolve,
-            first_line: 1,
             raw_html: RawHtml::Escape,
-            quiz: quiz::Context {
-                key: "k",
-                labels: &quiz::Labels::default(),
-            },
-            title: "",
-            lang: "en",
-            media: &crate::markdown::no_media,
-            shortcodes: crate::markdown::Shortcodes::NONE,
-            images: &|_| None,
+            ..Options::new(
+                &highlighter,
+                &resolve,
+                quiz::Context {
+                    key: "k",
+                    labels: &labels,
+                },
+            )
         };
         let mut renderer = Renderer::new(&body, &opts, Vec::new());
         let read = Cell::new(0usize);

@@ -147,37 +147,66 @@ const URL_ATTRIBUTES: [&str; 8] = [
 /// such markup even inside `<textarea>` or `<!-- -->`-free raw-text places
 /// where a browser would not run it, and it knows nothing of CSS.
 pub fn unsafe_markup(html: &str) -> Option<String> {
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        rest = &rest[lt + 1..];
+    for tag in start_tags(html) {
+        let name = &tag.name;
+        if ACTIVE_ELEMENTS.contains(&name.as_str()) {
+            return Some(format!("<{name}>"));
+        }
+        for (attr, value) in &tag.attrs {
+            if attr.starts_with("on") {
+                return Some(format!("<{name} {attr}=…>"));
+            }
+            if URL_ATTRIBUTES.contains(&attr.as_str()) {
+                if let Some(scheme) = dangerous_scheme(&decode_references(value)) {
+                    return Some(format!("<{name} {attr}=\"{scheme}…\">"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// One start tag of raw HTML: its name, attributes and where it starts.
+pub(super) struct StartTag {
+    pub(super) at: usize,
+    pub(super) name: String,
+    pub(super) attrs: Vec<(String, String)>,
+}
+
+/// The start tags of a piece of raw HTML, comments skipped. Lenient: a
+/// tag cut off at the end of the piece is still given.
+pub(super) fn start_tags(html: &str) -> Vec<StartTag> {
+    let mut tags = Vec::new();
+    let mut pos = 0;
+    while let Some(lt) = html[pos..].find('<') {
+        let at = pos + lt;
+        let rest = &html[at + 1..];
         if let Some(after) = rest.strip_prefix("!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            pos = after.find("-->").map_or(html.len(), |e| at + 4 + e + 3);
             continue;
         }
         let name_len = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
             .unwrap_or(rest.len());
         let name = rest[..name_len].to_ascii_lowercase();
+        pos = at + 1 + name_len;
         if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
         }
-        if ACTIVE_ELEMENTS.contains(&name.as_str()) {
-            return Some(format!("<{name}>"));
-        }
-        rest = &rest[name_len..];
-        // Attributes, up to the end of the tag.
+        let mut attrs = Vec::new();
+        let mut rest = &html[pos..];
         loop {
             rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
-            if rest.is_empty() || rest.starts_with('>') {
+            if rest.is_empty() || rest.starts_with(['>', '<']) {
                 break;
             }
             let end = rest
-                .find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/'))
+                .find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/' | '<'))
                 .unwrap_or(rest.len())
                 .max(1.min(rest.len()));
             let attr = rest[..end].to_ascii_lowercase();
             rest = rest[end..].trim_start_matches(|c: char| c.is_ascii_whitespace());
-            let mut value = "";
+            let mut value = String::new();
             if let Some(v) = rest.strip_prefix('=') {
                 let v = v.trim_start_matches(|c: char| c.is_ascii_whitespace());
                 let (val, after) = match v.chars().next() {
@@ -195,20 +224,15 @@ pub fn unsafe_markup(html: &str) -> Option<String> {
                         (&v[..close], &v[close..])
                     }
                 };
-                value = val;
+                value = val.to_owned();
                 rest = after;
             }
-            if attr.starts_with("on") {
-                return Some(format!("<{name} {attr}=…>"));
-            }
-            if URL_ATTRIBUTES.contains(&attr.as_str()) {
-                if let Some(scheme) = dangerous_scheme(&decode_references(value)) {
-                    return Some(format!("<{name} {attr}=\"{scheme}…\">"));
-                }
-            }
+            attrs.push((attr, value));
         }
+        pos = html.len() - rest.len();
+        tags.push(StartTag { at, name, attrs });
     }
-    None
+    tags
 }
 
 /// Decodes the character references a browser decodes in an attribute

@@ -18,6 +18,7 @@ use std::collections::HashSet;
 
 use super::MarkdownWarning;
 use super::renderer::Renderer;
+use super::safety::{StartTag, start_tags};
 use crate::diagnostic::Kind;
 
 /// Elements kept: ammonia's defaults (text, structure, tables, lists,
@@ -232,75 +233,6 @@ fn url_allowed(value: &str) -> bool {
     }
     let scheme = cleaned[..colon].to_ascii_lowercase();
     SCHEMES.contains(&scheme.as_str())
-}
-
-/// One start tag of raw HTML: its name, attributes and where it starts.
-struct StartTag {
-    at: usize,
-    name: String,
-    attrs: Vec<(String, String)>,
-}
-
-/// The start tags of a piece of raw HTML, comments skipped. Lenient: a
-/// tag cut off at the end of the piece is still given.
-fn start_tags(html: &str) -> Vec<StartTag> {
-    let mut tags = Vec::new();
-    let mut pos = 0;
-    while let Some(lt) = html[pos..].find('<') {
-        let at = pos + lt;
-        let rest = &html[at + 1..];
-        if let Some(after) = rest.strip_prefix("!--") {
-            pos = after.find("-->").map_or(html.len(), |e| at + 4 + e + 3);
-            continue;
-        }
-        let name_len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
-            .unwrap_or(rest.len());
-        let name = rest[..name_len].to_ascii_lowercase();
-        pos = at + 1 + name_len;
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let mut attrs = Vec::new();
-        let mut rest = &html[pos..];
-        loop {
-            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
-            if rest.is_empty() || rest.starts_with(['>', '<']) {
-                break;
-            }
-            let end = rest
-                .find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/' | '<'))
-                .unwrap_or(rest.len())
-                .max(1.min(rest.len()));
-            let attr = rest[..end].to_ascii_lowercase();
-            rest = rest[end..].trim_start_matches(|c: char| c.is_ascii_whitespace());
-            let mut value = String::new();
-            if let Some(v) = rest.strip_prefix('=') {
-                let v = v.trim_start_matches(|c: char| c.is_ascii_whitespace());
-                let (val, after) = match v.chars().next() {
-                    Some(q @ ('"' | '\'')) => {
-                        let body = &v[1..];
-                        match body.find(q) {
-                            Some(close) => (&body[..close], &body[close + 1..]),
-                            None => (body, ""),
-                        }
-                    }
-                    _ => {
-                        let close = v
-                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                            .unwrap_or(v.len());
-                        (&v[..close], &v[close..])
-                    }
-                };
-                value = val.to_owned();
-                rest = after;
-            }
-            attrs.push((attr, value));
-        }
-        pos = html.len() - rest.len();
-        tags.push(StartTag { at, name, attrs });
-    }
-    tags
 }
 
 /// What sanitizing removes from one start tag, worded for the author, or

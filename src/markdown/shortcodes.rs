@@ -4,14 +4,14 @@
 //! renders it ([`Shortcodes::render`]), this module finds the calls and
 //! checks them.
 //!
-//! [`expand`] runs before Markdown is parsed: it finds every `{{ … }}` and
+//! `expand` runs before Markdown is parsed: it finds every `{{ … }}` and
 //! `{% … %}` outside code spans and blocks (those are never touched),
 //! renders each call (a body as Markdown first, with the page's options),
 //! and puts a placeholder in its place that keeps the line count, so that
 //! positions of everything after it stay right. The renderer swaps the
 //! placeholders for the output, closing the paragraph around a block.
 //! Anything else in those brackets is another generator's syntax (Liquid,
-//! Hugo): a warning that says what to write instead (see [`super::lint`]).
+//! Hugo): a warning that says what to write instead (see `super::lint`).
 //!
 //! Arguments that name a file (`src`, `poster`, `image`, `file`) are local
 //! assets like an image's: checked, copied, and their size given to the
@@ -105,117 +105,11 @@ pub(super) fn expand<'b>(body: &'b str, opts: &Options) -> Expanded<'b> {
     let mut copied = 0;
     let mut pos = 0;
     while let Some(tag) = next_tag(body, pos, &code) {
-        pos = tag.range.end;
-        let inner = body[tag.inner.clone()].trim();
-        let (line, column) = locator.position(tag.range.start);
-        if tag.hugo {
-            let (message, help) =
-                super::lint::foreign(&body[tag.range.clone()], opts.shortcodes.names);
-            ex.found.warnings.push(warning(line, column, message, help));
-            continue;
-        }
-        let parsed = match parse_call(inner) {
-            Shape::Foreign => {
-                if tag.block && inner == "end" {
-                    ex.found.errors.push(MarkdownError {
-                        line,
-                        column,
-                        message: "`{% end %}` closes no shortcode".to_owned(),
-                        help: "a body shortcode opens with `{% name(…) %}`; remove this line or add its opening".to_owned(),
-                    });
-                } else {
-                    let (message, help) =
-                        super::lint::foreign(&body[tag.range.clone()], opts.shortcodes.names);
-                    ex.found.warnings.push(warning(line, column, message, help));
-                }
-                continue;
-            }
-            Shape::Broken(message) => {
-                ex.found.errors.push(MarkdownError {
-                    line,
-                    column,
-                    message: format!("shortcode arguments do not parse: {message}"),
-                    help: "write arguments as name=value, separated by commas: strings in double quotes, \
-                           numbers, true/false or [lists]: `{{ video(src=\"a.mp4\", duration=\"3:20\") }}`"
-                        .to_owned(),
-                });
-                continue;
-            }
-            Shape::Call(name, args) => (name, args),
-        };
-        let (name, args) = parsed;
-        // The call's extent: with a body, up to its `{% end %}`.
-        let mut extent = tag.range.clone();
-        let mut inner_body = None;
-        if tag.block {
-            match matching_end(body, tag.range.end, &code) {
-                Some(end) => {
-                    inner_body = Some(tag.range.end..end.start);
-                    extent.end = end.end;
-                    pos = end.end;
-                }
-                None => {
-                    ex.found.errors.push(MarkdownError {
-                        line,
-                        column,
-                        message: format!("shortcode `{name}` has no `{{% end %}}`"),
-                        help: format!(
-                            "close its body with `{{% end %}}` on a line of its own, or write it inline as `{{{{ {name}(…) }}}}` if it takes no body"
-                        ),
-                    });
-                    continue;
-                }
-            }
-        }
-        if !opts.shortcodes.names.contains(&name) {
-            let known = if opts.shortcodes.names.is_empty() {
-                "this site has none".to_owned()
-            } else {
-                format!("known shortcodes: {}", opts.shortcodes.names.join(", "))
-            };
-            let hint = crate::diagnostic::did_you_mean(
-                &name,
-                opts.shortcodes.names.iter().map(String::as_str),
-            )
-            .map(|s| format!("did you mean `{s}`? "))
-            .unwrap_or_default();
-            ex.found.errors.push(MarkdownError {
-                line,
-                column,
-                message: format!("unknown shortcode `{name}`"),
-                help: format!(
-                    "{hint}{known}; a shortcode is a template in templates/shortcodes/<name>.html of the site or theme"
-                ),
-            });
-            continue;
-        }
-        let Some(context) = call_context(
-            &name,
-            args,
-            inner_body.map(|r| (r, body)),
-            opts,
-            line,
-            column,
-            &mut ex.found,
-            &mut locator,
-        ) else {
-            continue;
-        };
-        let html = match (opts.shortcodes.render)(&Call {
-            name: &name,
-            context: &context,
-        }) {
-            Ok(html) => html,
-            Err(message) => {
-                ex.found.errors.push(MarkdownError {
-                    line,
-                    column,
-                    message: format!("shortcode `{name}` failed: {message}"),
-                    help: format!("check the arguments, and templates/shortcodes/{name}.html"),
-                });
-                continue;
-            }
-        };
+        let (extent, html) = call_at(&tag, body, &code, opts, &mut locator, &mut ex.found);
+        pos = extent.end;
+        let Some(html) = html else { continue };
+        // The call becomes a marker the renderer swaps for its HTML, with
+        // the call's line breaks kept so later lines keep their numbers.
         text.push_str(&body[copied..extent.start]);
         text.push_str(&vault::call_marker(ex.outputs.len()));
         let lines = body[extent.clone()].matches('\n').count();
@@ -231,6 +125,119 @@ pub(super) fn expand<'b>(body: &'b str, opts: &Options) -> Expanded<'b> {
         ex.text = Cow::Owned(text);
     }
     ex
+}
+
+/// The call `tag` makes: what it spans (up to its `{% end %}` when it has
+/// a body, so the body is not searched again) and its HTML, or `None`
+/// when it is not a shortcode (a warning) or a wrong one (an error), both
+/// recorded in `found`.
+fn call_at(
+    tag: &TagAt,
+    body: &str,
+    code: &[Range<usize>],
+    opts: &Options,
+    locator: &mut Locator,
+    found: &mut Rendered,
+) -> (Range<usize>, Option<String>) {
+    let mut extent = tag.range.clone();
+    let inner = body[tag.inner.clone()].trim();
+    let (line, column) = locator.position(tag.range.start);
+    let error = |message: String, help: String| MarkdownError {
+        line,
+        column,
+        message,
+        help,
+    };
+    let foreign = || {
+        let (message, help) = super::lint::foreign(&body[tag.range.clone()], opts.shortcodes.names);
+        warning(line, column, message, help)
+    };
+    if tag.hugo {
+        found.warnings.push(foreign());
+        return (extent, None);
+    }
+    let (name, args) = match parse_call(inner) {
+        Shape::Foreign if tag.block && inner == "end" => {
+            found.errors.push(error(
+                "`{% end %}` closes no shortcode".to_owned(),
+                "a body shortcode opens with `{% name(…) %}`; remove this line or add its opening"
+                    .to_owned(),
+            ));
+            return (extent, None);
+        }
+        Shape::Foreign => {
+            found.warnings.push(foreign());
+            return (extent, None);
+        }
+        Shape::Broken(message) => {
+            found.errors.push(error(
+                format!("shortcode arguments do not parse: {message}"),
+                "write arguments as name=value, separated by commas: strings in double quotes, \
+                 numbers, true/false or [lists]: `{{ video(src=\"a.mp4\", duration=\"3:20\") }}`"
+                    .to_owned(),
+            ));
+            return (extent, None);
+        }
+        Shape::Call(name, args) => (name, args),
+    };
+    let mut inner_body = None;
+    if tag.block {
+        let Some(end) = matching_end(body, tag.range.end, code) else {
+            found.errors.push(error(
+                format!("shortcode `{name}` has no `{{% end %}}`"),
+                format!(
+                    "close its body with `{{% end %}}` on a line of its own, or write it inline as `{{{{ {name}(…) }}}}` if it takes no body"
+                ),
+            ));
+            return (extent, None);
+        };
+        inner_body = Some(tag.range.end..end.start);
+        extent.end = end.end;
+    }
+    let names = opts.shortcodes.names;
+    if !names.contains(&name) {
+        let known = if names.is_empty() {
+            "this site has none".to_owned()
+        } else {
+            format!("known shortcodes: {}", names.join(", "))
+        };
+        let hint = crate::diagnostic::did_you_mean(&name, names.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        found.errors.push(error(
+            format!("unknown shortcode `{name}`"),
+            format!(
+                "{hint}{known}; a shortcode is a template in templates/shortcodes/<name>.html of the site or theme"
+            ),
+        ));
+        return (extent, None);
+    }
+    let Some(context) = call_context(
+        &name,
+        args,
+        inner_body.map(|r| (r, body)),
+        opts,
+        line,
+        column,
+        found,
+        locator,
+    ) else {
+        return (extent, None);
+    };
+    let call = Call {
+        name: &name,
+        context: &context,
+    };
+    match (opts.shortcodes.render)(&call) {
+        Ok(html) => (extent, Some(html)),
+        Err(message) => {
+            found.errors.push(error(
+                format!("shortcode `{name}` failed: {message}"),
+                format!("check the arguments, and templates/shortcodes/{name}.html"),
+            ));
+            (extent, None)
+        }
+    }
 }
 
 fn warning(line: usize, column: usize, message: String, help: String) -> MarkdownWarning {
@@ -309,7 +316,10 @@ fn call_context(
         if let Some(info) = (opts.media)(&path) {
             let mut file = Map::new();
             file.insert("bytes".into(), info.bytes.into());
-            file.insert("size".into(), format_bytes(info.bytes, opts.lang).into());
+            file.insert(
+                "size".into(),
+                crate::text::human_bytes(info.bytes, opts.lang).into(),
+            );
             let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
             file.insert("type".into(), ext.to_ascii_uppercase().into());
             if let Some((w, h)) = info.size {
@@ -364,27 +374,6 @@ fn http_host(url: &str) -> Option<String> {
     let host = rest.split(['/', '?', '#']).next()?;
     let host = host.rsplit('@').next()?.split(':').next()?;
     (!host.is_empty()).then(|| host.to_owned())
-}
-
-/// A file size for people: `850 KB`, `12.3 MB` (`12,3 MB` where the
-/// decimal separator is a comma).
-pub(super) fn format_bytes(bytes: u64, lang: &str) -> String {
-    let (value, unit) = match bytes {
-        b if b >= 1_000_000_000 => (b as f64 / 1e9, "GB"),
-        b if b >= 1_000_000 => (b as f64 / 1e6, "MB"),
-        b => (((b as f64) / 1e3).ceil().max(1.0), "KB"),
-    };
-    let text = if unit == "KB" {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
-    };
-    let comma = !matches!(
-        lang.split('-').next(),
-        Some("en" | "ja" | "zh" | "ko" | "he" | "th")
-    );
-    let text = if comma { text.replace('.', ",") } else { text };
-    format!("{text}\u{a0}{unit}")
 }
 
 /// Whether a shortcode's output is a block (it must not sit in a `<p>`).
@@ -735,11 +724,7 @@ mod tests {
     }
 
     #[test]
-    fn sizes_for_people() {
-        assert_eq!(format_bytes(12_345_678, "en"), "12.3\u{a0}MB");
-        assert_eq!(format_bytes(12_345_678, "es"), "12,3\u{a0}MB");
-        assert_eq!(format_bytes(850_001, "pt"), "851\u{a0}KB");
-        assert_eq!(format_bytes(0, "en"), "1\u{a0}KB");
+    fn hosts_of_http_urls() {
         assert_eq!(
             http_host("https://user@www.YouTube.com:443/watch?v=x").as_deref(),
             Some("www.youtube.com")

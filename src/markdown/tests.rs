@@ -33,20 +33,18 @@ fn resolve(path: &str) -> Result<LinkTarget, LinkError> {
 
 pub(super) fn render_with(body: &str, first_line: usize) -> Rendered {
     let highlighter = Highlighter::new();
+    let labels = quiz::Labels::default();
     let opts = Options {
-        highlighter: &highlighter,
-        resolve: &resolve,
         first_line,
         raw_html: RawHtml::Allow,
-        quiz: quiz::Context {
-            key: "courses/x/01-a",
-            labels: &quiz::Labels::default(),
-        },
-        title: "",
-        lang: "en",
-        media: &crate::markdown::no_media,
-        shortcodes: crate::markdown::Shortcodes::NONE,
-        images: &|_| None,
+        ..Options::new(
+            &highlighter,
+            &resolve,
+            quiz::Context {
+                key: "courses/x/01-a",
+                labels: &labels,
+            },
+        )
     };
     render(body, &opts)
 }
@@ -60,20 +58,21 @@ pub(super) fn render_full(
     title: &str,
 ) -> Rendered {
     let highlighter = Highlighter::new();
+    let labels = quiz::Labels::default();
     let opts = Options {
-        highlighter: &highlighter,
-        resolve: &resolve,
-        first_line: 1,
         raw_html,
-        quiz: quiz::Context {
-            key: "courses/x/01-a",
-            labels: &quiz::Labels::default(),
-        },
         title,
         lang: "es",
         media,
         shortcodes,
-        images: &|_| None,
+        ..Options::new(
+            &highlighter,
+            &resolve,
+            quiz::Context {
+                key: "courses/x/01-a",
+                labels: &labels,
+            },
+        )
     };
     render(body, &opts)
 }
@@ -85,20 +84,17 @@ pub(super) fn md(body: &str) -> Rendered {
 /// Renders with the strictest raw-HTML policy, `escape`.
 pub(super) fn safe(body: &str) -> Rendered {
     let highlighter = Highlighter::new();
+    let labels = quiz::Labels::default();
     let opts = Options {
-        highlighter: &highlighter,
-        resolve: &resolve,
-        first_line: 1,
         raw_html: RawHtml::Escape,
-        quiz: quiz::Context {
-            key: "courses/x/01-a",
-            labels: &quiz::Labels::default(),
-        },
-        title: "",
-        lang: "en",
-        media: &crate::markdown::no_media,
-        shortcodes: crate::markdown::Shortcodes::NONE,
-        images: &|_| None,
+        ..Options::new(
+            &highlighter,
+            &resolve,
+            quiz::Context {
+                key: "courses/x/01-a",
+                labels: &labels,
+            },
+        )
     };
     render(body, &opts)
 }

@@ -58,8 +58,8 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
             errors.push(e);
         }
     };
-    put(ISSUER_OB2.into(), &issuer_ob2(issuer, base));
-    put(ISSUER_OB3.into(), &issuer_ob3(issuer, base));
+    put(ISSUER_OB2.into(), &issuer_profile(issuer, base, false));
+    put(ISSUER_OB3.into(), &issuer_profile(issuer, base, true));
     for i in awards {
         let Some(award) = Award::of(site, i, base) else {
             continue;
@@ -74,11 +74,23 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
     errors
 }
 
-fn issuer_ob2(issuer: &Issuer, base: &str) -> Value {
+/// The issuer's profile: an Open Badges 2.0 `Issuer`, or with `v3` an
+/// Open Badges 3.0 `Profile` (an array of contexts and types, the image as
+/// an object).
+fn issuer_profile(issuer: &Issuer, base: &str, v3: bool) -> Value {
+    let (context, id, kind) = if v3 {
+        (
+            json!([VC2_CONTEXT, OB3_CONTEXT]),
+            ISSUER_OB3,
+            json!(["Profile"]),
+        )
+    } else {
+        (json!(OB2_CONTEXT), ISSUER_OB2, json!("Issuer"))
+    };
     let mut v = json!({
-        "@context": OB2_CONTEXT,
-        "type": "Issuer",
-        "id": format!("{base}{ISSUER_OB2}"),
+        "@context": context,
+        "type": kind,
+        "id": format!("{base}{id}"),
         "name": issuer.name,
         "url": issuer.url,
     });
@@ -88,38 +100,17 @@ fn issuer_ob2(issuer: &Issuer, base: &str) -> Value {
         "description",
         issuer.description.as_deref().map(Value::from),
     );
+    let image = issuer.image.as_deref().map(|im| format!("{base}{im}"));
     optional(
         &mut v,
         "image",
-        issuer
-            .image
-            .as_deref()
-            .map(|im| Value::from(format!("{base}{im}"))),
-    );
-    v
-}
-
-fn issuer_ob3(issuer: &Issuer, base: &str) -> Value {
-    let mut v = json!({
-        "@context": [VC2_CONTEXT, OB3_CONTEXT],
-        "id": format!("{base}{ISSUER_OB3}"),
-        "type": ["Profile"],
-        "name": issuer.name,
-        "url": issuer.url,
-    });
-    optional(&mut v, "email", issuer.email.as_deref().map(Value::from));
-    optional(
-        &mut v,
-        "description",
-        issuer.description.as_deref().map(Value::from),
-    );
-    optional(
-        &mut v,
-        "image",
-        issuer
-            .image
-            .as_deref()
-            .map(|im| json!({ "id": format!("{base}{im}"), "type": "Image" })),
+        image.map(|url| {
+            if v3 {
+                json!({ "id": url, "type": "Image" })
+            } else {
+                url.into()
+            }
+        }),
     );
     v
 }

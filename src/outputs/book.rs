@@ -11,6 +11,7 @@ use crate::markdown::quiz::QuizItem;
 use crate::site::Site;
 use crate::text::{html_escaped, push_html_escaped};
 use fluent_bundle::FluentArgs;
+use rayon::prelude::*;
 
 /// One part of the book: the course page's own text, then each module.
 pub struct Chapter {
@@ -110,6 +111,23 @@ impl Book {
             .map(|d| d[..10].to_string())
             .max()
     }
+}
+
+/// Every course's book in every language it has a page in: made once for
+/// the printable pages and the EPUBs.
+pub fn all(input: &Input) -> Vec<Book> {
+    let site = input.site;
+    let jobs: Vec<(usize, &str)> = (0..site.courses.len())
+        .flat_map(|c| {
+            site.config
+                .languages
+                .iter()
+                .map(move |l| (c, l.code.as_str()))
+        })
+        .collect();
+    jobs.par_iter()
+        .filter_map(|&(c, lang)| Book::new(input, c, lang))
+        .collect()
 }
 
 /// The words of answer keys and plain questions in one language.
@@ -232,7 +250,7 @@ pub fn answer_key(
             h.push_str(":</strong> ");
             push_html_escaped(&mut h, &o.text);
             if let Some(f) = &o.feedback {
-                h.push_str("<br/><span class=\"quiz-fb\">");
+                h.push_str("<br><span class=\"quiz-fb\">");
                 push_html_escaped(&mut h, f);
                 h.push_str("</span>");
             }

@@ -2,7 +2,7 @@
 //! with the course page's text and the modules in order as XHTML
 //! chapters, their images, a navigation document, and the answer key of
 //! the self-check questions at the end (no forms, no script). Same
-//! [`Book`] as the printable course.
+//! `Book` as the printable course.
 //!
 //! Deterministic: entries in a fixed order with fixed timestamps,
 //! `dcterms:modified` from the content's latest `updated` date (never the
@@ -18,6 +18,7 @@ use super::html::{self, Edit};
 use super::packages::{self, Entry};
 use super::{Files, Input};
 use crate::diagnostic::Diagnostic;
+use crate::text::push_xml_escaped;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -28,33 +29,20 @@ pub fn path(course_dir: &str) -> String {
     format!("{course_dir}/{slug}.epub")
 }
 
-pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
+/// Adds the EPUB of every book.
+pub fn add(input: &Input, books: &[Book], files: &mut Files) -> Vec<Diagnostic> {
     let site = input.site;
-    let jobs: Vec<(usize, &str)> = (0..site.courses.len())
-        .flat_map(|c| {
-            site.config
-                .languages
-                .iter()
-                .map(move |l| (c, l.code.as_str()))
-        })
-        .collect();
     let made: Vec<Result<(String, Vec<u8>), Diagnostic>> = {
         let all: &Files = files;
-        jobs.par_iter()
-            .filter_map(|&(c, lang)| Book::new(input, c, lang))
+        books
+            .par_iter()
             .map(|book| {
                 let out = path(&site.pages[book.course].dir);
-                make(input, &book, all).map(|bytes| (out, bytes))
+                make(input, book, all).map(|bytes| (out, bytes))
             })
             .collect()
     };
-    let mut errors = Vec::new();
-    for r in made {
-        if let Err(d) = r.and_then(|(p, bytes)| files.add_generated(p, bytes)) {
-            errors.push(d);
-        }
-    }
-    errors
+    files.add_made(made)
 }
 
 /// What the book's pages may not hold: scripts and form controls.
@@ -140,72 +128,7 @@ fn make(input: &Input, book: &Book, files: &Files) -> Result<Vec<u8>, Diagnostic
         let body = book::plain_questions(&body, ch, &words, "", &|n| {
             format!("answers.xhtml#answer-{n}")
         });
-        let mut x = String::with_capacity(body.len() + 1024);
-        if ch.number == 0 {
-            x.push_str("<h1>");
-            push_xml(&mut x, &ch.title);
-            x.push_str("</h1>\n");
-            let front = course.front();
-            if !front.summary.is_empty() {
-                x.push_str("<p class=\"lead\">");
-                push_xml(&mut x, &front.summary);
-                x.push_str("</p>\n");
-            }
-            if let Some(f) = front.course() {
-                x.push_str("<dl>\n");
-                let mut fact = |label: &str, value: &str| {
-                    if !value.is_empty() {
-                        x.push_str("<dt>");
-                        push_xml(&mut x, label);
-                        x.push_str("</dt><dd>");
-                        push_xml(&mut x, value);
-                        x.push_str("</dd>\n");
-                    }
-                };
-                fact(&t("level"), &f.level);
-                let authors = f.authors.join(", ");
-                let mut args = fluent_bundle::FluentArgs::new();
-                args.set("count", f.authors.len());
-                let label = input
-                    .i18n
-                    .translate(&book.lang, "authors", Some(&args))
-                    .unwrap_or_default();
-                fact(&label, &authors);
-                fact(&t("license"), &f.license);
-                if let Some(b) = base {
-                    fact(
-                        &t("print-online"),
-                        &format!("{b}{}", html::encode_path(&format!("{}/", course.dir))),
-                    );
-                }
-                x.push_str("</dl>\n");
-            }
-        } else {
-            x.push_str("<h1>");
-            let mut args = fluent_bundle::FluentArgs::new();
-            args.set("index", ch.number);
-            push_xml(
-                &mut x,
-                &input
-                    .i18n
-                    .translate(&book.lang, "book-module", Some(&args))
-                    .unwrap_or_default(),
-            );
-            x.push_str(": ");
-            push_xml(&mut x, &ch.title);
-            x.push_str("</h1>\n");
-            if !ch.objectives.is_empty() {
-                x.push_str("<section class=\"objectives\">\n<h2>");
-                push_xml(&mut x, &t("objectives"));
-                x.push_str("</h2>\n<ul>\n");
-                for o in &ch.objectives {
-                    x.push_str("<li>");
-                    push_xml(&mut x, o);
-                    x.push_str("</li>\n");
-                }
-                x.push_str("</ul>\n</section>\n");
-            }
-        }
+        let mut x = chapter_heading(input, book, ch);
         x.push_str(&html::xhtml(&body, &LEFT_OUT));
         let lang = if ch.text_lang.is_empty() {
             &book.lang
@@ -270,6 +193,68 @@ fn make(input: &Input, book: &Book, files: &Files) -> Result<Vec<u8>, Diagnostic
     })
 }
 
+/// What opens a chapter: the course's title, summary and facts, or
+/// "Module N: title" and its objectives.
+fn chapter_heading(input: &Input, book: &Book, ch: &book::Chapter) -> String {
+    let base = input.site.config.base_url.as_deref();
+    let t = |key: &str, args: Option<&fluent_bundle::FluentArgs>| {
+        input
+            .i18n
+            .translate(&book.lang, key, args)
+            .unwrap_or_default()
+    };
+    let mut x = String::with_capacity(1024);
+    let tag = |x: &mut String, open: &str, text: &str, close: &str| {
+        x.push_str(open);
+        push_xml_escaped(x, text);
+        x.push_str(close);
+    };
+    if ch.number > 0 {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("index", ch.number);
+        let title = format!("{}: {}", t("book-module", Some(&args)), ch.title);
+        tag(&mut x, "<h1>", &title, "</h1>\n");
+        if !ch.objectives.is_empty() {
+            tag(
+                &mut x,
+                "<section class=\"objectives\">\n<h2>",
+                &t("objectives", None),
+                "</h2>\n<ul>\n",
+            );
+            for o in &ch.objectives {
+                tag(&mut x, "<li>", o, "</li>\n");
+            }
+            x.push_str("</ul>\n</section>\n");
+        }
+        return x;
+    }
+    let course = &input.site.pages[book.course];
+    let front = course.front();
+    tag(&mut x, "<h1>", &ch.title, "</h1>\n");
+    if !front.summary.is_empty() {
+        tag(&mut x, "<p class=\"lead\">", &front.summary, "</p>\n");
+    }
+    let Some(f) = front.course() else {
+        return x;
+    };
+    let mut authors = fluent_bundle::FluentArgs::new();
+    authors.set("count", f.authors.len());
+    let online = base.map(|b| format!("{b}{}", html::encode_path(&format!("{}/", course.dir))));
+    let facts = [
+        (t("level", None), f.level.clone()),
+        (t("authors", Some(&authors)), f.authors.join(", ")),
+        (t("license", None), f.license.clone()),
+        (t("print-online", None), online.unwrap_or_default()),
+    ];
+    x.push_str("<dl>\n");
+    for (label, value) in facts.iter().filter(|(_, v)| !v.is_empty()) {
+        tag(&mut x, "<dt>", label, "</dt>");
+        tag(&mut x, "<dd>", value, "</dd>\n");
+    }
+    x.push_str("</dl>\n");
+    x
+}
+
 /// One URL of a chapter's body.
 fn relink(
     tag: &str,
@@ -301,21 +286,17 @@ fn relink(
     }
 }
 
-fn push_xml(out: &mut String, s: &str) {
-    html::push_xml_text(out, s);
-}
-
 /// An XHTML content document.
 fn document(lang: &str, title: &str, css: &str, body: &str) -> String {
     let mut d = String::with_capacity(body.len() + 512);
     d.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"");
-    push_xml(&mut d, lang);
+    push_xml_escaped(&mut d, lang);
     d.push_str("\" xml:lang=\"");
-    push_xml(&mut d, lang);
+    push_xml_escaped(&mut d, lang);
     d.push_str("\">\n<head>\n<meta charset=\"UTF-8\"/>\n<title>");
-    push_xml(&mut d, title);
+    push_xml_escaped(&mut d, title);
     d.push_str("</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"");
-    push_xml(&mut d, css);
+    push_xml_escaped(&mut d, css);
     d.push_str("\"/>\n</head>\n<body>\n");
     d.push_str(body);
     d.push_str("\n</body>\n</html>\n");
@@ -325,23 +306,23 @@ fn document(lang: &str, title: &str, css: &str, body: &str) -> String {
 fn nav(book: &Book, site: &crate::site::Site, words: &book::Words, contents: &str) -> String {
     let mut x = String::new();
     x.push_str("<nav epub:type=\"toc\" id=\"toc\">\n<h1>");
-    push_xml(&mut x, contents);
+    push_xml_escaped(&mut x, contents);
     x.push_str("</h1>\n<ol>\n");
     for ch in &book.chapters {
         let p = &site.pages[ch.page];
         let _ = write!(x, "<li><a href=\"text/{}\"", chapter_file(ch));
         if p.is_fallback() {
             x.push_str(" lang=\"");
-            push_xml(&mut x, &p.text_lang);
+            push_xml_escaped(&mut x, &p.text_lang);
             x.push('"');
         }
         x.push('>');
-        push_xml(&mut x, &ch.title);
+        push_xml_escaped(&mut x, &ch.title);
         x.push_str("</a></li>\n");
     }
     if book.questions().next().is_some() {
         x.push_str("<li><a href=\"text/answers.xhtml\">");
-        push_xml(&mut x, &words.answer_key);
+        push_xml_escaped(&mut x, &words.answer_key);
         x.push_str("</a></li>\n");
     }
     x.push_str("</ol>\n</nav>\n");
@@ -360,7 +341,7 @@ fn package_document(input: &Input, book: &Book, images: &Images, has_answers: bo
         });
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\" xml:lang=\"");
-    push_xml(&mut x, &book.lang);
+    push_xml_escaped(&mut x, &book.lang);
     x.push_str("\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
     let _ = writeln!(
         x,
@@ -372,35 +353,35 @@ fn package_document(input: &Input, book: &Book, images: &Images, has_answers: bo
         ))
     );
     x.push_str("<dc:title>");
-    push_xml(&mut x, &front.title);
+    push_xml_escaped(&mut x, &front.title);
     x.push_str("</dc:title>\n<dc:language>");
-    push_xml(&mut x, &book.lang);
+    push_xml_escaped(&mut x, &book.lang);
     x.push_str("</dc:language>\n");
     if let Some(f) = front.course() {
         for a in &f.authors {
             x.push_str("<dc:creator>");
-            push_xml(&mut x, a);
+            push_xml_escaped(&mut x, a);
             x.push_str("</dc:creator>\n");
         }
         if !f.license.is_empty() {
             x.push_str("<dc:rights>");
-            push_xml(&mut x, &f.license);
+            push_xml_escaped(&mut x, &f.license);
             x.push_str("</dc:rights>\n");
         }
     }
     if !front.summary.is_empty() {
         x.push_str("<dc:description>");
-        push_xml(&mut x, &front.summary);
+        push_xml_escaped(&mut x, &front.summary);
         x.push_str("</dc:description>\n");
     }
     if let Some(lang) = site.config.language(&book.lang) {
         x.push_str("<dc:publisher>");
-        push_xml(&mut x, &lang.title);
+        push_xml_escaped(&mut x, &lang.title);
         x.push_str("</dc:publisher>\n");
     }
     if !base.is_empty() {
         x.push_str("<dc:source>");
-        push_xml(
+        push_xml_escaped(
             &mut x,
             &format!("{base}{}", html::encode_path(&format!("{}/", course.dir))),
         );

@@ -9,6 +9,7 @@
 use super::{Files, Input};
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
+use crate::text::xml_escaped;
 use std::fmt::Write as _;
 
 /// Adds the sitemap, `robots.txt` and every language's feed; without
@@ -37,24 +38,6 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids outright are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn absolute(base: &str, dir: &str) -> String {
     format!("{base}{dir}/")
 }
@@ -74,10 +57,10 @@ pub fn sitemap(site: &Site, base: &str) -> String {
         let _ = writeln!(
             out,
             "  <url>\n    <loc>{}</loc>",
-            xml_escape(&absolute(base, &p.dir))
+            xml_escaped(&absolute(base, &p.dir))
         );
         if let Some(d) = &p.front().updated {
-            let _ = writeln!(out, "    <lastmod>{}</lastmod>", xml_escape(&d.0));
+            let _ = writeln!(out, "    <lastmod>{}</lastmod>", xml_escaped(&d.0));
         }
         let real: Vec<usize> = site.translations[&p.key]
             .values()
@@ -90,8 +73,8 @@ pub fn sitemap(site: &Site, base: &str) -> String {
                 let _ = writeln!(
                     out,
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                    xml_escape(&q.lang),
-                    xml_escape(&absolute(base, &q.dir))
+                    xml_escaped(&q.lang),
+                    xml_escaped(&absolute(base, &q.dir))
                 );
             }
         }
@@ -149,44 +132,44 @@ pub fn atom(site: &Site, base: &str, lang: &str) -> Option<String> {
     let _ = writeln!(
         out,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        xml_escape(lang)
+        xml_escaped(lang)
     );
-    let _ = writeln!(out, "  <title>{}</title>", xml_escape(&language.title));
+    let _ = writeln!(out, "  <title>{}</title>", xml_escaped(&language.title));
     if !language.description.is_empty() {
         let _ = writeln!(
             out,
             "  <subtitle>{}</subtitle>",
-            xml_escape(&language.description)
+            xml_escaped(&language.description)
         );
     }
-    let _ = writeln!(out, "  <id>{}</id>", xml_escape(&home));
+    let _ = writeln!(out, "  <id>{}</id>", xml_escaped(&home));
     let _ = writeln!(
         out,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&home)
+        xml_escaped(&home)
     );
     let _ = writeln!(
         out,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}atom.xml\"/>",
-        xml_escape(&home)
+        xml_escaped(&home)
     );
     let _ = writeln!(
         out,
         "  <updated>{}</updated>",
-        xml_escape(&date(entries[0]))
+        xml_escaped(&date(entries[0]))
     );
     for i in entries {
         let p = &site.pages[i];
         let url = absolute(base, &p.dir);
         out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title>{}</title>", xml_escape(&p.front().title));
-        let _ = writeln!(out, "    <id>{}</id>", xml_escape(&url));
+        let _ = writeln!(out, "    <title>{}</title>", xml_escaped(&p.front().title));
+        let _ = writeln!(out, "    <id>{}</id>", xml_escaped(&url));
         let _ = writeln!(
             out,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml_escape(&url)
+            xml_escaped(&url)
         );
-        let _ = writeln!(out, "    <updated>{}</updated>", xml_escape(&date(i)));
+        let _ = writeln!(out, "    <updated>{}</updated>", xml_escaped(&date(i)));
         let author = p
             .front()
             .course()
@@ -196,13 +179,13 @@ pub fn atom(site: &Site, base: &str, lang: &str) -> Option<String> {
         let _ = writeln!(
             out,
             "    <author><name>{}</name></author>",
-            xml_escape(author)
+            xml_escaped(author)
         );
         if !p.front().summary.is_empty() {
             let _ = writeln!(
                 out,
                 "    <summary>{}</summary>",
-                xml_escape(&p.front().summary)
+                xml_escaped(&p.front().summary)
             );
         }
         out.push_str("  </entry>\n");
@@ -217,7 +200,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(
+            xml_escaped("a<b>&\"c'\u{1}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;"
+        );
     }
 
     #[test]

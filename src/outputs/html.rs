@@ -8,6 +8,7 @@
 //! an author's markup is in it too, so nothing here may assume balanced
 //! tags or panic on any input. Unchanged parts are copied byte for byte.
 
+use crate::text::push_xml_escaped;
 use crate::text::{percent_decode, push_html_escaped};
 
 /// One piece of an HTML document.
@@ -373,11 +374,11 @@ pub fn xhtml(html: &str, skip: &[&str]) -> String {
             continue;
         }
         match t {
-            Token::Text(s) => push_xml_text(&mut out, &decode_entities(s)),
+            Token::Text(s) => push_xml_escaped(&mut out, &decode_entities(s)),
             Token::Other(_) => {}
             Token::Start(tag) => {
                 if !is_xml_name(&tag.name) {
-                    push_xml_text(&mut out, &decode_entities(tag.raw));
+                    push_xml_escaped(&mut out, &decode_entities(tag.raw));
                     continue;
                 }
                 if skip.contains(&tag.name.as_str()) {
@@ -400,7 +401,7 @@ pub fn xhtml(html: &str, skip: &[&str]) -> String {
                     out.push(' ');
                     out.push_str(&a.name);
                     out.push_str("=\"");
-                    push_xml_text(&mut out, a.value.as_deref().unwrap_or(&a.name));
+                    push_xml_escaped(&mut out, a.value.as_deref().unwrap_or(&a.name));
                     out.push('"');
                 }
                 if VOID.contains(&tag.name.as_str()) || tag.self_closing {
@@ -428,22 +429,6 @@ pub fn xhtml(html: &str, skip: &[&str]) -> String {
         out.push('>');
     }
     out
-}
-
-/// Escapes text for XML (also inside double-quoted attributes), dropping
-/// characters XML 1.0 does not allow.
-pub fn push_xml_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
 }
 
 fn is_xml_name(s: &str) -> bool {

@@ -9,8 +9,8 @@
 //! `cc.multiple_choice.v0p1`, `cc.multiple_response.v0p1`,
 //! `cc.true_false.v0p1`.
 
-use super::html::push_xml_text;
 use crate::markdown::quiz::QuizItem;
+use crate::text::xml_escaped as esc;
 use std::fmt::Write as _;
 
 /// A course in one language, as a package sees it.
@@ -44,12 +44,6 @@ impl Course<'_> {
 /// The score a learner needs to pass, in percent, when the course has
 /// questions: most of them right, as a self-check rather than an exam.
 pub const MASTERY: u32 = 80;
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_xml_text(&mut out, s);
-    out
-}
 
 /// An XML name from any text: letters, digits, `-`, `_`, `.`; starting
 /// with a letter.

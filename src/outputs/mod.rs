@@ -13,11 +13,18 @@
 //! | [`statics`] | the theme's and the site's `static/` files |
 //! | [`syntax_css`] | `syntax.css`, when any page has code |
 //! | [`status`] | `translations/index.html`, the translators' status page |
-//! | [`print`] | `<course>/print/index.html`, the whole course on one page |
+//! | [`mod@print`] | `<course>/print/index.html`, the whole course on one page |
 //! | [`epub`] | `<course>/<slug>.epub`, the course as an EPUB 3 book |
 //! | [`scorm`] | `<course>/<slug>.scorm.zip` (SCORM 1.2), `<course>/<slug>.imscc` (Common Cartridge 1.1); XML in [`lms`] |
 //! | [`packages`] | `<course>/<slug>.zip`, `<lang>/<lang>.zip`: offline packages |
 //! | [`search`] | `<lang>/search/index.html`; with the `search` feature, the Pagefind bundle `pagefind/` |
+//! | [`minify`] | a pass: HTML pages and stylesheets minified (`[output] minify`) |
+//! | [`fingerprint`] | a pass: root stylesheets and scripts renamed with a content hash, references rewritten (`[output] fingerprint`) |
+//! | [`budget`] | no file: every HTML page's compressed weight, checked against `[budget]` |
+//! | [`precompress`] | a pass: `.br` and `.gz` siblings of text files (`[output] precompress`) |
+//!
+//! The passes run in that order after every module has added its files
+//! (`build::passes`); [`tags`] is their shared scanner of start tags.
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
@@ -25,21 +32,26 @@
 
 pub mod assets;
 pub mod badges;
-mod book;
+pub mod book;
+pub mod budget;
 pub mod certificates;
 pub mod epub;
 pub mod feeds;
+pub mod fingerprint;
 pub mod html;
 pub mod images;
 pub mod lms;
+pub mod minify;
 pub mod packages;
 pub mod scorm;
 pub mod pages;
+pub mod precompress;
 pub mod print;
 pub mod search;
 pub mod statics;
 pub mod status;
 pub mod syntax_css;
+pub mod tags;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::I18n;
@@ -110,6 +122,13 @@ impl Files {
         }
     }
 
+    /// The files after a pass that changes contents but adds no path
+    /// (minification): the map it took with [`Files::into_map`], edited.
+    /// Passes that add or rename files go through [`Files::add`].
+    pub fn from_pass(map: crate::output::Files) -> Files {
+        Files(map)
+    }
+
     /// The files as a plain sorted map, for writing or serving.
     pub fn into_map(self) -> crate::output::Files {
         self.0
@@ -145,6 +164,20 @@ impl Files {
             Diagnostic::error(format!("two generated files want the path {}", c.path))
                 .help("this is a bug in aula or its theme: please report it with the site that shows it")
         })
+    }
+
+    /// Adds every file an output made (in parallel, say); returns the
+    /// errors of making them and of adding them, in order.
+    pub fn add_made<B: Into<Arc<[u8]>>>(
+        &mut self,
+        made: impl IntoIterator<Item = Result<(String, B), Diagnostic>>,
+    ) -> Vec<Diagnostic> {
+        made.into_iter()
+            .filter_map(|r| {
+                r.and_then(|(path, bytes)| self.add_generated(path, bytes))
+                    .err()
+            })
+            .collect()
     }
 }
 

@@ -2,7 +2,7 @@
 //! whole course (`<course>/print/index.html`, template `print.html`):
 //! the course page's text, every module in order, self-check questions as
 //! plain questions and the answer key at the end, for paper and "save as
-//! PDF". Same [`Book`] as the EPUB.
+//! PDF". Same `Book` as the EPUB.
 //!
 //! The modules' bodies are moved into one page, so their links are
 //! rewritten: a link to a module of the course becomes a link inside the
@@ -50,32 +50,17 @@ pub fn folder(course_dir: &str) -> String {
     format!("{course_dir}/print")
 }
 
-pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
+/// Adds the printable page of every book.
+pub fn add(input: &Input, books: &[Book], files: &mut Files) -> Vec<Diagnostic> {
     let site = input.site;
-    let jobs: Vec<(usize, &str)> = (0..site.courses.len())
-        .flat_map(|c| {
-            site.config
-                .languages
-                .iter()
-                .map(move |l| (c, l.code.as_str()))
-        })
-        .collect();
-    let made: Vec<Result<(String, String), Diagnostic>> = jobs
+    let made: Vec<Result<(String, Vec<u8>), Diagnostic>> = books
         .par_iter()
-        .filter_map(|&(c, lang)| Book::new(input, c, lang))
         .map(|book| {
             let dir = folder(&site.pages[book.course].dir);
-            render(input, &book, &dir).map(|html| (format!("{dir}/index.html"), html))
+            render(input, book, &dir).map(|html| (format!("{dir}/index.html"), html.into_bytes()))
         })
         .collect();
-    let mut errors = Vec::new();
-    for r in made {
-        match r.and_then(|(path, html)| files.add_generated(path, html.into_bytes())) {
-            Ok(()) => {}
-            Err(d) => errors.push(d),
-        }
-    }
-    errors
+    files.add_made(made)
 }
 
 fn anchor(ch: &Chapter) -> String {

@@ -181,109 +181,115 @@ pub(super) fn itinerary(site: &Site, i: usize) -> ItineraryView<'_> {
 /// schema.org JSON-LD for a course (`Course`) or module
 /// (`LearningResource`) page, with absolute URLs when `base_url` is set;
 /// none on notice pages.
-/// `<`, `>`, `&` and `'` are written as JSON escapes, so the data can never
-/// end or confuse its `<script>` element.
 pub(super) fn json_ld(site: &Site, i: usize) -> Option<String> {
     let p = &site.pages[i];
     if p.is_fallback() {
         return None; // a notice page is a copy, kept out of search engines
     }
-    let front = p.front();
-    let base = site.config.base_url.as_deref().unwrap_or("");
-    // Folder URLs, as in canonical links and the sitemap.
-    let abs = |dir: &str| format!("{base}{dir}/");
-    let lang = &p.text_lang;
-    let provider =
-        site.config.issuer.as_ref().map(
-            |is| serde_json::json!({ "@type": "Organization", "name": is.name, "url": is.url }),
-        );
     let value = match p.kind {
-        Kind::Course => {
-            let c = p.course?;
-            let fields = front.course();
-            let modules = site.courses[c]
-                .modules
-                .get(&p.lang)
-                .cloned()
-                .unwrap_or_default();
-            let teaches: Vec<&String> = modules
-                .iter()
-                .flat_map(|&m| site.pages[m].front().objectives())
-                .collect();
-            let parts: Vec<serde_json::Value> = modules
-                .iter()
-                .map(|&m| {
-                    serde_json::json!({
-                        "@type": "LearningResource",
-                        "name": site.pages[m].front().title,
-                        "url": abs(&site.pages[m].dir),
-                    })
-                })
-                .collect();
-            let mut v = serde_json::json!({
-                "@context": "https://schema.org",
-                "@type": "Course",
-                "name": front.title,
-                "description": front.summary,
-                "inLanguage": lang,
-                "url": abs(&p.dir),
-                "hasPart": parts,
-                "teaches": teaches,
-            });
-            if let Some(minutes) = site.course_minutes(c, &p.lang) {
-                v["timeRequired"] = format!("PT{minutes}M").into();
-            }
-            if let Some(f) = fields {
-                if !f.level.is_empty() {
-                    v["educationalLevel"] = f.level.clone().into();
-                }
-                if !f.license.is_empty() {
-                    v["license"] = license_url(&f.license)
-                        .map_or(f.license.clone(), String::from)
-                        .into();
-                }
-                if !f.authors.is_empty() {
-                    v["author"] = f
-                        .authors
-                        .iter()
-                        .map(|a| serde_json::json!({ "@type": "Person", "name": a }))
-                        .collect();
-                }
-            }
-            if let Some(org) = provider {
-                v["provider"] = org;
-            }
-            v
-        }
-        Kind::Module => {
-            let mut v = serde_json::json!({
-                "@context": "https://schema.org",
-                "@type": "LearningResource",
-                "name": front.title,
-                "description": front.summary,
-                "inLanguage": lang,
-                "url": abs(&p.dir),
-                "learningResourceType": "module",
-                "teaches": front.objectives(),
-            });
-            if let Some(minutes) = front.duration() {
-                v["timeRequired"] = format!("PT{minutes}M").into();
-            }
-            if let Some(course) = p
-                .course
-                .and_then(|c| site.page_or_fallback(&site.courses[c].key, &p.lang))
-            {
-                v["isPartOf"] = serde_json::json!({
-                    "@type": "Course",
-                    "name": site.pages[course].front().title,
-                    "url": abs(&site.pages[course].dir),
-                });
-            }
-            v
-        }
+        Kind::Course => course_ld(site, i)?,
+        Kind::Module => module_ld(site, i),
         _ => return None,
     };
-    let json = value.to_string();
+    Some(script_safe(&value.to_string()))
+}
+
+/// A page's absolute folder URL, as in canonical links and the sitemap.
+fn absolute(site: &Site, dir: &str) -> String {
+    format!("{}{dir}/", site.config.base_url.as_deref().unwrap_or(""))
+}
+
+/// What every JSON-LD object of page `i` says: type, name, description,
+/// language, URL, and how long it takes.
+fn ld_common(site: &Site, i: usize, kind: &str, minutes: Option<u32>) -> serde_json::Value {
+    let p = &site.pages[i];
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": p.front().title,
+        "description": p.front().summary,
+        "inLanguage": p.text_lang,
+        "url": absolute(site, &p.dir),
+    });
+    if let Some(minutes) = minutes {
+        v["timeRequired"] = format!("PT{minutes}M").into();
+    }
+    v
+}
+
+fn course_ld(site: &Site, i: usize) -> Option<serde_json::Value> {
+    let p = &site.pages[i];
+    let c = p.course?;
+    let modules = site.courses[c]
+        .modules
+        .get(&p.lang)
+        .map_or(&[][..], Vec::as_slice);
+    let mut v = ld_common(site, i, "Course", site.course_minutes(c, &p.lang));
+    v["hasPart"] = modules
+        .iter()
+        .map(|&m| {
+            serde_json::json!({
+                "@type": "LearningResource",
+                "name": site.pages[m].front().title,
+                "url": absolute(site, &site.pages[m].dir),
+            })
+        })
+        .collect();
+    v["teaches"] = modules
+        .iter()
+        .flat_map(|&m| site.pages[m].front().objectives())
+        .map(|o| serde_json::Value::from(o.as_str()))
+        .collect();
+    if let Some(f) = p.front().course() {
+        if !f.level.is_empty() {
+            v["educationalLevel"] = f.level.clone().into();
+        }
+        if !f.license.is_empty() {
+            v["license"] = license_url(&f.license)
+                .map_or(f.license.clone(), String::from)
+                .into();
+        }
+        if !f.authors.is_empty() {
+            v["author"] = f
+                .authors
+                .iter()
+                .map(|a| serde_json::json!({ "@type": "Person", "name": a }))
+                .collect();
+        }
+    }
+    if let Some(is) = &site.config.issuer {
+        v["provider"] =
+            serde_json::json!({ "@type": "Organization", "name": is.name, "url": is.url });
+    }
+    Some(v)
+}
+
+fn module_ld(site: &Site, i: usize) -> serde_json::Value {
+    let p = &site.pages[i];
+    let mut v = ld_common(site, i, "LearningResource", p.front().duration());
+    v["learningResourceType"] = "module".into();
+    v["teaches"] = p
+        .front()
+        .objectives()
+        .iter()
+        .map(|o| serde_json::Value::from(o.as_str()))
+        .collect();
+    if let Some(course) = p
+        .course
+        .and_then(|c| site.page_or_fallback(&site.courses[c].key, &p.lang))
+    {
+        v["isPartOf"] = serde_json::json!({
+            "@type": "Course",
+            "name": site.pages[course].front().title,
+            "url": absolute(site, &site.pages[course].dir),
+        });
+    }
+    v
+}
+
+/// JSON for a `<script>` element: `<`, `>`, `&` and `'` as JSON escapes,
+/// so the data can never end or confuse the element.
+fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
@@ -294,7 +300,7 @@ pub(super) fn json_ld(site: &Site, i: usize) -> Option<String> {
             c => out.push(c),
         }
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]

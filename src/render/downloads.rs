@@ -34,20 +34,9 @@ impl Download {
             kind,
             url,
             bytes,
-            size: human_size(bytes, lang),
+            size: crate::text::human_bytes(bytes, lang),
         }
     }
-}
-
-/// A size in KB (at least 1) under a megabyte, else in MB with one decimal,
-/// with the language's decimal mark.
-pub fn human_size(bytes: u64, lang: &str) -> String {
-    if bytes < 1_000_000 {
-        return format!("{} KB", bytes.div_ceil(1000).max(1));
-    }
-    let tenths = (bytes + 50_000) / 100_000;
-    let mark = if lang.starts_with("en") { "." } else { "," };
-    format!("{}{mark}{} MB", tenths / 10, tenths % 10)
 }
 
 /// Course page `i` with `course.downloads`.
@@ -71,17 +60,4 @@ pub fn course_page(
     }
     let shown = p.doc().map(|d| d.path.as_path());
     renderer.render(p.kind.spec().template, &ctx, theme, shown)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_size;
-
-    #[test]
-    fn sizes_for_people() {
-        assert_eq!(human_size(10, "es"), "1 KB");
-        assert_eq!(human_size(84_300, "en"), "85 KB");
-        assert_eq!(human_size(1_234_567, "en"), "1.2 MB");
-        assert_eq!(human_size(1_250_000, "pt"), "1,3 MB");
-    }
 }

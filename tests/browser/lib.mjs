@@ -35,9 +35,20 @@ export function htmlFiles(dir) {
   return out.sort();
 }
 
+// The name of a site asset under its fingerprinted name
+// (`aula.3f2a9c1e.js`), or its plain name (`aula.js`) when the site sets
+// `[output] fingerprint = false`.
+export function assetName(dir, stem, ext) {
+  const hashed = new RegExp(`^${stem}(\\.[0-9a-f]{8})?\\.${ext}$`);
+  return readdirSync(dir).find((n) => hashed.test(n)) ?? `${stem}.${ext}`;
+}
+
 export const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.xml': 'application/xml', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.jpg': 'image/jpeg', '.webp': 'image/webp', '.json': 'application/json',
+  '.js': 'text/javascript', '.txt': 'text/plain; charset=utf-8', '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
 };
 
 export function serve(root) {
@@ -64,3 +75,13 @@ export function serve(root) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
+/** Runs a test's `main`, prints the tally and exits 0 only when all passed. */
+export function run(main, name = 'browser') {
+  main().catch((e) => {
+    results.failed += 1;
+    console.log(`FAIL ${e.stack || e}`);
+  }).finally(() => {
+    console.log(`${name}: ${results.passed} passed, ${results.failed} failed`);
+    process.exit(results.failed === 0 ? 0 : 1);
+  });
+}

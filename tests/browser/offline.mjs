@@ -19,29 +19,13 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, FLAGS, results, check, run } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 const publicDir = resolve(process.argv[2] ?? join(repo, 'target/ci-public'));
 const lang = process.argv[3] ?? 'es';
 const outDir = join(repo, 'target/browser');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-const results = { passed: 0, failed: 0 };
-function check(ok, what, detail = '') {
-  if (ok) {
-    results.passed += 1;
-    console.log(`  ok ${what}`);
-  } else {
-    results.failed += 1;
-    console.log(`FAIL ${what}${detail ? `\n  ${detail}` : ''}`);
-  }
-}
-
 // A zip reader for what aula writes (stored or deflated entries), so the
 // test needs no unzip program.
 function unzip(file, to) {
@@ -167,12 +151,4 @@ async function main() {
   console.log(`offline test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main()
-  .catch((e) => {
-    results.failed += 1;
-    console.log(`FAIL ${e.stack || e}`);
-  })
-  .finally(() => {
-    console.log(`offline packages: ${results.passed} passed, ${results.failed} failed`);
-    process.exit(results.failed === 0 ? 0 : 1);
-  });
+run(main, 'offline packages');

@@ -20,7 +20,9 @@ import { createRequire } from 'node:module';
 import { join, resolve, relative, sep, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, FLAGS, results, check, htmlFiles, serve } from './lib.mjs';
+import { minify } from 'terser';
+import { brotliCompressSync, constants as zlib } from 'node:zlib';
+import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run, assetName } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -80,6 +82,10 @@ async function main() {
     console.log(`skipping the quiz test: ${CHROMIUM} not found (apt-get install chromium)`);
     return;
   }
+  const source = readFileSync(join(publicDir, assetName(publicDir, 'quiz', 'js')));
+  const min = Buffer.from((await minify(source.toString(), { compress: true, mangle: true })).code);
+  const br = (b) => brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  console.log(`  quiz.js ${source.length} B as shipped, ${br(source)} B brotli; minified ${min.length} B, ${br(min)} B brotli`);
   const path = pickPage('en');
   if (!path) {
     check(false, 'the campus has an English page with a single- and a multiple-choice question');
@@ -200,11 +206,4 @@ async function main() {
   console.log('  screenshots: target/browser/quiz-*.png');
 }
 
-main().then(() => {
-  console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed === 0 ? 0 : 1);
-}, (e) => {
-  console.error(e);
-  console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
-  process.exit(1);
-});
+run(main);

@@ -22,77 +22,17 @@
 //   8. no request goes to another host and no script error happens.
 // Usage: node search.mjs [public-dir] ; exit 0 only when everything passed.
 
-import { createServer } from 'node:http';
 import { readFileSync, readdirSync, statSync, mkdirSync, existsSync } from 'node:fs';
 import { join, resolve, relative, extname, sep, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, FLAGS, results, check, htmlFiles, serve, run, assetName } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 const publicDir = resolve(process.argv[2] ?? join(repo, 'target/ci-public'));
 const outDir = join(repo, 'target/browser');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-// As in gate.mjs: without the background-networking flags chromium tries
-// Google's hosts, which a closed network refuses.
-const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-const results = { passed: 0, failed: 0 };
-function check(ok, what, detail = '') {
-  if (ok) {
-    results.passed += 1;
-    console.log(`  ok ${what}`);
-  } else {
-    results.failed += 1;
-    console.log(`FAIL ${what}${detail ? `\n  ${detail}` : ''}`);
-  }
-}
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json',
-};
-
-function serve(root) {
-  const server = createServer((req, res) => {
-    let file;
-    try {
-      file = resolve(root, '.' + decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname));
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-function htmlFiles(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...htmlFiles(p));
-    else if (name.endsWith('.html')) out.push(p);
-  }
-  return out.sort();
-}
-
-/** Module pages by translation key: per language, its path and whether it
- * is a notice page (text from another language). */
 function modules() {
   const found = new Map();
   for (const f of htmlFiles(publicDir)) {
@@ -149,7 +89,7 @@ async function main() {
     console.error(`no search bundle in ${publicDir}: build the site with the default features first`);
     process.exit(2);
   }
-  const script = readFileSync(join(publicDir, 'search.js'));
+  const script = readFileSync(join(publicDir, assetName(publicDir, 'search', 'js')));
   console.log(`search test: search.js ${script.length} B as shipped, ${brotli(script)} B brotli`);
   const mods = modules();
   const spanishOnly = [...mods.entries()].find(([, v]) => v.es && !v.es.notice && v.pt?.notice);
@@ -293,11 +233,4 @@ async function main() {
   console.log(`search test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().then(() => {
-  console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed === 0 ? 0 : 1);
-}, (e) => {
-  console.error(e);
-  console.log(`browser: ${results.passed} passed, ${results.failed + 1} failed`);
-  process.exit(1);
-});
+run(main);

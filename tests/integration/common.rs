@@ -106,36 +106,39 @@ pub fn references(html: &str) -> Vec<String> {
     out
 }
 
-/// Checks every internal reference of every HTML file under `public`
-/// resolves to an existing file; returns the broken ones.
-pub fn broken_references(public: &Path) -> Vec<String> {
-    let mut broken = Vec::new();
-    for rel in files(public).into_iter().filter(|f| f.ends_with(".html")) {
-        let html = read(public, &rel);
-        let dir = Path::new(&rel)
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
+/// Calls `f(page, page_folder, reference, decoded_path)` for every
+/// `href`/`src` of every HTML file under `root` that names a local file
+/// (not http(s), mailto, data or a fragment of the same page).
+pub fn each_local_reference(root: &Path, mut f: impl FnMut(&str, &Path, &str, &str)) {
+    for rel in files(root).into_iter().filter(|f| f.ends_with(".html")) {
+        let html = read(root, &rel);
+        let dir = Path::new(&rel).parent().unwrap_or(Path::new(""));
         for r in references(&html) {
-            if r.starts_with("http://")
-                || r.starts_with("https://")
-                || r.starts_with("mailto:")
-                || r.starts_with('#')
-                || r.starts_with("data:")
+            if ["http://", "https://", "mailto:", "#", "data:"]
+                .iter()
+                .any(|p| r.starts_with(p))
             {
                 continue;
             }
             let path = percent_decode(r.split(['#', '?']).next().unwrap_or(""));
-            let path = path.as_str();
-            let mut target = public.join(&dir).join(path.replace("&amp;", "&"));
-            if path.is_empty() || path.ends_with('/') || target.is_dir() {
-                target = target.join("index.html");
-            }
-            if !target.is_file() {
-                broken.push(format!("{rel}: {r}"));
-            }
+            f(&rel, dir, &r, &path);
         }
     }
+}
+
+/// Checks every internal reference of every HTML file under `public`
+/// resolves to an existing file; returns the broken ones.
+pub fn broken_references(public: &Path) -> Vec<String> {
+    let mut broken = Vec::new();
+    each_local_reference(public, |rel, dir, r, path| {
+        let mut target = public.join(dir).join(path.replace("&amp;", "&"));
+        if path.is_empty() || path.ends_with('/') || target.is_dir() {
+            target = target.join("index.html");
+        }
+        if !target.is_file() {
+            broken.push(format!("{rel}: {r}"));
+        }
+    });
     broken
 }
 
@@ -157,4 +160,44 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `text` with the content hashes of fingerprinted names taken out
+/// (`style.3f2a9c1e.css` -> `style.css`), so snapshots do not change with
+/// every edit of a stylesheet.
+pub fn unhash(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('.') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let hashed = after.len() > 9
+            && after.as_bytes()[..8]
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && (after[8..].starts_with(".css") || after[8..].starts_with(".js"));
+        if hashed {
+            rest = &after[8..];
+        } else {
+            out.push('.');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The output path of the fingerprinted copy of the root file `name`
+/// (`style.css` -> `style.3f2a9c1e.css`).
+pub fn hashed(public: &Path, name: &str) -> String {
+    let (stem, ext) = name.rsplit_once('.').expect("a name with an extension");
+    files(public)
+        .into_iter()
+        .find(|f| {
+            !f.contains('/')
+                && f.strip_prefix(stem)
+                    .and_then(|r| r.strip_suffix(ext))
+                    .is_some_and(|h| h.len() == 10 && h.starts_with('.') && h.ends_with('.'))
+        })
+        .unwrap_or_else(|| panic!("no fingerprinted {name} in {}", public.display()))
 }

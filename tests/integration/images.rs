@@ -50,6 +50,12 @@ fn site_with_images() -> tempfile::TempDir {
     std::fs::write(content.join("img/foto grande.jpg"), jpeg(1200, 800)).unwrap();
     std::fs::write(content.join("img/plan.png"), png(700, 300)).unwrap();
     std::fs::write(content.join("img/logo.svg"), SVG).unwrap();
+    // These are test pictures of noise, heavier than any photo; the page
+    // budget is not what these tests are about.
+    let toml = site.path().join("aula.toml");
+    let mut config = std::fs::read_to_string(&toml).unwrap();
+    config.push_str("\n[budget]\npage_kb = 10000\n");
+    std::fs::write(&toml, config).unwrap();
     append(
         site.path(),
         "about.es.md",

@@ -2,6 +2,7 @@
 //! Each module builds fixture sites from tests/fixtures/ in a temp folder
 //! and asserts on the output files or on the diagnostics.
 
+mod budget;
 mod build;
 mod cli;
 mod common;

@@ -45,36 +45,19 @@ fn unzip(bytes: &[u8], to: &Path) -> Vec<String> {
 /// References in a package's HTML that do not name a file inside it.
 fn broken_in_package(dir: &Path) -> Vec<String> {
     let mut broken = Vec::new();
-    for rel in files(dir).into_iter().filter(|f| f.ends_with(".html")) {
-        let html = read(dir, &rel);
-        let here = Path::new(&rel)
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        for r in references(&html) {
-            if r.starts_with("http://")
-                || r.starts_with("https://")
-                || r.starts_with("mailto:")
-                || r.starts_with('#')
-            {
-                continue;
-            }
-            let path = percent_decode(r.split(['#', '?']).next().unwrap_or(""));
-            // From disk a folder shows a listing: links must name files.
-            if path.is_empty() || path.ends_with('/') {
-                broken.push(format!("{rel}: {r} (a folder)"));
-                continue;
-            }
-            let target = dir.join(&here).join(&path);
-            let inside = target
-                .canonicalize()
-                .map(|t| t.starts_with(dir.canonicalize().expect("dir")))
-                .unwrap_or(false);
-            if !target.is_file() || !inside {
-                broken.push(format!("{rel}: {r}"));
-            }
+    let root = dir.canonicalize().expect("dir");
+    each_local_reference(dir, |rel, here, r, path| {
+        // From disk a folder shows a listing: links must name files.
+        if path.is_empty() || path.ends_with('/') {
+            broken.push(format!("{rel}: {r} (a folder)"));
+            return;
         }
-    }
+        let target = dir.join(here).join(path);
+        let inside = target.canonicalize().is_ok_and(|t| t.starts_with(&root));
+        if !target.is_file() || !inside {
+            broken.push(format!("{rel}: {r}"));
+        }
+    });
     broken
 }
 
@@ -184,7 +167,7 @@ fn course_pages_offer_downloads_with_their_sizes() {
     let epub = std::fs::metadata(public.join("es/cursos/docencia-hibrida/docencia-hibrida.epub"))
         .expect("epub")
         .len();
-    let size = aula::render::downloads::human_size;
+    let size = aula::text::human_bytes;
     assert!(
         page.contains("docencia-hibrida.zip\" download>"),
         "zip offered"

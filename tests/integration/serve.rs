@@ -242,12 +242,16 @@ fn serves_pages_and_styles_on_a_free_port() {
     );
     assert!(!page.body.contains("__aula_overlay"));
 
-    let css = serve.get("/style.css");
+    // The stylesheet the page links, under its fingerprinted name.
+    let at = page.body.find("/style.").expect("links the stylesheet");
+    let style = &page.body[at + 1..];
+    let style = &style[..style.find(".css").expect("a .css name") + 4];
+    let css = serve.get(&format!("/{style}"));
     assert_eq!(css.status, 200);
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     assert!(!css.body.contains("__aula"));
 
-    let head = request_with(serve.port, "HEAD", "/style.css");
+    let head = request_with(serve.port, "HEAD", &format!("/{style}"));
     assert_eq!(head.status, 200);
     assert_eq!(head.header("content-length"), css.header("content-length"));
     assert!(head.body.is_empty());
