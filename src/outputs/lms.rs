@@ -21,6 +21,9 @@ pub struct Course<'a> {
     pub lang: &'a str,
     pub description: &'a str,
     pub license: &'a str,
+    /// What a module's questions are called in the course's language
+    /// ("Self-check"), before the module's title in a cartridge.
+    pub quiz_label: String,
     /// The modules in order.
     pub modules: Vec<Module<'a>>,
     /// Every file of the package but the manifest, sorted, `/`-separated.
@@ -38,6 +41,15 @@ impl Course<'_> {
     /// The number of self-check questions in the course.
     pub fn questions(&self) -> usize {
         self.modules.iter().map(|m| m.questions.len()).sum()
+    }
+
+    /// The title of module `m`'s questions: "Self-check: <module>".
+    pub fn quiz_title(&self, m: &Module) -> String {
+        if self.quiz_label.is_empty() {
+            m.title.to_owned()
+        } else {
+            format!("{}: {}", self.quiz_label, m.title)
+        }
     }
 }
 
@@ -97,7 +109,10 @@ pub fn scorm_manifest(c: &Course) -> String {
             title = esc(m.title),
         );
         if let Some(score) = mastery {
-            let _ = writeln!(x, "        <adlcp:masteryscore>{score}</adlcp:masteryscore>");
+            let _ = writeln!(
+                x,
+                "        <adlcp:masteryscore>{score}</adlcp:masteryscore>"
+            );
         }
         x.push_str("      </item>\n");
     }
@@ -115,16 +130,20 @@ pub fn scorm_manifest(c: &Course) -> String {
     x
 }
 
+/// The course page inside every package: the offline package's root.
+pub const COURSE_PAGE: &str = "index.html";
+
 /// Where the QTI assessment of module `n` (0-based) sits in a cartridge.
 pub fn assessment_path(n: usize) -> String {
     format!("assessments/module-{:02}.xml", n + 1)
 }
 
 /// `imsmanifest.xml` of a Common Cartridge 1.1: LOM metadata, a
-/// rooted-hierarchy organization course → modules (each module's page,
-/// then its questions), the pages as `webcontent` (each module's page its
-/// own resource, depending on one resource with every other file), and
-/// each module's questions as a QTI assessment resource.
+/// rooted-hierarchy organization whose root is the course (its page first,
+/// then one item per module holding the module's page and its questions),
+/// the pages as `webcontent` (each page its own resource, depending on one
+/// resource with every other file), and each module's questions as a QTI
+/// assessment resource ([`assessment_path`]).
 pub fn cc_manifest(c: &Course) -> String {
     let mut x = String::new();
     let _ = write!(
@@ -157,8 +176,9 @@ pub fn cc_manifest(c: &Course) -> String {
   <organizations>
     <organization identifier="ORG" structure="rooted-hierarchy">
       <item identifier="ROOT">
-        <item identifier="COURSE">
+        <item identifier="COURSE" identifierref="RES-COURSE">
           <title>{title}</title>
+        </item>
 "#,
         id = esc(&xml_id(&c.identifier)),
         lang = esc(c.lang),
@@ -171,39 +191,42 @@ pub fn cc_manifest(c: &Course) -> String {
         let n = n + 1;
         let _ = write!(
             x,
-            r#"          <item identifier="MODULE-{n}">
+            r#"        <item identifier="MODULE-{n}">
+          <title>{title}</title>
+          <item identifier="PAGE-{n}" identifierref="RES-PAGE-{n}">
             <title>{title}</title>
-            <item identifier="PAGE-{n}" identifierref="RES-PAGE-{n}">
-              <title>{title}</title>
-            </item>
+          </item>
 "#,
             title = esc(m.title),
         );
         if !m.questions.is_empty() {
             let _ = write!(
                 x,
-                r#"            <item identifier="QUIZ-{n}" identifierref="RES-QUIZ-{n}">
-              <title>{title}</title>
-            </item>
+                r#"          <item identifier="QUIZ-{n}" identifierref="RES-QUIZ-{n}">
+            <title>{title}</title>
+          </item>
 "#,
-                title = esc(m.title),
+                title = esc(&c.quiz_title(m)),
             );
         }
-        x.push_str("          </item>\n");
+        x.push_str("        </item>\n");
     }
-    x.push_str("        </item>\n      </item>\n    </organization>\n  </organizations>\n  <resources>\n");
-    let pages: Vec<&str> = c.modules.iter().map(|m| m.href.as_str()).collect();
-    for (n, m) in c.modules.iter().enumerate() {
-        let n = n + 1;
+    x.push_str("      </item>\n    </organization>\n  </organizations>\n  <resources>\n");
+    let page = |x: &mut String, id: &str, href: &str| {
         let _ = write!(
             x,
-            r#"    <resource identifier="RES-PAGE-{n}" type="webcontent" href="{href}">
+            r#"    <resource identifier="{id}" type="webcontent" href="{href}">
       <file href="{href}"/>
       <dependency identifierref="RES-FILES"/>
     </resource>
 "#,
-            href = esc(&m.href),
+            href = esc(href),
         );
+    };
+    page(&mut x, "RES-COURSE", COURSE_PAGE);
+    for (n, m) in c.modules.iter().enumerate() {
+        let n = n + 1;
+        page(&mut x, &format!("RES-PAGE-{n}"), &m.href);
         if !m.questions.is_empty() {
             let _ = write!(
                 x,
@@ -215,11 +238,19 @@ pub fn cc_manifest(c: &Course) -> String {
             );
         }
     }
+    // Every other file (styles, scripts, images, the printable course)
+    // once, in the resource the pages depend on.
+    let own: Vec<&str> = c
+        .modules
+        .iter()
+        .map(|m| m.href.as_str())
+        .chain([COURSE_PAGE])
+        .collect();
     x.push_str("    <resource identifier=\"RES-FILES\" type=\"webcontent\">\n");
     for f in c
         .files
         .iter()
-        .filter(|f| !pages.contains(&f.as_str()) && !f.starts_with("assessments/"))
+        .filter(|f| !own.contains(&f.as_str()) && !f.starts_with("assessments/"))
     {
         let _ = writeln!(x, r#"      <file href="{}"/>"#, esc(f));
     }
@@ -260,13 +291,22 @@ fn mattext(x: &mut String, indent: &str, text: &str) {
     );
 }
 
+/// One question as a QTI item. Scoring: a single answer (`single`,
+/// `truefalse`) gets one condition per option, the right one setting the
+/// score to 100; several answers (`multiple`) add `100/n` for each of the
+/// `n` right options chosen and take it away for each wrong one (the score
+/// aula's own check shows), floored at 0 by the outcome's `minvalue`, and
+/// all right sets exactly 100. The explanation is feedback shown whatever
+/// the answer; each option's feedback is shown when it is chosen.
 fn qti_item(x: &mut String, q: &QuizItem) {
     let id = xml_id(&q.id);
-    let (profile, cardinality) = match q.kind {
-        "multiple" => ("cc.multiple_response.v0p1", "Multiple"),
-        "truefalse" => ("cc.true_false.v0p1", "Single"),
-        _ => ("cc.multiple_choice.v0p1", "Single"),
+    let multiple = q.kind == "multiple";
+    let profile = match q.kind {
+        "multiple" => "cc.multiple_response.v0p1",
+        "truefalse" => "cc.true_false.v0p1",
+        _ => "cc.multiple_choice.v0p1",
     };
+    let cardinality = if multiple { "Multiple" } else { "Single" };
     let opt = |i: usize| format!("{id}-{}", i + 1);
     let _ = write!(
         x,
@@ -293,70 +333,81 @@ fn qti_item(x: &mut String, q: &QuizItem) {
         x.push_str("              </response_label>\n");
     }
     x.push_str(
-        "            </render_choice>\n          </response_lid>\n        </presentation>\n        <resprocessing>\n          <outcomes><decvar varname=\"SCORE\" vartype=\"Decimal\" minvalue=\"0\" maxvalue=\"100\"/></outcomes>\n",
+        r#"            </render_choice>
+          </response_lid>
+        </presentation>
+        <resprocessing>
+          <outcomes><decvar varname="SCORE" vartype="Decimal" minvalue="0" maxvalue="100"/></outcomes>
+"#,
     );
-    // Feedback for each option chosen.
-    for (i, o) in q.options.iter().enumerate() {
-        if o.feedback.is_some() {
-            let _ = writeln!(
-                x,
-                r#"          <respcondition continue="Yes"><conditionvar><varequal respident="{id}-R">{o}</varequal></conditionvar><displayfeedback feedbacktype="Response" linkrefid="{o}-FB"/></respcondition>"#,
-                o = opt(i)
-            );
-        }
+    if q.explanation.is_some() {
+        let _ = writeln!(
+            x,
+            r#"          <respcondition continue="Yes"><conditionvar><other/></conditionvar><displayfeedback feedbacktype="Response" linkrefid="{id}-GENERAL"/></respcondition>"#
+        );
     }
-    // The right answer: every correct option and, for several answers, no
-    // wrong one.
-    let mut cond = String::new();
-    let right: Vec<usize> = (0..q.options.len())
-        .filter(|&i| q.options[i].correct)
-        .collect();
-    if cardinality == "Multiple" {
-        cond.push_str("<and>");
+    let right = q.options.iter().filter(|o| o.correct).count().max(1);
+    let share = decimal(100.0 / right as f64);
+    for (i, o) in q.options.iter().enumerate() {
+        let score = match (multiple, o.correct) {
+            (true, true) => format!(r#"<setvar action="Add" varname="SCORE">{share}</setvar>"#),
+            (true, false) => format!(r#"<setvar action="Add" varname="SCORE">-{share}</setvar>"#),
+            (false, true) => r#"<setvar action="Set" varname="SCORE">100</setvar>"#.to_owned(),
+            (false, false) => r#"<setvar action="Set" varname="SCORE">0</setvar>"#.to_owned(),
+        };
+        let feedback = if o.feedback.is_some() {
+            format!(
+                r#"<displayfeedback feedbacktype="Response" linkrefid="{}-FB"/>"#,
+                opt(i)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            x,
+            r#"          <respcondition continue="{go}"><conditionvar><varequal respident="{id}-R">{o}</varequal></conditionvar>{score}{feedback}</respcondition>"#,
+            go = if multiple { "Yes" } else { "No" },
+            o = opt(i),
+        );
+    }
+    if multiple {
+        let mut all = String::from("<and>");
         for (i, o) in q.options.iter().enumerate() {
+            let test = format!(r#"<varequal respident="{id}-R">{}</varequal>"#, opt(i));
             if o.correct {
-                let _ = write!(cond, r#"<varequal respident="{id}-R">{}</varequal>"#, opt(i));
+                all.push_str(&test);
             } else {
-                let _ = write!(
-                    cond,
-                    r#"<not><varequal respident="{id}-R">{}</varequal></not>"#,
-                    opt(i)
-                );
+                let _ = write!(all, "<not>{test}</not>");
             }
         }
-        cond.push_str("</and>");
-    } else if right.len() == 1 {
-        let _ = write!(cond, r#"<varequal respident="{id}-R">{}</varequal>"#, opt(right[0]));
-    } else {
-        cond.push_str("<or>");
-        for &i in &right {
-            let _ = write!(cond, r#"<varequal respident="{id}-R">{}</varequal>"#, opt(i));
-        }
-        cond.push_str("</or>");
+        all.push_str("</and>");
+        let _ = writeln!(
+            x,
+            r#"          <respcondition continue="No"><conditionvar>{all}</conditionvar><setvar action="Set" varname="SCORE">100</setvar></respcondition>"#
+        );
     }
-    let general = q
-        .explanation
-        .as_ref()
-        .map(|_| format!(r#"<displayfeedback feedbacktype="Response" linkrefid="{id}-GENERAL"/>"#))
-        .unwrap_or_default();
-    let _ = writeln!(
-        x,
-        r#"          <respcondition continue="No"><conditionvar>{cond}</conditionvar><setvar action="Set" varname="SCORE">100</setvar>{general}</respcondition>"#
-    );
     x.push_str("        </resprocessing>\n");
     for (i, o) in q.options.iter().enumerate() {
         if let Some(fb) = &o.feedback {
-            let _ = writeln!(x, r#"        <itemfeedback ident="{}-FB">"#, opt(i));
-            x.push_str("          <flow_mat>\n");
-            mattext(x, "            ", fb);
-            x.push_str("          </flow_mat>\n        </itemfeedback>\n");
+            feedback(x, &format!("{}-FB", opt(i)), fb);
         }
     }
     if let Some(why) = &q.explanation {
-        let _ = writeln!(x, r#"        <itemfeedback ident="{id}-GENERAL">"#);
-        x.push_str("          <flow_mat>\n");
-        mattext(x, "            ", why);
-        x.push_str("          </flow_mat>\n        </itemfeedback>\n");
+        feedback(x, &format!("{id}-GENERAL"), why);
     }
     x.push_str("      </item>\n");
+}
+
+fn feedback(x: &mut String, ident: &str, text: &str) {
+    let _ = writeln!(x, r#"        <itemfeedback ident="{ident}">"#);
+    x.push_str("          <flow_mat>\n");
+    mattext(x, "            ", text);
+    x.push_str("          </flow_mat>\n        </itemfeedback>\n");
+}
+
+/// A score for QTI: at most five decimals, no trailing zeros (`50`,
+/// `33.33333`).
+fn decimal(v: f64) -> String {
+    let s = format!("{v:.5}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }

@@ -1,75 +1,118 @@
-// aula's SCORM 1.2 runtime adapter, the script of a SCORM package's
-// launch page (scorm.html). The launch page holds the course's pages in a
-// full-size frame; the pages are the offline package's, unchanged, and
-// keep their progress in localStorage (aula.js). This script, in the
-// launch page only:
-//  - finds the LMS's `API` object by the standard search (parents, then
-//    the opener and its parents), calls LMSInitialize,
-//  - restores the marks the LMS kept (cmi.suspend_data) into localStorage
-//    before the first page loads, and opens the page the learner left
-//    (cmi.core.lesson_location) or the one the LMS item asked for,
-//  - after every change of progress (a `storage` event from the frame) and
-//    every page, sets cmi.core.lesson_location, cmi.suspend_data (at most
-//    4,096 characters), cmi.core.score.raw/min/max from the course's
-//    questions and cmi.core.lesson_status (incomplete; completed when
-//    every module is done, or passed/failed against the mastery score),
-//    then LMSCommit,
-//  - on leaving: cmi.core.exit, cmi.core.session_time, LMSCommit, LMSFinish.
-// With no LMS around it opens the course, as the offline package does.
+// aula's SCORM 1.2 runtime adapter (docs/lms.md). No dependency; written,
+// like aula.js, for browsers from 2017 on. Two places load it:
+//  - The launch page of a SCORM package (scorm.html), which holds the
+//    course's pages in a full-size frame (#aula-course) for the whole
+//    session. It finds the LMS's `API` by the standard search (this window
+//    and its parents, then the opener and its parents), calls
+//    LMSInitialize, puts the marks the LMS kept (cmi.suspend_data) into
+//    localStorage before the first page loads, and opens the page the LMS
+//    item asks for (?page=), else where the learner left
+//    (cmi.core.lesson_location), else the course page. After every page
+//    and every change of progress (a `storage` event from the frame) it
+//    sets cmi.core.lesson_location, cmi.suspend_data (at most 4,096
+//    characters), cmi.core.score.raw/min/max from the course's questions
+//    and cmi.core.lesson_status (incomplete; completed when every module
+//    is done, or passed/failed against the mastery score), then
+//    LMSCommit; on leaving, cmi.core.session_time and cmi.core.exit,
+//    LMSCommit and LMSFinish.
+//  - Every page of the package, for platforms that run the package as an
+//    HTML5 app and offer it the SCORM 1.2 API (Kolibri). Inside the launch
+//    page it does nothing. Elsewhere, when it finds an API, it reports the
+//    same data on every change of progress (the `aula:progress` event of
+//    aula.js) and when the page is left, without LMSFinish: an app's pages
+//    come and go within one session.
+// With no API found it does nothing more: the package is the offline
+// package. The pages keep progress in localStorage (`aula-progress`,
+// docs/progress.md); this script only copies it to and from the LMS.
 // Course facts come from data-* attributes of its <script> element:
-// data-modules="key|key|…", data-questions="N", data-mastery="80".
+// data-modules="key|key|…" (module translation keys in order),
+// data-questions="n|n|…" (self-check questions per module),
+// data-mastery="80" (when there are questions).
 (() => {
-  const d = document, me = d.currentScript.dataset, K = "aula-progress";
+  const d = document, me = d.currentScript, data = me.dataset, K = "aula-progress";
   const frame = d.getElementById("aula-course");
-  const modules = me.modules ? me.modules.split("|") : [];
-  const questions = +me.questions || 0, mastery = me.mastery === undefined ? null : +me.mastery;
-  const start = Date.now();
+  const modules = (data.modules || "").split("|").filter(Boolean);
+  const counts = (data.questions || "").split("|").map((n) => +n || 0);
+  const questions = counts.reduce((a, b) => a + b, 0);
+  const root = me.src.replace(/[^/]*$/, ""), start = Date.now();
+  const obj = (v) => (v && typeof v == "object" && !Array.isArray(v) ? v : {});
 
+  if (frame) window.aulaScorm = 1;
+  else {
+    try { if (parent != window && parent.aulaScorm) return; } catch (e) {}
+  }
   const find = (w) => {
-    for (let n = 0; w && n < 500; n++) {
+    for (let n = 0; w && n < 10; n++) {
       try { if (w.API) return w.API; } catch (e) { return null; }
-      if (w.parent === w) break;
+      if (w.parent == w) break;
       w = w.parent;
     }
     return null;
   };
-  const api = find(window.parent !== window ? window.parent : null) || (window.opener && find(window.opener));
+  let api = null;
+  try { api = find(window) || find(window.opener); } catch (e) {}
   const page = new URLSearchParams(location.search).get("page");
-  const open = (to) => { frame.src = /^[\w\-./]+$/.test(to || "") && !to.includes("..") ? to : "index.html"; };
-  if (!api || api.LMSInitialize("") != "true") {
-    open(page);
+  const open = (to) => {
+    frame.src = /^[\w\-.%/]+$/.test(to || "") && !/(^|\/)\.\.(\/|$)|^\//.test(to) ? to : "index.html";
+  };
+  const init = api ? String(api.LMSInitialize("")) == "true" : false;
+  // A launch page needs the session; a page of an app takes what it gets.
+  if (!api || (frame && !init)) {
+    if (frame) open(page);
     return;
   }
-  const get = (k) => api.LMSGetValue(k) || "";
-  const set = (k, v) => api.LMSSetValue(k, String(v));
-
-  // The LMS's copy wins over nothing; local marks stay (a learner who
-  // worked offline keeps that work).
+  const get = (k) => { try { return String(api.LMSGetValue(k) || ""); } catch (e) { return ""; } };
+  const set = (k, v) => { try { api.LMSSetValue(k, String(v)); } catch (e) {} };
   const read = () => {
-    try { return JSON.parse(localStorage.getItem(K)) || {}; } catch (e) { return {}; }
+    try { return obj(JSON.parse(localStorage.getItem(K))); } catch (e) { return {}; }
   };
-  let kept = {};
-  try { kept = JSON.parse(get("cmi.suspend_data") || "{}"); } catch (e) {}
-  const local = read(), merged = { aula: 1, done: local.done || {}, quiz: local.quiz || {} };
-  for (const k in kept.done || {}) merged.done[k] = merged.done[k] || kept.done[k];
-  for (const k in kept.quiz || {}) merged.quiz[k] = merged.quiz[k] || kept.quiz[k];
-  try { localStorage.setItem(K, JSON.stringify(merged)); } catch (e) {}
 
-  const report = () => {
-    const p = read(), done = modules.filter((k) => (p.done || {})[k]);
-    // Only this course's modules and questions go to the LMS.
-    const mine = { done: {}, quiz: {} };
-    done.forEach((k) => { mine.done[k] = p.done[k]; });
-    let right = 0;
-    for (const id in p.quiz || {}) {
-      if (modules.includes(id.split("#")[0])) {
-        mine.quiz[id] = p.quiz[id];
-        if (p.quiz[id][0] == p.quiz[id][1]) right++;
-      }
+  // The LMS's marks join the browser's; where both have one, the
+  // browser's stays. Suspend data in the short form (see `store`) names
+  // modules by their position.
+  let kept = {};
+  try { kept = obj(JSON.parse(get("cmi.suspend_data") || "{}")); } catch (e) {}
+  const key = (k) => (kept.i ? (modules[+k.split("#")[0]] || "") + k.replace(/^\d+/, "") : k);
+  const local = read(), done = obj(local.done), quiz = obj(local.quiz);
+  let more = false;
+  for (const k in obj(kept.done)) if (!done[key(k)]) { done[key(k)] = kept.done[k]; more = true; }
+  for (const k in obj(kept.quiz)) if (!quiz[key(k)]) { quiz[key(k)] = kept.quiz[k]; more = true; }
+  if (more) {
+    try { localStorage.setItem(K, JSON.stringify({ aula: 1, done, quiz })); } catch (e) {}
+  }
+  const lms = parseFloat(get("cmi.student_data.mastery_score"));
+  const mastery = !isNaN(lms) ? lms : data.mastery ? +data.mastery : null;
+
+  // What the LMS keeps: this course's done modules and right answers
+  // (the score needs no more), by key; by position if that is too long;
+  // entries dropped from the end if even that is.
+  const store = (mine) => {
+    let s = JSON.stringify(mine);
+    if (s.length <= 4096) return s;
+    const short = { aula: 1, i: 1, done: {}, quiz: {} };
+    for (const k in mine.done) short.done[modules.indexOf(k)] = mine.done[k];
+    for (const k in mine.quiz) short.quiz[modules.indexOf(k.split("#")[0]) + k.replace(/^[^#]*/, "")] = mine.quiz[k];
+    for (const part of ["quiz", "done"]) {
+      const ks = Object.keys(short[part]);
+      while ((s = JSON.stringify(short)).length > 4096 && ks.length) delete short[part][ks.pop()];
     }
-    let data = JSON.stringify(mine);
-    if (data.length > 4096) data = JSON.stringify({ done: mine.done }).slice(0, 4096);
-    const all = modules.length > 0 && done.length == modules.length;
+    return s;
+  };
+
+  let finished = false;
+  const report = () => {
+    if (finished) return "";
+    const p = read(), pd = obj(p.done), pq = obj(p.quiz);
+    const mine = { aula: 1, done: {}, quiz: {} };
+    let n = 0, right = 0;
+    modules.forEach((k, m) => {
+      if (typeof pd[k] == "string") { mine.done[k] = pd[k]; n++; }
+      for (let q = 1; q <= counts[m]; q++) {
+        const r = pq[k + "#" + q];
+        if (Array.isArray(r) && r[1] > 0 && r[0] == r[1]) { mine.quiz[k + "#" + q] = [1, 1]; right++; }
+      }
+    });
+    const all = modules.length > 0 && n == modules.length;
     let status = all ? "completed" : "incomplete";
     if (questions) {
       const raw = Math.round(100 * right / questions);
@@ -79,31 +122,34 @@
       if (all && mastery !== null) status = raw >= mastery ? "passed" : "failed";
     }
     try {
-      const here = frame.contentWindow.location.href, root = location.href.replace(/[^/]*$/, "");
+      const here = (frame ? frame.contentWindow.location : location).href.replace(/[?#].*$/, "");
       if (here.startsWith(root)) set("cmi.core.lesson_location", here.slice(root.length).slice(0, 255));
     } catch (e) {}
-    set("cmi.suspend_data", data);
+    set("cmi.suspend_data", store(mine));
     set("cmi.core.lesson_status", status);
-    api.LMSCommit("");
+    try { api.LMSCommit(""); } catch (e) {}
     return status;
   };
 
+  if (!frame) {
+    d.addEventListener("aula:progress", report);
+    addEventListener("pagehide", report);
+    report();
+    return;
+  }
   frame.addEventListener("load", report);
   addEventListener("storage", (e) => { if (e.key == K || !e.key) report(); });
-  let finished = false;
   const finish = () => {
+    const status = report();
     if (finished) return;
     finished = true;
-    const status = report();
     const s = Math.round((Date.now() - start) / 1000);
     const two = (n) => String(n).padStart(2, "0");
     set("cmi.core.session_time", `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`);
-    set("cmi.core.exit", status == "incomplete" ? "suspend" : "");
-    api.LMSCommit("");
-    api.LMSFinish("");
+    set("cmi.core.exit", status == "completed" || status == "passed" ? "" : "suspend");
+    try { api.LMSCommit(""); api.LMSFinish(""); } catch (e) {}
   };
   addEventListener("pagehide", finish);
   addEventListener("beforeunload", finish);
-
-  open(page || get("cmi.core.lesson_location") || "index.html");
+  open(page || get("cmi.core.lesson_location"));
 })();
