@@ -48,22 +48,21 @@ pub const PHONE_PIXELS: u32 = 720;
 /// least [`PHONE_PIXELS`] wide, else the widest; `None` without `w`
 /// candidates.
 fn phone_candidate(srcset: &str) -> Option<&str> {
-    let candidates = srcset.split(',').filter_map(|c| {
-        let mut parts = c.split_ascii_whitespace();
-        let url = parts.next()?;
-        let width = parts.next()?.strip_suffix('w')?.parse::<u32>().ok()?;
-        Some((width, url))
-    });
-    let (mut fit, mut widest): (Option<(u32, &str)>, Option<(u32, &str)>) = (None, None);
-    for (width, url) in candidates {
-        if width >= PHONE_PIXELS && fit.is_none_or(|(w, _)| width < w) {
-            fit = Some((width, url));
-        }
-        if widest.is_none_or(|(w, _)| width > w) {
-            widest = Some((width, url));
-        }
-    }
-    fit.or(widest).map(|(_, url)| url)
+    let candidates: Vec<(u32, &str)> = srcset
+        .split(',')
+        .filter_map(|c| {
+            let mut parts = c.split_ascii_whitespace();
+            let url = parts.next()?;
+            let width = parts.next()?.strip_suffix('w')?.parse::<u32>().ok()?;
+            Some((width, url))
+        })
+        .collect();
+    let fit = candidates
+        .iter()
+        .filter(|(w, _)| *w >= PHONE_PIXELS)
+        .min_by_key(|(w, _)| *w);
+    let widest = candidates.iter().max_by_key(|(w, _)| *w);
+    fit.or(widest).map(|&(_, url)| url)
 }
 
 /// How many of a page's first images count as above the fold.
