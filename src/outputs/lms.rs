@@ -411,3 +411,214 @@ fn decimal(v: f64) -> String {
     let s = format!("{v:.5}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::quiz::QuizOption;
+    use proptest::prelude::*;
+
+    fn question(
+        id: &str,
+        kind: &'static str,
+        text: &str,
+        options: &[(&str, bool, Option<&str>)],
+    ) -> QuizItem {
+        QuizItem {
+            id: id.to_owned(),
+            html_id: "aula-quiz-1".to_owned(),
+            kind,
+            question: text.to_owned(),
+            hint: String::new(),
+            options: options
+                .iter()
+                .map(|(t, c, f)| QuizOption {
+                    text: (*t).to_owned(),
+                    correct: *c,
+                    feedback: f.map(str::to_owned),
+                })
+                .collect(),
+            explanation: Some("Why & <how>".to_owned()),
+        }
+    }
+
+    fn course<'a>(title: &'a str, modules: Vec<Module<'a>>) -> Course<'a> {
+        Course {
+            identifier: "aula-courses/x-es".to_owned(),
+            title,
+            lang: "es",
+            description: "Desc & <more>",
+            license: "CC BY 4.0",
+            quiz_label: "Autoevaluación".to_owned(),
+            modules,
+            files: vec![
+                "index.html".to_owned(),
+                "m/index.html".to_owned(),
+                "style.css".to_owned(),
+            ],
+        }
+    }
+
+    /// The text of the first element named `name` in `xml`, which must parse.
+    fn first(xml: &str, name: &str) -> String {
+        let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        doc.descendants()
+            .find(|n| n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    #[test]
+    fn titles_with_markup_characters_are_escaped() {
+        let q = question(
+            "courses/x/01-a#1",
+            "single",
+            "1 < 2 & \"3\"?",
+            &[("a & b", true, Some("<yes>")), ("c", false, None)],
+        );
+        let title = r#"Q&A <basics> "quoted" 'single'"#;
+        let m = Module {
+            title: "M <1> & co",
+            href: "m/index.html".to_owned(),
+            questions: vec![&q],
+        };
+        let c = course(title, vec![m]);
+        let scorm = scorm_manifest(&c);
+        assert!(scorm.contains("Q&amp;A &lt;basics&gt; &quot;quoted&quot; &apos;single&apos;"));
+        assert_eq!(first(&scorm, "title"), title);
+        let cc = cc_manifest(&c);
+        assert_eq!(first(&cc, "string"), title);
+        assert!(cc.contains("<title>Autoevaluación: M &lt;1&gt; &amp; co</title>"));
+        let qti = qti_assessment("x", &c.quiz_title(&c.modules[0]), &[&q]);
+        assert_eq!(first(&qti, "mattext"), "1 < 2 & \"3\"?");
+        assert!(qti.contains(r#"title="1 &lt; 2 &amp; &quot;3&quot;?""#));
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped_not_written() {
+        let title = "a\u{1}b\u{fffe}c";
+        let c = course(title, Vec::new());
+        for xml in [scorm_manifest(&c), cc_manifest(&c)] {
+            assert!(roxmltree::Document::parse(&xml).is_ok(), "{xml}");
+            assert!(xml.contains("abc"));
+        }
+    }
+
+    #[test]
+    fn a_course_without_modules_or_questions_still_makes_valid_manifests() {
+        let c = course("Empty", Vec::new());
+        let scorm = scorm_manifest(&c);
+        assert!(!scorm.contains("masteryscore"));
+        assert!(roxmltree::Document::parse(&scorm).is_ok());
+        let cc = cc_manifest(&c);
+        assert!(!cc.contains("imsqti"));
+        assert!(roxmltree::Document::parse(&cc).is_ok());
+        // A question with no options, or none right, is refused by the quiz
+        // parser; the builder still must not panic on one.
+        let q = question("k#1", "multiple", "Q", &[]);
+        let none = question("k#2", "single", "Q", &[("a", false, None)]);
+        let qti = qti_assessment("x", "t", &[&q, &none]);
+        assert!(roxmltree::Document::parse(&qti).is_ok());
+    }
+
+    #[test]
+    fn mastery_score_only_with_questions() {
+        let q = question(
+            "k#1",
+            "truefalse",
+            "Q",
+            &[("True", true, None), ("False", false, None)],
+        );
+        let with = course(
+            "C",
+            vec![Module {
+                title: "M",
+                href: "m/index.html".to_owned(),
+                questions: vec![&q],
+            }],
+        );
+        assert_eq!(
+            scorm_manifest(&with)
+                .matches("<adlcp:masteryscore>80</adlcp:masteryscore>")
+                .count(),
+            1
+        );
+        let without = course(
+            "C",
+            vec![Module {
+                title: "M",
+                href: "m/index.html".to_owned(),
+                questions: Vec::new(),
+            }],
+        );
+        assert!(!scorm_manifest(&without).contains("masteryscore"));
+    }
+
+    #[test]
+    fn several_answers_share_the_score() {
+        let q = question(
+            "k#1",
+            "multiple",
+            "Q",
+            &[
+                ("a", true, None),
+                ("b", true, None),
+                ("c", true, None),
+                ("d", false, None),
+            ],
+        );
+        let qti = qti_assessment("x", "t", &[&q]);
+        assert_eq!(
+            qti.matches(r#"<setvar action="Add" varname="SCORE">33.33333</setvar>"#)
+                .count(),
+            3
+        );
+        assert_eq!(
+            qti.matches(r#"<setvar action="Add" varname="SCORE">-33.33333</setvar>"#)
+                .count(),
+            1
+        );
+        assert!(qti.contains(r#"rcardinality="Multiple""#));
+    }
+
+    #[test]
+    fn ids_are_xml_names() {
+        assert_eq!(xml_id("courses/x/01-a#2"), "courses-x-01-a-2");
+        assert_eq!(xml_id("1st"), "id-1st");
+        assert_eq!(xml_id(""), "id-");
+        assert_eq!(xml_id("año"), "a-o");
+        assert_eq!(decimal(100.0), "100");
+        assert_eq!(decimal(50.0), "50");
+        assert_eq!(decimal(100.0 / 3.0), "33.33333");
+        assert_eq!(assessment_path(0), "assessments/module-01.xml");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever the titles, options and feedback, every document is
+        /// well-formed XML and gives the text back.
+        #[test]
+        fn any_text_round_trips(
+            title in "[^\u{0}-\u{1f}\u{fffe}\u{ffff}]{0,24}",
+            option in "[^\u{0}-\u{1f}\u{fffe}\u{ffff}]{1,24}",
+            feedback in "[^\u{0}-\u{1f}\u{fffe}\u{ffff}]{0,24}",
+        ) {
+            let q = question("k#1", "single", &title, &[(&option, true, Some(&feedback)), ("other", false, None)]);
+            let m = Module { title: &title, href: "m/index.html".to_owned(), questions: vec![&q] };
+            let c = course(&title, vec![m]);
+            prop_assert_eq!(first(&scorm_manifest(&c), "title"), title.clone());
+            prop_assert_eq!(first(&cc_manifest(&c), "string"), title.clone());
+            let qti = qti_assessment(&title, &title, &[&q]);
+            let doc = roxmltree::Document::parse(&qti).expect("well-formed");
+            let texts: Vec<&str> = doc
+                .descendants()
+                .filter(|n| n.tag_name().name() == "mattext")
+                .map(|n| n.text().unwrap_or_default())
+                .collect();
+            prop_assert_eq!(texts[0], title.as_str());
+            prop_assert_eq!(texts[1], option.as_str());
+            prop_assert!(texts.contains(&feedback.as_str()));
+        }
+    }
+}

@@ -18,9 +18,10 @@
 //  - Every page of the package, for platforms that run the package as an
 //    HTML5 app and offer it the SCORM 1.2 API (Kolibri). Inside the launch
 //    page it does nothing. Elsewhere, when it finds an API, it reports the
-//    same data on every change of progress (the `aula:progress` event of
-//    aula.js) and when the page is left, without LMSFinish: an app's pages
-//    come and go within one session.
+//    same data when the page opens, after whatever can change progress (a
+//    click, a file chosen, a quiz result: aula.js handles them first) if
+//    the stored progress changed, and when the page is hidden; never
+//    LMSFinish: an app's pages come and go within one session.
 // With no API found it does nothing more: the package is the offline
 // package. The pages keep progress in localStorage (`aula-progress`,
 // docs/progress.md); this script only copies it to and from the LMS.
@@ -99,9 +100,10 @@
     return s;
   };
 
-  let finished = false;
+  let finished = false, told = null;
   const report = () => {
     if (finished) return "";
+    try { told = localStorage.getItem(K); } catch (e) {}
     const p = read(), pd = obj(p.done), pq = obj(p.quiz);
     const mine = { aula: 1, done: {}, quiz: {} };
     let n = 0, right = 0;
@@ -132,8 +134,16 @@
   };
 
   if (!frame) {
-    d.addEventListener("aula:progress", report);
+    // Runs after aula.js's own handlers (on the target, or registered
+    // first on the document), once the page's script is done.
+    const later = () => setTimeout(() => {
+      let now = null;
+      try { now = localStorage.getItem(K); } catch (e) {}
+      if (now !== told) report();
+    }, 50);
+    ["click", "change", "aula:quiz"].forEach((t) => d.addEventListener(t, later));
     addEventListener("pagehide", report);
+    d.addEventListener("visibilitychange", () => { if (d.hidden) report(); });
     report();
     return;
   }

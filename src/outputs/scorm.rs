@@ -241,3 +241,31 @@ fn common_cartridge(input: &Input, i: usize, entries: &[Entry]) -> Result<Vec<u8
     ));
     zip(all)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_follow_the_course_zip() {
+        assert_eq!(scorm_zip("es/cursos/x"), "es/cursos/x/x.scorm.zip");
+        assert_eq!(cartridge("es/cursos/x"), "es/cursos/x/x.imscc");
+    }
+
+    #[test]
+    fn the_adapter_loads_before_the_pages_scripts() {
+        let tag = r#"<script src="scorm.js" defer></script>"#;
+        let page = "<head>\n<script type=\"application/ld+json\">{}</script>\n<script src=\"aula.js\" defer></script>\n</head>";
+        let out = with_adapter(page, tag).expect("a page");
+        assert!(out.find("scorm.js") < out.find("aula.js"));
+        assert_eq!(out.replacen(&format!("{tag}\n"), "", 1), page);
+        let plain = "<head><title>t</title></head><body></body>";
+        assert_eq!(
+            with_adapter(plain, tag).as_deref(),
+            Some(
+                "<head><title>t</title><script src=\"scorm.js\" defer></script>\n</head><body></body>"
+            )
+        );
+        assert_eq!(with_adapter("not html", tag), None);
+    }
+}

@@ -304,6 +304,12 @@ async function main() {
     const appOk = await commitWhere(page3, new Function('c', `try { return !!JSON.parse(c.cmi.suspend_data).done[${JSON.stringify(key0)}]; } catch (e) { return false; }`), 'a mark in an app page');
     const c3 = core(await page3.evaluate(() => window.lms.commits.at(-1)));
     check(appOk, `an HTML5-app host hears the pages: ${c3.lesson_status}, location ${c3.lesson_location}`);
+    if (mine.counts[0] > 0) {
+      await answer(appFrame, []);
+      const raw = String(Math.round(100 * mine.counts[0] / mine.questions));
+      const quizOk = await commitWhere(page3, new Function('c', `return c.cmi && c.cmi.core.score.raw === ${JSON.stringify(raw)};`), 'a quiz in an app page');
+      check(quizOk, `an HTML5-app host hears the quiz results: score ${raw}`);
+    }
     check(!(await page3.evaluate(() => window.lms.finished)), 'an HTML5-app host is not told LMSFinish by a page');
     await app.close();
 
@@ -327,8 +333,12 @@ async function main() {
     const diskFrame = fromDisk.frames().find((f) => f !== fromDisk.mainFrame());
     check(diskFrame && diskFrame.url().endsWith('/index.html'), 'no LMS, from disk: the launch page shows the course page', diskFrame?.url());
     const pages = find(mine.dir, (p) => p.endsWith('.html'));
-    for (const p of pages) await fromDisk.goto(pathToFileURL(p).href);
-    check(true, `no LMS, from disk: visited the ${pages.length} pages of the package`);
+    const untitled = [];
+    for (const p of pages) {
+      await fromDisk.goto(pathToFileURL(p).href);
+      if (!(await fromDisk.title())) untitled.push(p);
+    }
+    check(pages.length > 3 && untitled.length === 0, `no LMS, from disk: the ${pages.length} pages of the package open`, untitled.join(', '));
     await none.close();
   } finally {
     await browser.close();

@@ -8,8 +8,7 @@
 //     every question right), kept in localStorage under translation keys,
 //     which are the same in every language and survive content edits;
 //     check marks, course percentages, export, import and forget. Nothing
-//     is sent anywhere (a SCORM package's adapter, docs/lms.md, hears the
-//     `aula:progress` event). Data format and events: docs/progress.md.
+//     is sent anywhere. Data format and the quiz event: docs/progress.md.
 // Written for browsers from 2017 on (arrow functions, NodeList.forEach,
 // Element.after); no build step: this file is what is served.
 (() => {
@@ -107,8 +106,6 @@
       bar.classList.toggle("full", n == keys.length);
     });
     if (mark) mark.setAttribute("aria-pressed", !!p.done[key]);
-    // Every change ends here: the SCORM adapter (docs/lms.md) listens.
-    d.dispatchEvent(new Event("aula:progress"));
   };
 
   // quiz.js reports each checked question as {id, correct: true|false};
