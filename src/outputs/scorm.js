@@ -53,8 +53,10 @@
   let api = null;
   try { api = find(window) || find(window.opener); } catch (e) {}
   const page = new URLSearchParams(location.search).get("page");
+  // Only a page inside the package: no scheme, no leading `/`, no `..`
+  // (also not as `%2e`).
   const open = (to) => {
-    frame.src = /^[\w\-.%/]+$/.test(to || "") && !/(^|\/)\.\.(\/|$)|^\//.test(to) ? to : "index.html";
+    frame.src = /^[\w\-.%/]+$/.test(to || "") && !/(^|\/)\.\.(\/|$)|^\/|%2e/i.test(to) ? to : "index.html";
   };
   const init = api ? String(api.LMSInitialize("")) == "true" : false;
   // A launch page needs the session; a page of an app takes what it gets.

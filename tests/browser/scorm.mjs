@@ -24,7 +24,8 @@
 //      `window.API` (as Kolibri does for an HTML5 app): the pages report
 //      by themselves;
 //   5. opens the package with no LMS, from file:// and over HTTP: the
-//      launch page shows the course, marks work, and every page loads with
+//      launch page shows the course, marks work, a `?page=` outside the
+//      package opens the course page instead, and every page loads with
 //      nothing missing and no script error, as in the offline package;
 //   6. saves screenshots of the launch page in the LMS at 1280 and 390 px
 //      to target/browser/scorm-*.png.
@@ -326,6 +327,12 @@ async function main() {
     await Promise.all([inner.waitForNavigation(), inner.goto(`${origin}/${mine.url}/index.html`)]);
     const m4 = await inner.evaluate((k) => !!document.querySelector(`li[data-key="${k}"] .pmark`), key0);
     check(m4, 'no LMS: marks work in the launch page');
+    for (const bad of ['../lms.html', '%2e%2e/lms.html', '/lms.html', 'https://example.org/']) {
+      await page4.goto(`${origin}/${mine.url}/scorm.html?page=${encodeURIComponent(bad)}`);
+      await page4.waitForFunction(() => document.getElementById('aula-course').contentDocument?.querySelector('h1'));
+      const opened = page4.frames().find((f) => f !== page4.mainFrame()).url();
+      check(opened.endsWith(`/${mine.url}/index.html`), `?page=${bad} opens the course page, nothing outside the package`, opened);
+    }
     const fromDisk = await none.newPage();
     watch(fromDisk);
     await fromDisk.goto(pathToFileURL(join(mine.dir, 'scorm.html')).href);
