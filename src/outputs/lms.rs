@@ -43,7 +43,7 @@ impl Course<'_> {
         self.modules.iter().map(|m| m.questions.len()).sum()
     }
 
-    /// The title of module `m`'s questions: "Self-check: <module>".
+    /// The title of module `m`'s questions: `Self-check: <module title>`.
     pub fn quiz_title(&self, m: &Module) -> String {
         if self.quiz_label.is_empty() {
             m.title.to_owned()
