@@ -58,7 +58,8 @@
   const open = (to) => {
     frame.src = /^[\w\-.%/]+$/.test(to || "") && !/(^|\/)\.\.(\/|$)|^\/|%2e/i.test(to) ? to : "index.html";
   };
-  const init = api ? String(api.LMSInitialize("")) == "true" : false;
+  let init = false;
+  try { init = !!api && String(api.LMSInitialize("")) == "true"; } catch (e) {}
   // A launch page needs the session; a page of an app takes what it gets.
   if (!api || (frame && !init)) {
     if (frame) open(page);
@@ -78,8 +79,8 @@
   const key = (k) => (kept.i ? (modules[+k.split("#")[0]] || "") + k.replace(/^\d+/, "") : k);
   const local = read(), done = obj(local.done), quiz = obj(local.quiz);
   let more = false;
-  for (const k in obj(kept.done)) if (!done[key(k)]) { done[key(k)] = kept.done[k]; more = true; }
-  for (const k in obj(kept.quiz)) if (!quiz[key(k)]) { quiz[key(k)] = kept.quiz[k]; more = true; }
+  for (const k in obj(kept.done)) if (key(k) && !done[key(k)]) { done[key(k)] = kept.done[k]; more = true; }
+  for (const k in obj(kept.quiz)) if (!/^#/.test(key(k)) && !quiz[key(k)]) { quiz[key(k)] = kept.quiz[k]; more = true; }
   if (more) {
     try { localStorage.setItem(K, JSON.stringify({ aula: 1, done, quiz })); } catch (e) {}
   }
@@ -136,8 +137,9 @@
   };
 
   if (!frame) {
-    // Runs after aula.js's own handlers (on the target, or registered
-    // first on the document), once the page's script is done.
+    // After aula.js has handled the event: its handlers sit on the
+    // targets (the mark button, the progress tools) or, for a quiz result,
+    // run in the same dispatch; this only sets a timer.
     const later = () => setTimeout(() => {
       let now = null;
       try { now = localStorage.getItem(K); } catch (e) {}

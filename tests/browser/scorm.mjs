@@ -19,7 +19,8 @@
 //   3. relaunches in a fresh browser profile (another device) with that
 //      data loaded into the runtime (`loadFromJSON`): the course opens
 //      where the learner left, every module shows its mark, and the score
-//      stays;
+//      stays; suspend data in the adapter's short form (modules by
+//      position, for long courses) is read back too;
 //   4. opens the same package's pages directly under a page that offers
 //      `window.API` (as Kolibri does for an HTML5 app): the pages report
 //      by themselves;
@@ -290,6 +291,21 @@ async function main() {
     await page2.setViewportSize({ width: 390, height: 800 });
     await page2.screenshot({ path: join(outDir, 'scorm-launch-390.png') });
     await again.close();
+
+    // 3b. Suspend data in the short form the adapter writes when the long
+    // one passes 4,096 characters (modules by position) is read back.
+    const short = await browser.newContext();
+    const page5 = await short.newPage();
+    watch(page5);
+    const firstQuiz = mine.counts.findIndex((n) => n > 0);
+    const shortData = JSON.stringify({ aula: 1, i: 1, done: { 0: '2026-01-01', 2: '2026-01-02' }, quiz: { [`${firstQuiz}#1`]: [1, 1] } });
+    await page5.addInitScript((k) => { window.lmsStart = k; }, { suspend_data: shortData, student_data: { mastery_score: '80' } });
+    await page5.goto(`${origin}/lms.html?sco=${mine.url}/scorm.html`);
+    const want = [mine.modules[0], mine.modules[2]];
+    const shortOk = await commitWhere(page5, new Function('c', `try { const s = JSON.parse(c.cmi.suspend_data); return ${JSON.stringify(want)}.every((k) => s.done[k]) && Object.keys(s.done).length === 2; } catch (e) { return false; }`), 'short suspend data read back');
+    const c5 = core(await page5.evaluate(() => window.lms.commits.at(-1)));
+    check(shortOk && c5.score.raw === String(Math.round(100 / mine.questions)), `suspend data by position is read back: modules 1 and 3 done, score ${c5.score?.raw}`, JSON.stringify(c5));
+    await short.close();
 
     // 4. The pages report by themselves under an HTML5-app host.
     const app = await browser.newContext();
