@@ -15,6 +15,7 @@
 //! | [`status`] | `translations/index.html`, the translators' status page |
 //! | [`mod@print`] | `<course>/print/index.html`, the whole course on one page |
 //! | [`epub`] | `<course>/<slug>.epub`, the course as an EPUB 3 book |
+//! | [`scorm`] | `<course>/<slug>.scorm.zip` (SCORM 1.2), `<course>/<slug>.imscc` (Common Cartridge 1.1); XML in [`lms`] |
 //! | [`packages`] | `<course>/<slug>.zip`, `<lang>/<lang>.zip`: offline packages |
 //! | [`search`] | `<lang>/search/index.html`; with the `search` feature, the Pagefind bundle `pagefind/` |
 //! | [`minify`] | a pass: HTML pages and stylesheets minified (`[output] minify`) |
@@ -39,11 +40,13 @@ pub mod feeds;
 pub mod fingerprint;
 pub mod html;
 pub mod images;
+pub mod lms;
 pub mod minify;
 pub mod packages;
 pub mod pages;
 pub mod precompress;
 pub mod print;
+pub mod scorm;
 pub mod search;
 pub mod statics;
 pub mod status;

@@ -36,6 +36,9 @@ use std::io::Write as _;
 /// A package's bytes and the warnings about files it leaves out.
 type Made = Result<(Vec<u8>, Vec<Diagnostic>), Diagnostic>;
 
+/// A course's zips by site path, and the warnings about files they leave out.
+type Zips = Result<(Vec<(String, Vec<u8>)>, Vec<Diagnostic>), Diagnostic>;
+
 /// One file of a zip: its name and bytes.
 pub type Entry = (String, Cow<'static, [u8]>);
 
@@ -62,23 +65,35 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
     let want = site.config.packages;
     let mut diags = Vec::new();
     let courses: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| {
-            site.pages[i].kind == crate::content::Kind::Course && site.pages[i].course.is_some()
-        })
+        .filter(|&i| super::scorm::is_course(input, i))
         .collect();
     let base = site.config.base_url.as_deref();
-    let made: Vec<(usize, Made)> = {
+    // Each course's files once, for its offline package and the packages
+    // for learning platforms made from them (`scorm.rs`); made before the
+    // course pages are rendered again, which offer them.
+    let platforms = want.scorm || want.common_cartridge;
+    let made: Vec<Zips> = {
         let all: &Files = files;
         courses
             .par_iter()
-            .filter(|_| want.offline)
-            .map(|&i| (i, package(all, &site.pages[i].dir, base)))
+            .filter(|_| want.offline || platforms)
+            .map(|&i| {
+                let dir = &site.pages[i].dir;
+                let (entries, warnings) = entries(all, dir, base)?;
+                let mut zips = Vec::new();
+                if want.offline {
+                    zips.push((course_zip(dir), zip_of(&entries, dir)?));
+                }
+                zips.extend(super::scorm::make(input, i, &entries)?);
+                Ok((zips, warnings))
+            })
             .collect()
     };
-    for (i, r) in made {
-        match r.and_then(|(bytes, warnings)| {
+    for r in made {
+        match r.and_then(|(zips, warnings)| {
             diags.extend(warnings);
-            files.add_generated(course_zip(&site.pages[i].dir), bytes)
+            zips.into_iter()
+                .try_for_each(|(path, bytes)| files.add_generated(path, bytes))
         }) {
             Ok(()) => {}
             Err(d) => diags.push(d),
@@ -137,9 +152,13 @@ fn downloads(input: &Input, files: &Files, i: usize) -> Vec<Download> {
     let site = input.site;
     let p = &site.pages[i];
     let print_dir = super::print::folder(&p.dir);
+    let scorm = super::scorm::scorm_zip(&p.dir);
+    let cartridge = super::scorm::cartridge(&p.dir);
     let found = [
         ("zip", course_zip(&p.dir), course_zip(&p.dir)),
         ("epub", super::epub::path(&p.dir), super::epub::path(&p.dir)),
+        ("scorm", scorm.clone(), scorm),
+        ("imscc", cartridge.clone(), cartridge),
         (
             "print",
             format!("{print_dir}/index.html"),
@@ -176,6 +195,26 @@ pub fn read(data: &Data) -> Result<Cow<'static, [u8]>, Diagnostic> {
 /// The package of folder `prefix` (a course's, or a language's): the zip
 /// and warnings for files left out.
 fn package(files: &Files, prefix: &str, base: Option<&str>) -> Made {
+    let (entries, warnings) = entries(files, prefix, base)?;
+    Ok((zip_of(&entries, prefix)?, warnings))
+}
+
+/// The offline package of folder `prefix` from its entries.
+fn zip_of(entries: &[Entry], prefix: &str) -> Result<Vec<u8>, Diagnostic> {
+    zip(entries, |_| false).map_err(|e| {
+        Diagnostic::error(format!("could not make the package of {prefix}: {e}"))
+            .help("this is a bug in aula: please report it with the site that shows it")
+    })
+}
+
+/// The files of the package of folder `prefix`, sorted, links rewritten
+/// for the package, and warnings for files left out. A course's SCORM
+/// package and Common Cartridge (`scorm.rs`) are made from the same files.
+pub fn entries(
+    files: &Files,
+    prefix: &str,
+    base: Option<&str>,
+) -> Result<(Vec<Entry>, Vec<Diagnostic>), Diagnostic> {
     let inside = format!("{prefix}/");
     // Site path to the path in the package.
     let mut members: BTreeMap<String, String> = files
@@ -245,11 +284,7 @@ fn package(files: &Files, prefix: &str, base: Option<&str>) -> Made {
         entries.push((pkg_path.clone(), bytes));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let bytes = zip(&entries, |_| false).map_err(|e| {
-        Diagnostic::error(format!("could not make the package of {prefix}: {e}"))
-            .help("this is a bug in aula: please report it with the site that shows it")
-    })?;
-    Ok((bytes, warnings))
+    Ok((entries, warnings))
 }
 
 /// Whether what a tag's URLs name is loaded with the page (a stylesheet,

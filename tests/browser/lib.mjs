@@ -1,10 +1,12 @@
-// Helpers shared by the real-browser tests (progress.mjs, quiz.mjs):
-// where chromium is and how to start it on a closed network, a pass/fail
-// tally, the built pages, and a tiny static server on 127.0.0.1.
+// Helpers shared by the real-browser tests (progress.mjs, quiz.mjs,
+// offline.mjs, scorm.mjs, …): where chromium is and how to start it on a
+// closed network, a pass/fail tally, the built pages, a zip reader and a
+// tiny static server on 127.0.0.1.
 
 import { createServer } from 'node:http';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, resolve, extname, sep } from 'node:path';
+import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve, extname, sep, dirname } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // As in gate.mjs: without the background-networking flags chromium tries
@@ -84,4 +86,44 @@ export function run(main, name = 'browser') {
     console.log(`${name}: ${results.passed} passed, ${results.failed} failed`);
     process.exit(results.failed === 0 ? 0 : 1);
   });
+}
+
+// A zip reader for what aula writes (stored or deflated entries), so the
+// test needs no unzip program.
+export function unzip(file, to) {
+  const b = readFileSync(file);
+  let eocd = b.length - 22;
+  while (eocd >= 0 && b.readUInt32LE(eocd) !== 0x06054b50) eocd -= 1;
+  if (eocd < 0) throw new Error(`${file}: not a zip`);
+  const count = b.readUInt16LE(eocd + 10);
+  let at = b.readUInt32LE(eocd + 16);
+  const names = [];
+  for (let i = 0; i < count; i += 1) {
+    const method = b.readUInt16LE(at + 10);
+    const size = b.readUInt32LE(at + 20);
+    const nameLen = b.readUInt16LE(at + 28);
+    const extraLen = b.readUInt16LE(at + 30);
+    const commentLen = b.readUInt16LE(at + 32);
+    const local = b.readUInt32LE(at + 42);
+    const name = b.toString('utf8', at + 46, at + 46 + nameLen);
+    const dataAt = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
+    const raw = b.subarray(dataAt, dataAt + size);
+    const data = method === 0 ? raw : inflateRawSync(raw);
+    if (name.split('/').includes('..') || name.startsWith('/')) throw new Error(`${name} leaves the folder`);
+    mkdirSync(dirname(join(to, name)), { recursive: true });
+    if (!name.endsWith('/')) writeFileSync(join(to, name), data);
+    names.push(name);
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+export function find(dir, test) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...find(p, test));
+    else if (test(p)) out.push(p);
+  }
+  return out.sort();
 }

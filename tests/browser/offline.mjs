@@ -13,59 +13,18 @@
 //   6. saves screenshots at 390 px to target/browser/offline-*.png.
 // Usage: node offline.mjs [public-dir] [lang] ; exit 0 only when all passed.
 
-import { mkdtempSync, readFileSync, readdirSync, statSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, FLAGS, results, check, run } from './lib.mjs';
+import { CHROMIUM, FLAGS, results, check, run, unzip, find } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 const publicDir = resolve(process.argv[2] ?? join(repo, 'target/ci-public'));
 const lang = process.argv[3] ?? 'es';
 const outDir = join(repo, 'target/browser');
-// A zip reader for what aula writes (stored or deflated entries), so the
-// test needs no unzip program.
-function unzip(file, to) {
-  const b = readFileSync(file);
-  let eocd = b.length - 22;
-  while (eocd >= 0 && b.readUInt32LE(eocd) !== 0x06054b50) eocd -= 1;
-  if (eocd < 0) throw new Error(`${file}: not a zip`);
-  const count = b.readUInt16LE(eocd + 10);
-  let at = b.readUInt32LE(eocd + 16);
-  const names = [];
-  for (let i = 0; i < count; i += 1) {
-    const method = b.readUInt16LE(at + 10);
-    const size = b.readUInt32LE(at + 20);
-    const nameLen = b.readUInt16LE(at + 28);
-    const extraLen = b.readUInt16LE(at + 30);
-    const commentLen = b.readUInt16LE(at + 32);
-    const local = b.readUInt32LE(at + 42);
-    const name = b.toString('utf8', at + 46, at + 46 + nameLen);
-    const dataAt = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
-    const raw = b.subarray(dataAt, dataAt + size);
-    const data = method === 0 ? raw : inflateRawSync(raw);
-    if (name.split('/').includes('..') || name.startsWith('/')) throw new Error(`${name} leaves the folder`);
-    mkdirSync(dirname(join(to, name)), { recursive: true });
-    if (!name.endsWith('/')) writeFileSync(join(to, name), data);
-    names.push(name);
-    at += 46 + nameLen + extraLen + commentLen;
-  }
-  return names;
-}
-
-function find(dir, test) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...find(p, test));
-    else if (test(p)) out.push(p);
-  }
-  return out.sort();
-}
-
 async function main() {
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });

@@ -3,6 +3,7 @@
 use aula::build::{self, Options, Report};
 use aula::diagnostic::Diagnostic;
 use aula::site::LinkStyle;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -201,4 +202,44 @@ pub fn hashed(public: &Path, name: &str) -> String {
                     .is_some_and(|h| h.len() == 10 && h.starts_with('.') && h.ends_with('.'))
         })
         .unwrap_or_else(|| panic!("no fingerprinted {name} in {}", public.display()))
+}
+
+/// Unpacks zip `bytes` into `to`; the names of its files, in zip order.
+pub fn unzip(bytes: &[u8], to: &Path) -> Vec<String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).expect("an entry");
+        let name = f.name().to_string();
+        assert!(
+            !name.starts_with('/') && !name.split('/').any(|s| s == ".."),
+            "{name} stays inside the package"
+        );
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("readable entry");
+        let path = to.join(&name);
+        std::fs::create_dir_all(path.parent().expect("has a folder")).expect("mkdir");
+        std::fs::write(&path, data).expect("write");
+        names.push(name);
+    }
+    names
+}
+
+/// References in a package's HTML that do not name a file inside it.
+pub fn broken_in_package(dir: &Path) -> Vec<String> {
+    let mut broken = Vec::new();
+    let root = dir.canonicalize().expect("dir");
+    each_local_reference(dir, |rel, here, r, path| {
+        // From disk a folder shows a listing: links must name files.
+        if path.is_empty() || path.ends_with('/') {
+            broken.push(format!("{rel}: {r} (a folder)"));
+            return;
+        }
+        let target = dir.join(here).join(path);
+        let inside = target.canonicalize().is_ok_and(|t| t.starts_with(&root));
+        if !target.is_file() || !inside {
+            broken.push(format!("{rel}: {r}"));
+        }
+    });
+    broken
 }

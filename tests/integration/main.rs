@@ -14,6 +14,7 @@ mod faults;
 mod images;
 mod imported;
 mod incremental;
+mod lms;
 mod offline;
 mod repo;
 mod search;

@@ -14,3 +14,5 @@ print-title = printable version
 print-back = Back to the course
 print-hint = Use your browser's Print command to print this page or save it as PDF.
 print-online = Online at
+download-scorm = SCORM 1.2 package for a learning platform (Moodle, Chamilo, Kolibri; { $size })
+download-imscc = Common Cartridge 1.1 for a learning platform (Moodle, Canvas; { $size })

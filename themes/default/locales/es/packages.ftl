@@ -14,3 +14,5 @@ print-title = versión para imprimir
 print-back = Volver al curso
 print-hint = Usa la opción Imprimir de tu navegador para imprimir esta página o guardarla como PDF.
 print-online = En línea en
+download-scorm = Paquete SCORM 1.2 para una plataforma de aprendizaje (Moodle, Chamilo, Kolibri; { $size })
+download-imscc = Common Cartridge 1.1 para una plataforma de aprendizaje (Moodle, Canvas; { $size })

@@ -14,3 +14,5 @@ print-title = versão para imprimir
 print-back = Voltar ao curso
 print-hint = Use o comando Imprimir do navegador para imprimir esta página ou salvá-la como PDF.
 print-online = Disponível em
+download-scorm = Pacote SCORM 1.2 para uma plataforma de aprendizagem (Moodle, Chamilo, Kolibri; { $size })
+download-imscc = Common Cartridge 1.1 para uma plataforma de aprendizagem (Moodle, Canvas; { $size })
