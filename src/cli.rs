@@ -110,7 +110,14 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Internal: removes the site a finished `aula build` (process PID)
+    /// replaced in OUTPUT, so that build need not wait for it.
+    #[command(hide = true)]
+    RemoveOldSite { output: PathBuf, pid: u32 },
 }
+
+/// The hidden command [`Command::RemoveOldSite`], as `aula build` runs it.
+const REMOVE_OLD_SITE: &str = "remove-old-site";
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Links {
@@ -220,6 +227,10 @@ fn run(cli: Cli) -> u8 {
             serve(opts, bind, port, quiet, verbose)
         }
         Command::New { dir, with_theme } => run_new(&dir, with_theme, quiet),
+        Command::RemoveOldSite { output, pid } => {
+            crate::output::remove_old_site(&output, pid);
+            0
+        }
     }
 }
 
@@ -275,10 +286,15 @@ fn run_build(
                     report.elapsed.as_secs_f64()
                 );
             }
-            // The old site's removal overlapped the summary; a leftover is
-            // a warning, the new site is in place and the build succeeded.
+            // The new site is in place: the old one is removed by a process
+            // of its own, which this one does not wait for. A leftover of an
+            // earlier build is a warning; the build succeeded.
             if let Some(cleanup) = report.cleanup.take() {
-                print_diagnostics(&cleanup.finish(), quiet);
+                let warnings = match std::env::current_exe() {
+                    Ok(aula) => cleanup.detach(&aula, &[REMOVE_OLD_SITE]),
+                    Err(_) => cleanup.finish(),
+                };
+                print_diagnostics(&warnings, quiet);
             }
             0
         }

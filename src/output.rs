@@ -13,11 +13,14 @@
 //! One build at a time writes an output folder: a lock file next to it
 //! (`.public.aula-lock`, an OS file lock, so a crashed build releases it)
 //! makes a second build wait, and stop with "another build is writing"
-//! if the first takes too long. The replaced site is deleted on a
-//! background thread that [`write()`] hands back as a [`Cleanup`]:
-//! [`Cleanup::finish`] waits for it and returns a warning when the old
-//! site could not be removed (the new site is in place all the same), and
-//! every later build retries. No state outlives a call. Folders are created once each, in sorted
+//! if the first takes too long. The replaced site is set aside under a
+//! name of the build's own and handed back as a [`Cleanup`]:
+//! [`Cleanup::finish`] removes it and returns a warning when it could not
+//! be removed (the new site is in place all the same);
+//! [`Cleanup::detach`] leaves the removal to a process of its own
+//! ([`remove_old_site`]), so `aula build` ends as soon as the new site is
+//! in place. Every later build retries what could not be removed. No
+//! state outlives a call. Folders are created once each, in sorted
 //! order, and files are written in parallel.
 //!
 //! Never writes outside the output folder's parent, and there only names
@@ -28,7 +31,6 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The content of one output file.
@@ -47,31 +49,70 @@ pub type Files = BTreeMap<String, Data>;
 /// before it gives up: writing takes seconds even for large sites.
 const LOCK_WAIT: Duration = Duration::from_secs(120);
 
-/// The removal of a replaced site, still running after [`write()`]
-/// returned. Dropping it waits for the removal; [`Cleanup::finish`] also
-/// returns what could not be removed.
+/// The removal of a replaced site, after [`write()`] put the new one in
+/// place. [`Cleanup::finish`] removes it now (and says what could not be
+/// removed); [`Cleanup::detach`] hands it to a process of its own, so the
+/// build does not wait for it; dropping it removes it now.
 pub struct Cleanup {
-    handle: Option<JoinHandle<Vec<Diagnostic>>>,
+    place: Place,
+    /// The replaced site, set aside under a name of this process.
+    replaced: Option<PathBuf>,
+    /// Held until the replaced site is gone, so the next build neither
+    /// writes beside a removal nor removes it twice.
+    lock: Option<Lock>,
     /// Leftovers of earlier builds that could not be removed.
     warnings: Vec<Diagnostic>,
 }
 
 impl Cleanup {
-    /// Waits for the removal and returns warnings for what could not be
-    /// removed. The new site is in place whatever this says.
+    /// Removes the replaced site and returns warnings for what could not
+    /// be removed. The new site is in place whatever this says.
     pub fn finish(mut self) -> Vec<Diagnostic> {
         let mut warnings = std::mem::take(&mut self.warnings);
-        if let Some(h) = self.handle.take() {
-            warnings.extend(h.join().unwrap_or_default());
+        if let Some(old) = self.replaced.take() {
+            if let Err(e) = std::fs::remove_dir_all(&old) {
+                warnings.push(not_removed(&old, &e));
+            }
         }
+        self.lock.take();
         warnings
+    }
+
+    /// Leaves the removal to `program` run as `program ARGS OUTPUT PID`
+    /// (aula's hidden `remove-old-site` command, which calls
+    /// [`remove_old_site`]), without waiting for it; returns the warnings
+    /// about earlier leftovers. What the other process cannot remove, the
+    /// next build reports and retries. When no process can be started,
+    /// removes it here ([`Cleanup::finish`]).
+    pub fn detach(mut self, program: &Path, args: &[&str]) -> Vec<Diagnostic> {
+        if self.replaced.is_none() {
+            return self.finish();
+        }
+        let spawned = std::process::Command::new(program)
+            .args(args)
+            .arg(&self.place.out)
+            .arg(std::process::id().to_string())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        match spawned {
+            // Not waited for: it outlives this process, which the system
+            // then reaps. It takes the lock when this process lets go.
+            Ok(_child) => {
+                self.replaced = None;
+                self.lock.take();
+                std::mem::take(&mut self.warnings)
+            }
+            Err(_) => self.finish(),
+        }
     }
 }
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+        if let Some(old) = self.replaced.take() {
+            let _ = std::fs::remove_dir_all(old);
         }
     }
 }
@@ -79,14 +120,13 @@ impl Drop for Cleanup {
 impl std::fmt::Debug for Cleanup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Cleanup")
-            .field("running", &self.handle.is_some())
+            .field("replaced", &self.replaced)
             .finish()
     }
 }
 
 /// Writes `files` as the new content of `out`. Returns the number of
-/// files and the removal of the replaced site, which runs on in the
-/// background.
+/// files and the removal of the replaced site, still to be done.
 pub fn write(out: &Path, root: &Path, files: &Files) -> Result<(usize, Cleanup), Diagnostic> {
     guard(out, root)?;
     let place = Place::of(out);
@@ -109,27 +149,35 @@ pub fn write(out: &Path, root: &Path, files: &Files) -> Result<(usize, Cleanup),
         }
     };
     // The new site is in place: from here on nothing can fail the build.
-    let handle = std::thread::Builder::new()
-        .name("aula-cleanup".into())
-        .spawn(move || {
-            let mut warnings = Vec::new();
-            if let Some(old) = replaced {
-                if let Err(e) = std::fs::remove_dir_all(&old) {
-                    warnings.push(not_removed(&old, &e));
-                }
-            }
-            drop(lock);
-            warnings
-        })
-        // Without a thread to spare, the next build removes the old site.
-        .ok();
     Ok((
         files.len(),
         Cleanup {
-            handle,
+            place,
+            replaced,
+            lock: Some(lock),
             warnings: stuck,
         },
     ))
+}
+
+/// Removes what the build of process `pid` set aside next to `out` (its
+/// replaced site, under `.NAME.aula-trash-PID` or, where it could not be
+/// renamed, `-tmp-`/`-old-`), once that build has let go of the lock.
+/// Only those names are touched; a previous site set aside by a killed
+/// build is put back first, as every build does. Errors are left to the
+/// next build, which retries and reports them.
+pub fn remove_old_site(out: &Path, pid: u32) {
+    let place = Place::of(out);
+    let Ok(_lock) = Lock::acquire(&place, LOCK_WAIT) else {
+        return;
+    };
+    place.recover();
+    for kind in Kind::ALL {
+        let path = place.named_for(kind, pid);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let _ = std::fs::remove_dir_all(path);
+        }
+    }
 }
 
 fn not_removed(old: &Path, e: &std::io::Error) -> Diagnostic {
@@ -192,12 +240,13 @@ impl Place {
 
     /// This process's folder of `kind`.
     fn named(&self, kind: Kind) -> PathBuf {
-        self.parent.join(format!(
-            ".{}.aula-{}-{}",
-            self.name,
-            kind.word(),
-            std::process::id()
-        ))
+        self.named_for(kind, std::process::id())
+    }
+
+    /// The folder of `kind` of process `pid`.
+    fn named_for(&self, kind: Kind, pid: u32) -> PathBuf {
+        self.parent
+            .join(format!(".{}.aula-{}-{}", self.name, kind.word(), pid))
     }
 
     fn lock_file(&self) -> PathBuf {
@@ -609,6 +658,56 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_detached_removal_is_left_to_the_other_process() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let mut files = Files::new();
+        files.insert("index.html".into(), Data::Bytes(b"v1"[..].into()));
+        write(&out, dir.path(), &files).expect("write").1.finish();
+        files.insert("index.html".into(), Data::Bytes(b"v2"[..].into()));
+        let (_, cleanup) = write(&out, dir.path(), &files).expect("rewrite");
+        // `true` removes nothing: whatever is gone was removed by this process.
+        assert!(cleanup.detach(Path::new("true"), &[]).is_empty());
+        let trash = format!(".public.aula-trash-{}", std::process::id());
+        assert_eq!(names(dir.path()), vec![trash.clone(), "public".into()]);
+        assert_eq!(std::fs::read(out.join("index.html")).expect("new"), b"v2");
+        // What `aula remove-old-site OUT PID` runs: only that build's
+        // folders go; another build's and anything else stay.
+        let other = dir.path().join(".public.aula-trash-1");
+        std::fs::create_dir(&other).expect("mkdir");
+        std::fs::create_dir(dir.path().join("notes")).expect("mkdir");
+        remove_old_site(&out, std::process::id());
+        assert_eq!(
+            names(dir.path()),
+            vec![".public.aula-trash-1", "notes", "public"]
+        );
+    }
+
+    #[test]
+    fn a_removal_that_cannot_start_a_process_is_done_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let mut files = Files::new();
+        files.insert("index.html".into(), Data::Bytes(b"v1"[..].into()));
+        write(&out, dir.path(), &files).expect("write").1.finish();
+        let (_, cleanup) = write(&out, dir.path(), &files).expect("rewrite");
+        let missing = dir.path().join("no-such-program");
+        assert!(cleanup.detach(&missing, &[]).is_empty());
+        assert_eq!(names(dir.path()), vec!["public"]);
     }
 
     #[test]
