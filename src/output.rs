@@ -57,24 +57,35 @@ pub struct Cleanup {
     place: Place,
     /// The replaced site, set aside under a name of this process.
     replaced: Option<PathBuf>,
-    /// Held until the replaced site is gone, so the next build neither
-    /// writes beside a removal nor removes it twice.
-    lock: Option<Lock>,
     /// Leftovers of earlier builds that could not be removed.
     warnings: Vec<Diagnostic>,
 }
 
 impl Cleanup {
     /// Removes the replaced site and returns warnings for what could not
-    /// be removed. The new site is in place whatever this says.
+    /// be removed. The new site is in place whatever this says. Takes the
+    /// output's lock (released when the new site was put in place) for
+    /// it, so it never removes what another build is removing.
     pub fn finish(mut self) -> Vec<Diagnostic> {
         let mut warnings = std::mem::take(&mut self.warnings);
         if let Some(old) = self.replaced.take() {
-            if let Err(e) = std::fs::remove_dir_all(&old) {
-                warnings.push(not_removed(&old, &e));
+            match Lock::acquire(&self.place, LOCK_WAIT) {
+                Ok(_lock) => match std::fs::remove_dir_all(&old) {
+                    // Another build removed it meanwhile, as a leftover.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => warnings.push(not_removed(&old, &e)),
+                    Ok(()) => {}
+                },
+                // Another build holds the output for minutes: it removes
+                // the old site as a leftover.
+                Err(_) => warnings.push(
+                    Diagnostic::warning(
+                        "the new site is in place; the previous one is left for the next build, which removes it",
+                    )
+                    .file(&old),
+                ),
             }
         }
-        self.lock.take();
         warnings
     }
 
@@ -98,10 +109,9 @@ impl Cleanup {
             .spawn();
         match spawned {
             // Not waited for: it outlives this process, which the system
-            // then reaps. It takes the lock when this process lets go.
+            // then reaps.
             Ok(_child) => {
                 self.replaced = None;
-                self.lock.take();
                 std::mem::take(&mut self.warnings)
             }
             Err(_) => self.finish(),
@@ -111,8 +121,13 @@ impl Cleanup {
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        if let Some(old) = self.replaced.take() {
-            let _ = std::fs::remove_dir_all(old);
+        if self.replaced.is_some() {
+            let rest = Cleanup {
+                place: Place::of(&self.place.out),
+                replaced: self.replaced.take(),
+                warnings: Vec::new(),
+            };
+            rest.finish();
         }
     }
 }
@@ -128,36 +143,99 @@ impl std::fmt::Debug for Cleanup {
 /// Writes `files` as the new content of `out`. Returns the number of
 /// files and the removal of the replaced site, still to be done.
 pub fn write(out: &Path, root: &Path, files: &Files) -> Result<(usize, Cleanup), Diagnostic> {
-    guard(out, root)?;
-    let place = Place::of(out);
-    std::fs::create_dir_all(&place.parent).map_err(|e| {
-        io_error(
-            &place.parent,
-            &e,
-            "cannot create the output's parent folder",
-        )
-    })?;
-    let lock = Lock::acquire(&place, LOCK_WAIT)?;
-    let stuck = place.tidy();
-    let tmp = place.named(Kind::Tmp);
-    let result = write_tree(&tmp, files).and_then(|()| swap(&place, &tmp));
-    let replaced = match result {
-        Ok(replaced) => replaced,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    // The new site is in place: from here on nothing can fail the build.
-    Ok((
-        files.len(),
-        Cleanup {
+    let tree = Tree::begin(out, root, files.keys())?;
+    files
+        .par_iter()
+        .try_for_each(|(rel, data)| tree.put(rel, data))?;
+    Ok((files.len(), tree.commit()?))
+}
+
+/// A new site being written: the temporary folder next to the output,
+/// with the lock held. Files go in one by one, from any thread
+/// ([`Tree::put`]); [`Tree::commit`] puts the folder in place of the
+/// output. Dropped without a commit (an error, a failed check), it
+/// removes the temporary folder and the output stays as it was.
+pub struct Tree {
+    place: Place,
+    tmp: PathBuf,
+    lock: Option<Lock>,
+    /// Leftovers of earlier builds that could not be removed.
+    stuck: Vec<Diagnostic>,
+}
+
+impl Tree {
+    /// Takes the lock of `out`, clears what earlier builds left and
+    /// creates the temporary folder with every folder that the files at
+    /// `paths` (relative, `/`-separated) need, so that writing never waits
+    /// for a folder.
+    pub fn begin<'a>(
+        out: &Path,
+        root: &Path,
+        paths: impl IntoIterator<Item = &'a String>,
+    ) -> Result<Tree, Diagnostic> {
+        guard(out, root)?;
+        let place = Place::of(out);
+        std::fs::create_dir_all(&place.parent).map_err(|e| {
+            io_error(
+                &place.parent,
+                &e,
+                "cannot create the output's parent folder",
+            )
+        })?;
+        let lock = Lock::acquire(&place, LOCK_WAIT)?;
+        let stuck = place.tidy();
+        let tmp = place.named(Kind::Tmp);
+        let tree = Tree {
             place,
-            replaced,
+            tmp,
             lock: Some(lock),
-            warnings: stuck,
-        },
-    ))
+            stuck,
+        };
+        create_folders(&tree.tmp, paths)?;
+        Ok(tree)
+    }
+
+    /// Writes one file at `rel` (its folder exists: it was among the
+    /// paths given to [`Tree::begin`]).
+    pub fn put(&self, rel: &str, data: &Data) -> Result<(), Diagnostic> {
+        match data {
+            Data::Bytes(b) => self.put_bytes(rel, b),
+            Data::Copy(src) => {
+                let path = self.tmp.join(rel);
+                std::fs::copy(src, &path)
+                    .map(|_| ())
+                    .map_err(|e| io_error(src, &e, "cannot copy this file into the output"))
+            }
+        }
+    }
+
+    /// Writes `bytes` as the file at `rel`.
+    pub fn put_bytes(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.tmp.join(rel);
+        std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e, "cannot write an output file"))
+    }
+
+    /// Puts the written folder in place of the output. Returns the
+    /// removal of the replaced site, still to be done.
+    pub fn commit(mut self) -> Result<Cleanup, Diagnostic> {
+        let replaced = swap(&self.place, &self.tmp)?;
+        // The new site is in place: from here on nothing can fail the build.
+        self.lock.take();
+        self.tmp = PathBuf::new();
+        Ok(Cleanup {
+            place: Place::of(&self.place.out),
+            replaced,
+            warnings: std::mem::take(&mut self.stuck),
+        })
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Removes what the build of process `pid` set aside next to `out` (its
@@ -514,7 +592,11 @@ fn resolve(path: &Path) -> PathBuf {
     resolved
 }
 
-fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
+/// Creates `tmp` (empty) and every folder the files at `paths` need.
+fn create_folders<'a>(
+    tmp: &Path,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> Result<(), Diagnostic> {
     if tmp.exists() {
         std::fs::remove_dir_all(tmp)
             .map_err(|e| io_error(tmp, &e, "cannot clear a stale temporary folder"))?;
@@ -522,7 +604,7 @@ fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
     std::fs::create_dir(tmp)
         .map_err(|e| io_error(tmp, &e, "cannot create the temporary output folder"))?;
     let mut dirs = BTreeSet::new();
-    for path in files.keys() {
+    for path in paths {
         let mut p = path.as_str();
         while let Some((parent, _)) = p.rsplit_once('/') {
             if !dirs.insert(parent) {
@@ -537,16 +619,7 @@ fn write_tree(tmp: &Path, files: &Files) -> Result<(), Diagnostic> {
         std::fs::create_dir(&path)
             .map_err(|e| io_error(&path, &e, "cannot create an output folder"))?;
     }
-    files.par_iter().try_for_each(|(rel, data)| {
-        let path = tmp.join(rel);
-        match data {
-            Data::Bytes(b) => std::fs::write(&path, &b[..])
-                .map_err(|e| io_error(&path, &e, "cannot write an output file")),
-            Data::Copy(src) => std::fs::copy(src, &path)
-                .map(|_| ())
-                .map_err(|e| io_error(src, &e, "cannot copy this file into the output")),
-        }
-    })
+    Ok(())
 }
 
 /// Puts the finished `tmp` in place of the output. Returns where the

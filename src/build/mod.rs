@@ -129,17 +129,48 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         output::guard(&opts.output_dir(), &opts.root)
             .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
     }
-    let (files, mut report) = render_site(opts)?;
-    if opts.write {
+    let sink = if opts.write { Sink::Disk } else { Sink::Memory };
+    let (finished, mut report) = run(opts, &mut Cache::default(), false, sink)?;
+    if let Finished::Written(tree) = finished {
         let start = Instant::now();
-        let (written, cleanup) = output::write(&report.output, &opts.root, &files)
+        let cleanup = tree
+            .commit()
             .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
-        report.files = written;
         report.cleanup = Some(cleanup);
-        report.stages.push(("write output", start.elapsed()));
+        report
+            .stages
+            .push(("put the new output in place", start.elapsed()));
         report.elapsed += start.elapsed();
     }
     Ok(report)
+}
+
+/// Where the finished files go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sink {
+    /// Kept in memory ([`Files`]): `aula serve`, `aula check`, tests.
+    Memory,
+    /// Written into the output's temporary folder as each is finished,
+    /// and dropped: `aula build`. Put in place only when the build
+    /// succeeds.
+    Disk,
+}
+
+/// The files a build made, as its [`Sink`] wants them.
+enum Finished {
+    Files(Files),
+    /// Every file is in the temporary folder; the caller commits it.
+    Written(output::Tree),
+}
+
+impl Finished {
+    fn files(self) -> Files {
+        match self {
+            Finished::Files(files) => files,
+            // `run` writes only for a `Sink::Disk`, which only `build` asks for.
+            Finished::Written(_) => Files::new(),
+        }
+    }
 }
 
 /// Keeps a site in memory across rebuilds, for `aula serve`: each
@@ -181,14 +212,14 @@ impl Session {
 
     /// Builds the site from what is on disk now; never writes.
     pub fn build(&mut self) -> Result<(Arc<output::Files>, Report), Vec<Diagnostic>> {
-        let (files, report) = run(&self.opts, &mut self.cache, self.preview)?;
-        Ok((Arc::new(files.into_map()), report))
+        let (files, report) = run(&self.opts, &mut self.cache, self.preview, Sink::Memory)?;
+        Ok((Arc::new(files.files().into_map()), report))
     }
 }
 
 /// Everything up to (not including) writing: the output files in memory.
 pub fn render_site(opts: &Options) -> Result<(Files, Report), Vec<Diagnostic>> {
-    run(opts, &mut Cache::default(), false)
+    run(opts, &mut Cache::default(), false, Sink::Memory).map(|(f, r)| (f.files(), r))
 }
 
 /// The stages, in order, reusing what `cache` holds from a previous build.
@@ -196,7 +227,8 @@ fn run(
     opts: &Options,
     cache: &mut Cache,
     preview: bool,
-) -> Result<(Files, Report), Vec<Diagnostic>> {
+    sink: Sink,
+) -> Result<(Finished, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
@@ -250,14 +282,35 @@ fn run(
     // `aula check` skip it (it costs more CPU than the rest of the build).
     let (files, mut diags, image_stats) =
         make_outputs(&input, cache, &mut watch, preview, opts.write);
-    let (files, budget, more) = passes::run(
-        &input,
-        files,
-        &mut cache.passes,
-        opts.budget_gzip,
-        &mut watch,
-    );
-    diags.extend(more);
+    let report_files;
+    let (finished, budget) = match sink {
+        Sink::Memory => {
+            let (files, budget, more) = passes::run(
+                &input,
+                files,
+                &mut cache.passes,
+                opts.budget_gzip,
+                &mut watch,
+            );
+            diags.extend(more);
+            report_files = files.len();
+            (Finished::Files(files), budget)
+        }
+        Sink::Disk => {
+            // Nothing is kept for a next build: every page's bytes are
+            // freed once written.
+            *cache = Cache::default();
+            let io = |d| finish(Diagnostic::default_kind(vec![d], Kind::Io));
+            let tree =
+                output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
+            watch.lap("create the output folders");
+            let streamed =
+                passes::stream(&input, files, opts.budget_gzip, &tree, &mut watch).map_err(io)?;
+            diags.extend(streamed.diags);
+            report_files = streamed.written;
+            (Finished::Written(tree), streamed.budget)
+        }
+    };
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     warnings.extend(markdown_warnings);
@@ -284,7 +337,7 @@ fn run(
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
-        files: files.len(),
+        files: report_files,
         warnings,
         elapsed: start.elapsed(),
         stages: watch.stages,
@@ -295,7 +348,7 @@ fn run(
         cleanup: None,
         budget,
     };
-    Ok((files, report))
+    Ok((finished, report))
 }
 
 /// Every output module in turn, into one [`Files`]; errors and warnings

@@ -247,14 +247,6 @@ pub fn measure(
     previous: &Memory,
     gzip: Gzip,
 ) -> (Report, Vec<Diagnostic>, Memory) {
-    let site = input.site;
-    let budget = site.config.budget;
-    let pages: HashMap<String, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (format!("{}/index.html", p.dir), i))
-        .collect();
     let html: Vec<(&String, &Arc<[u8]>)> = files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
@@ -266,9 +258,8 @@ pub fn measure(
     let measured: Vec<DerivedEntry<Measured>> = html
         .par_iter()
         .map(|(path, bytes)| {
-            previous.get_or_make(path, bytes, gzip as u64, || Measured {
-                sizes: Sizes::of(bytes, gzip),
-                refs: Arc::new(references(path, bytes)),
+            previous.get_or_make(path, bytes, gzip as u64, || {
+                Measured::page(path, bytes, gzip)
             })
         })
         .collect();
@@ -280,16 +271,12 @@ pub fn measure(
     let sheets: Vec<DerivedEntry<Measured>> = css
         .into_par_iter()
         .filter_map(|p| match files.get(p)? {
-            Data::Bytes(b) => Some(previous.get_or_make(p, b, gzip as u64, || Measured {
-                sizes: Sizes::of(b, gzip),
-                refs: Arc::default(),
-            })),
+            Data::Bytes(b) => {
+                Some(previous.get_or_make(p, b, gzip as u64, || Measured::sheet(b, gzip)))
+            }
             Data::Copy(f) => {
                 let b: Arc<[u8]> = std::fs::read(f).ok()?.into();
-                Some(previous.get_or_make(p, &b, gzip as u64, || Measured {
-                    sizes: Sizes::of(&b, gzip),
-                    refs: Arc::default(),
-                }))
+                Some(previous.get_or_make(p, &b, gzip as u64, || Measured::sheet(&b, gzip)))
             }
         })
         .collect();
@@ -297,12 +284,64 @@ pub fn measure(
         .iter()
         .map(|(p, (_, _, m))| (p.clone(), m.sizes))
         .collect();
+    let pages: Vec<(&String, &Measured)> = measured.iter().map(|(p, (_, _, m))| (p, m)).collect();
+    let (report, warnings) = assemble(input, &pages, stylesheets, |path| {
+        files.get(path).map(|d| stored_len(Some(d)))
+    });
+    let memory = Derived::from_results(measured.into_iter().chain(sheets));
+    (report, warnings, memory)
+}
+
+impl Measured {
+    /// An HTML page at output path `path`: its sizes and references.
+    pub fn page(path: &str, bytes: &[u8], gzip: Gzip) -> Measured {
+        Measured {
+            sizes: Sizes::of(bytes, gzip),
+            refs: Arc::new(references(path, bytes)),
+        }
+    }
+
+    /// A stylesheet: its sizes.
+    pub fn sheet(bytes: &[u8], gzip: Gzip) -> Measured {
+        Measured {
+            sizes: Sizes::of(bytes, gzip),
+            refs: Arc::default(),
+        }
+    }
+
+    /// The stylesheets the page links, resolved to output paths.
+    pub fn stylesheets(&self) -> &[String] {
+        &self.refs.stylesheets
+    }
+
+    pub fn sizes(&self) -> Sizes {
+        self.sizes
+    }
+}
+
+/// The report and the over-budget warnings from every page's measurement
+/// (by output path, sorted), the measured stylesheets, and `stored`,
+/// which gives the stored size of any output file (`None`: no such file).
+pub fn assemble(
+    input: &Input,
+    measured: &[(&String, &Measured)],
+    stylesheets: BTreeMap<String, Sizes>,
+    stored: impl Fn(&str) -> Option<u64>,
+) -> (Report, Vec<Diagnostic>) {
+    let site = input.site;
+    let budget = site.config.budget;
+    let pages: HashMap<String, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("{}/index.html", p.dir), i))
+        .collect();
     let module_limit = Budget::bytes(budget.module_kb);
     let page_limit = Budget::bytes(budget.page_kb);
     let mut warnings = Vec::new();
-    let mut report_pages = Vec::with_capacity(html.len());
-    for (path, (_, _, m)) in &measured {
-        let page = pages.get(path).map(|&i| &site.pages[i]);
+    let mut report_pages = Vec::with_capacity(measured.len());
+    for (path, m) in measured {
+        let page = pages.get(*path).map(|&i| &site.pages[i]);
         let source = page
             .filter(|p| !p.is_generated())
             .map(|p| p.path().display().to_string().replace('\\', "/"));
@@ -318,17 +357,17 @@ pub fn measure(
             .iter()
             .filter_map(|s| stylesheets.get(s))
             .fold(m.sizes, |acc, s| acc.add(*s));
-        let images: Vec<String> = m
+        let sized: Vec<(String, u64)> = m
             .refs
             .images
             .iter()
-            .filter(|i| files.contains_key(*i))
-            .cloned()
+            .filter_map(|i| stored(i).map(|len| (i.clone(), len)))
             .collect();
-        let image_bytes = images.iter().map(|i| stored_len(files.get(i))).sum();
+        let image_bytes = sized.iter().map(|(_, len)| len).sum();
+        let images: Vec<String> = sized.into_iter().map(|(i, _)| i).collect();
         let weight = total.brotli + image_bytes;
         let pw = PageWeight {
-            path: path.clone(),
+            path: (*path).clone(),
             source,
             over_module: kind == "module" && total.brotli > module_limit,
             over_page: weight > page_limit,
@@ -351,8 +390,7 @@ pub fn measure(
         stylesheets,
         pages: report_pages,
     };
-    let memory = Derived::from_results(measured.into_iter().chain(sheets));
-    (report, warnings, memory)
+    (report, warnings)
 }
 
 /// A warning for each limit `page` is over, at its source file.

@@ -52,17 +52,7 @@ pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
 /// references to them in every HTML page.
 pub fn pass(files: Files, previous: &Memory) -> (Files, Memory, Vec<Diagnostic>) {
     let map = files.into_map();
-    let renames: BTreeMap<String, String> = map
-        .iter()
-        .filter(|(path, _)| is_fingerprinted(path))
-        .filter_map(|(path, data)| {
-            let bytes = match data {
-                Data::Bytes(b) => b.to_vec(),
-                Data::Copy(p) => std::fs::read(p).ok()?,
-            };
-            Some((path.clone(), hashed_name(path, &bytes)))
-        })
-        .collect();
+    let renames = renames(&map);
     let params = fingerprint(&renames);
     let pages: Vec<DerivedEntry<Arc<[u8]>>> = map
         .par_iter()
@@ -87,26 +77,40 @@ pub fn pass(files: Files, previous: &Memory) -> (Files, Memory, Vec<Diagnostic>)
             (None, None) => (path.clone(), data.clone()),
         };
         if let Err(c) = out.add(path, data) {
-            errors.push(
-                Diagnostic::error(format!(
-                    "the static file {} has the name aula gives another file's fingerprinted copy",
-                    c.path
-                ))
-                .file(format!("static/{}", c.path))
-                .kind(crate::diagnostic::Kind::Asset)
-                .help(
-                    "rename the static file, or set fingerprint = false in [output] of aula.toml",
-                ),
-            );
+            errors.push(clash(&c.path));
         }
     }
     (out, Derived::from_results(pages), errors)
 }
 
+/// The new name of every file of `map` that gets one, by its old name.
+pub fn renames(map: &crate::output::Files) -> BTreeMap<String, String> {
+    map.iter()
+        .filter(|(path, _)| is_fingerprinted(path))
+        .filter_map(|(path, data)| {
+            let bytes = match data {
+                Data::Bytes(b) => b.to_vec(),
+                Data::Copy(p) => std::fs::read(p).ok()?,
+            };
+            Some((path.clone(), hashed_name(path, &bytes)))
+        })
+        .collect()
+}
+
+/// The message of a fingerprinted name that another file already has.
+pub fn clash(path: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the static file {path} has the name aula gives another file's fingerprinted copy"
+    ))
+    .file(format!("static/{path}"))
+    .kind(crate::diagnostic::Kind::Asset)
+    .help("rename the static file, or set fingerprint = false in [output] of aula.toml")
+}
+
 /// The page at output path `page` with each `href` and `src` that points
 /// at a renamed file pointing at its new name; `None` when nothing
 /// changes (or the page is not UTF-8).
-fn rewrite(page: &str, bytes: &[u8], renames: &BTreeMap<String, String>) -> Option<Vec<u8>> {
+pub fn rewrite(page: &str, bytes: &[u8], renames: &BTreeMap<String, String>) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
     for tag in tags::tags(text, REFERRERS) {

@@ -49,7 +49,7 @@ pub type Pair = (Arc<[u8]>, Arc<[u8]>);
 pub type Memory = Derived<Pair>;
 
 /// Whether the file at `path` gets siblings.
-fn wanted(path: &str, len: usize) -> bool {
+pub fn wanted(path: &str, len: usize) -> bool {
     len >= MIN_BYTES && TEXT.iter().any(|ext| path.ends_with(ext))
 }
 
@@ -69,18 +69,21 @@ pub fn pass(mut files: Files, previous: &Memory) -> (Files, Memory, Vec<Diagnost
         for (ext, bytes) in [("br", br), ("gz", gz)] {
             let sibling = format!("{path}.{ext}");
             if files.add(sibling, Data::Bytes(bytes.clone())).is_err() {
-                errors.push(
-                    Diagnostic::error(format!(
-                        "the file {path}.{ext} would replace the precompressed copy of {path}"
-                    ))
-                    .kind(Kind::Asset)
-                    .file(format!("static/{path}.{ext}"))
-                    .help("remove the .br or .gz file from static/ (aula writes them), or set precompress = false in [output] of aula.toml"),
-                );
+                errors.push(clash(path, ext));
             }
         }
     }
     (files, Derived::from_results(made), errors)
+}
+
+/// The message of a static file named like a precompressed copy.
+pub fn clash(path: &str, ext: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the file {path}.{ext} would replace the precompressed copy of {path}"
+    ))
+    .kind(Kind::Asset)
+    .file(format!("static/{path}.{ext}"))
+    .help("remove the .br or .gz file from static/ (aula writes them), or set precompress = false in [output] of aula.toml")
 }
 
 /// `bytes` compressed with brotli at [`BROTLI_QUALITY`].

@@ -149,7 +149,8 @@ fn every_subcommand_and_flag_is_documented() {
         .get_arguments()
         .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
         .collect();
-    for sub in cmd.get_subcommands() {
+    // Hidden commands are aula's own (`remove-old-site`), not for people.
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let heading = format!("`aula {}`", sub.get_name());
         let section = docs
             .iter()
