@@ -131,15 +131,35 @@ fn indexed_pages(input: &Input, files: &Files) -> Docs {
 #[cfg(feature = "search")]
 const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".completion"];
 
-/// Builds the Pagefind bundle: one Pagefind index per language, each on
-/// its own thread (Pagefind indexes one page at a time), merged into one
-/// bundle.
+/// Builds the Pagefind bundle: one Pagefind index per language, merged
+/// into one bundle. Pagefind indexes one page at a time and holds ~250 KB
+/// per page until its index is made, so languages are indexed on half the
+/// cores (one thread on 2 cores), one language after another on each:
+/// memory holds one or two languages' indexes, not all of them, and the
+/// other cores make the packages meanwhile (docs/performance.md).
 #[cfg(feature = "search")]
 fn index(docs: &Docs) -> Result<Named, String> {
-    let made: Vec<Result<Named, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = docs
-            .values()
-            .map(|pages| scope.spawn(|| index_language(pages)))
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get() / 2)
+        .clamp(1, docs.len().max(1));
+    let queue = std::sync::Mutex::new(docs.values().enumerate());
+    let made: Vec<Result<Vec<(usize, Named)>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut made = Vec::new();
+                    loop {
+                        let next = queue
+                            .lock()
+                            .map_err(|_| "Pagefind panicked".to_string())?
+                            .next();
+                        match next {
+                            Some((i, pages)) => made.push((i, index_language(pages)?)),
+                            None => return Ok(made),
+                        }
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -149,7 +169,12 @@ fn index(docs: &Docs) -> Result<Named, String> {
             })
             .collect()
     });
-    merge(made.into_iter().collect::<Result<Vec<_>, _>>()?)
+    let mut bundles = Vec::new();
+    for m in made {
+        bundles.extend(m?);
+    }
+    bundles.sort_by_key(|(i, _)| *i);
+    merge(bundles.into_iter().map(|(_, b)| b).collect())
 }
 
 /// The bundle of one language's pages.
