@@ -283,10 +283,16 @@ fn run(
     let (files, mut diags, image_stats) =
         make_outputs(&input, cache, &mut watch, preview, opts.write);
     let report_files;
+    // What needs the Markdown bodies is done before the passes, so a build
+    // that writes can free them first.
+    let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
+    let anchors = translations::anchor_warnings(&site, &status, &explicit);
+    let mut body_warnings = Diagnostic::default_kind(anchors, Kind::Translation);
+    body_warnings.extend(markdown::warnings(&site, &bodies));
     let (finished, budget) = match sink {
         Sink::Memory => {
             let (files, budget, more) = passes::run(
-                &input,
+                &site,
                 files,
                 &mut cache.passes,
                 opts.budget_gzip,
@@ -300,12 +306,13 @@ fn run(
             // Nothing is kept for a next build: every page's bytes are
             // freed once written.
             *cache = Cache::default();
+            drop(bodies);
             let io = |d| finish(Diagnostic::default_kind(vec![d], Kind::Io));
             let tree =
                 output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
             watch.lap("create the output folders");
             let streamed =
-                passes::stream(&input, files, opts.budget_gzip, &tree, &mut watch).map_err(io)?;
+                passes::stream(&site, files, opts.budget_gzip, &tree, &mut watch).map_err(io)?;
             diags.extend(streamed.diags);
             report_files = streamed.written;
             (Finished::Written(tree), streamed.budget)
@@ -318,10 +325,7 @@ fn run(
         state.i18n.fallback_warnings(),
         Kind::UiString,
     ));
-    let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
-    let anchors = translations::anchor_warnings(&site, &status, &explicit);
-    warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
-    warnings.extend(markdown::warnings(&site, &bodies));
+    warnings.extend(body_warnings);
     cache.theme = Some((theme_fp, state));
     if opts.strict && !warnings.is_empty() {
         errors.extend(strict(std::mem::take(&mut warnings), true));

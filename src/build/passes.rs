@@ -12,7 +12,8 @@
 use super::Stopwatch;
 use crate::diagnostic::Diagnostic;
 use crate::output;
-use crate::outputs::{self, Data, Files, Input, budget, fingerprint, minify, precompress};
+use crate::outputs::{self, Data, Files, budget, fingerprint, minify, precompress};
+use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -28,13 +29,13 @@ pub struct Memory {
 
 /// Runs the passes `[output]` asks for, and the measurement, over `files`.
 pub(super) fn run(
-    input: &Input,
+    site: &Site,
     files: Files,
     memory: &mut Memory,
     gzip: budget::Gzip,
     watch: &mut Stopwatch,
 ) -> (Files, budget::Report, Vec<Diagnostic>) {
-    let output = input.site.config.output;
+    let output = site.config.output;
     let mut diags = Vec::new();
     let files = if output.minify {
         let (files, kept, errors) = minify::pass(files, &memory.minify);
@@ -54,7 +55,7 @@ pub(super) fn run(
     } else {
         files
     };
-    let (report, over, kept) = outputs::budget::measure(input, &files, &memory.budget, gzip);
+    let (report, over, kept) = outputs::budget::measure(site, &files, &memory.budget, gzip);
     memory.budget = kept;
     diags.extend(over);
     watch.lap("measure page weight");
@@ -86,13 +87,13 @@ pub(super) struct Streamed {
 /// files and the same report as [`run`] (a test compares them); keeps
 /// nothing for a next build.
 pub(super) fn stream(
-    input: &Input,
+    site: &Site,
     files: Files,
     gzip: budget::Gzip,
     tree: &output::Tree,
     watch: &mut Stopwatch,
 ) -> Result<Streamed, Diagnostic> {
-    let output = input.site.config.output;
+    let output = site.config.output;
     let mut map = files.into_map();
     let mut diags = Vec::new();
     if output.minify {
@@ -221,7 +222,7 @@ pub(super) fn stream(
         .into_iter()
         .filter(|(name, _)| linked.contains(name))
         .collect();
-    let (report, over) = budget::assemble(input, &pages, sheets, |name| lengths.get(name).copied());
+    let (report, over) = budget::assemble(site, &pages, sheets, |name| lengths.get(name).copied());
     diags.extend(over);
     watch.lap("measure page weight");
     Ok(Streamed {

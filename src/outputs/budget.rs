@@ -31,10 +31,11 @@
 //! `aula serve` rebuilds for files whose bytes did not change.
 
 use super::tags::{self, resolve};
-use super::{Data, Files, Input};
+use super::{Data, Files};
 use crate::config::Budget;
 use crate::diagnostic::Diagnostic;
 use crate::memo::{Derived, DerivedEntry};
+use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -242,7 +243,7 @@ pub type Memory = Derived<Measured>;
 /// `previous` holds the last build's measurements; the returned
 /// [`Memory`] holds this one's.
 pub fn measure(
-    input: &Input,
+    site: &Site,
     files: &Files,
     previous: &Memory,
     gzip: Gzip,
@@ -285,7 +286,7 @@ pub fn measure(
         .map(|(p, (_, _, m))| (p.clone(), m.sizes))
         .collect();
     let pages: Vec<(&String, &Measured)> = measured.iter().map(|(p, (_, _, m))| (p, m)).collect();
-    let (report, warnings) = assemble(input, &pages, stylesheets, |path| {
+    let (report, warnings) = assemble(site, &pages, stylesheets, |path| {
         files.get(path).map(|d| stored_len(Some(d)))
     });
     let memory = Derived::from_results(measured.into_iter().chain(sheets));
@@ -323,12 +324,11 @@ impl Measured {
 /// (by output path, sorted), the measured stylesheets, and `stored`,
 /// which gives the stored size of any output file (`None`: no such file).
 pub fn assemble(
-    input: &Input,
+    site: &Site,
     measured: &[(&String, &Measured)],
     stylesheets: BTreeMap<String, Sizes>,
     stored: impl Fn(&str) -> Option<u64>,
 ) -> (Report, Vec<Diagnostic>) {
-    let site = input.site;
     let budget = site.config.budget;
     let pages: HashMap<String, usize> = site
         .pages
