@@ -16,6 +16,7 @@ pub mod cache;
 mod load;
 mod markdown;
 mod passes;
+mod quick;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Kind};
@@ -25,7 +26,8 @@ use crate::outputs::{self, Files, Input};
 use crate::render::views::Shared;
 use crate::site::{LinkStyle, Site};
 use crate::translations;
-use cache::{Cache, Memo};
+use cache::{Cache, Counters, Memo};
+pub use quick::Update;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -151,6 +153,7 @@ pub struct Session {
     /// A preview (`aula serve`): no packages to take away, so an edit
     /// is shown as soon as its pages are rendered.
     preview: bool,
+    counters: Counters,
 }
 
 impl Session {
@@ -163,6 +166,7 @@ impl Session {
                 ..Cache::default()
             },
             preview: false,
+            counters: Counters::default(),
         }
     }
 
@@ -181,8 +185,13 @@ impl Session {
 
     /// Builds the site from what is on disk now; never writes.
     pub fn build(&mut self) -> Result<(Arc<output::Files>, Report), Vec<Diagnostic>> {
+        self.counters.builds += 1;
         let (files, report) = run(&self.opts, &mut self.cache, self.preview)?;
-        Ok((Arc::new(files.into_map()), report))
+        let files = Arc::new(files.into_map());
+        if let Some(last) = &mut self.cache.last {
+            last.files = Arc::clone(&files);
+        }
+        Ok((files, report))
     }
 }
 
@@ -199,6 +208,7 @@ fn run(
 ) -> Result<(Files, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
+    cache.last = None;
     let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
     let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
     let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
@@ -214,7 +224,7 @@ fn run(
         &site.config.images,
     );
     watch.lap("read image sizes");
-    let bodies = markdown::render_all(
+    let (bodies, setting) = markdown::render_all(
         &site,
         cache,
         &fingerprints,
@@ -260,6 +270,7 @@ fn run(
     diags.extend(more);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
+    let output_warnings = warnings.clone();
     warnings.extend(markdown_warnings);
     warnings.extend(Diagnostic::default_kind(
         state.i18n.fallback_warnings(),
@@ -290,11 +301,27 @@ fn run(
         stages: watch.stages,
         output: opts.output_dir(),
         fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
-        translations: status,
+        translations: status.clone(),
         images: image_stats,
         cleanup: None,
         budget,
     };
+    cache.last = Some(quick::Last {
+        site,
+        bodies,
+        status,
+        shared,
+        fingerprints,
+        images,
+        setting,
+        config_fp,
+        output_warnings,
+        warnings: report.warnings.clone(),
+        files: Arc::default(),
+        roots: None,
+        passes: passes::Memory::default(),
+        stale: Default::default(),
+    });
     Ok((files, report))
 }
 

@@ -187,20 +187,33 @@ fn rebuild_loop(
             log.always(&d.to_string());
         }
         let start = Instant::now();
-        match build(&mut session) {
-            Ok((files, report)) => {
+        match guarded(&mut session, |s| s.update(&changed)) {
+            Ok(update) => {
                 // One save can reach the watcher as two bursts (write, then
                 // close); the second rebuild changes nothing and must not
                 // reload the author's page again.
-                if !live.is_current(&files) {
-                    live.publish(files);
+                if !live.is_current(&update.files) {
+                    live.publish(update.files, update.deferred);
                 }
-                let now = rendered(&report.warnings);
-                if now != warnings {
-                    log.diagnostics(&report.warnings);
-                    warnings = now;
-                }
-                log.rebuilt(&report, start, &changed, root);
+                warnings = log.warnings_if_new(&update.report.warnings, warnings);
+                log.rebuilt(&update.report, start, &changed, root);
+            }
+            Err(errors) => {
+                let text = rendered(&errors);
+                live.fail(&text);
+                log.failed(&errors);
+                warnings.clear();
+                continue;
+            }
+        }
+        // The pages are reloading: now the site-wide files (the status
+        // page) and the warnings, which requests for them wait for.
+        match guarded(&mut session, |s| s.finish().transpose()) {
+            Ok(None) => {}
+            Ok(Some((files, report))) => {
+                live.settle(files);
+                log.stages(&report);
+                warnings = log.warnings_if_new(&report.warnings, warnings);
             }
             Err(errors) => {
                 let text = rendered(&errors);
@@ -212,12 +225,20 @@ fn rebuild_loop(
     }
 }
 
-/// One rebuild. A panic in the pipeline (a bug) must not leave the author
-/// with a server that silently stopped rebuilding: it is reported like a
-/// build error, and the next change starts from a fresh session, since
-/// the old one may hold half-updated state.
+/// The first build.
 fn build(session: &mut Session) -> Result<(Arc<Files>, Report), Vec<Diagnostic>> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.build())) {
+    guarded(session, Session::build)
+}
+
+/// One step of a rebuild. A panic in the pipeline (a bug) must not leave
+/// the author with a server that silently stopped rebuilding: it is
+/// reported like a build error, and the next change starts from a fresh
+/// session, since the old one may hold half-updated state.
+fn guarded<T>(
+    session: &mut Session,
+    step: impl FnOnce(&mut Session) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(session))) {
         Ok(result) => result,
         Err(panic) => {
             *session = Session::preview(session.options().clone());
@@ -333,6 +354,16 @@ impl Log {
             "rebuilt in {} ms{what}",
             start.elapsed().as_millis()
         ));
+    }
+
+    /// Prints `now` when it differs from the warnings shown last (`shown`);
+    /// returns what is shown now.
+    fn warnings_if_new(&self, now: &[Diagnostic], shown: String) -> String {
+        let text = rendered(now);
+        if text != shown {
+            self.diagnostics(now);
+        }
+        text
     }
 
     fn stages(&self, report: &Report) {
