@@ -129,6 +129,18 @@ impl Session {
         let mut watch = Stopwatch::new();
         let docs = self.changed_documents(&last.site, changed)?;
         watch.lap("read the changed files");
+        if docs.is_empty() {
+            // Saved unchanged, or only files no build reads.
+            let deferred = self.deferred(&last);
+            let report = report(&last, &self.opts, start, watch, last.files.len());
+            let files = Arc::clone(&last.files);
+            self.cache.last = Some(last);
+            return Ok(Update {
+                files,
+                report,
+                deferred,
+            });
+        }
         // Swap the documents in the site; every page showing one is affected.
         let mut affected = Vec::new();
         for (old, new) in &docs {
@@ -222,11 +234,7 @@ impl Session {
         last.files = Arc::clone(&served);
         last.roots = Some(roots);
         last.stale.extend(affected);
-        let deferred = if served.contains_key(outputs::status::PATH) && !last.stale.is_empty() {
-            vec![outputs::status::PATH.to_string()]
-        } else {
-            Vec::new()
-        };
+        let deferred = self.deferred(&last);
         let report = report(&last, &self.opts, start, watch, served.len());
         self.cache.last = Some(last);
         self.counters.quick += 1;
@@ -235,6 +243,15 @@ impl Session {
             report,
             deferred,
         })
+    }
+
+    /// The files [`Session::finish`] will make again.
+    fn deferred(&self, last: &Last) -> Vec<String> {
+        if last.files.contains_key(outputs::status::PATH) && !last.stale.is_empty() {
+            vec![outputs::status::PATH.to_string()]
+        } else {
+            Vec::new()
+        }
     }
 
     /// The documents the reported paths changed, old and new; a

@@ -161,8 +161,13 @@ impl ReadCache {
             kind: old.stamp.kind,
         };
         let before = old.parsed.clone();
+        let (old_content, old_drafts) = (old.content, old.stamp.drafts);
         // A fresh read: the watcher saw a change, whatever the stamp says.
-        let entry = read_cached(source, drafts, None);
+        let mut entry = read_cached(source, drafts, None);
+        if entry.content == old_content && old_drafts == drafts && before.is_ok() {
+            // Saved unchanged: the very same document, as a load keeps it.
+            entry.parsed = before.clone();
+        }
         self.reads += 1;
         let after = entry.parsed.clone();
         self.files.insert(abs.to_path_buf(), entry);
