@@ -318,7 +318,7 @@ fn run(
         output_warnings,
         warnings: report.warnings.clone(),
         files: Arc::default(),
-        roots: None,
+        support: None,
         passes: passes::Memory::default(),
         stale: Default::default(),
     });

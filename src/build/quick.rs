@@ -28,7 +28,7 @@
 use super::cache::Counters;
 use super::markdown::{self, Setting, Tools};
 use super::{Report, Session, Stopwatch, passes};
-use crate::content::Reread;
+use crate::content::Document;
 use crate::diagnostic::{self, Diagnostic, Kind};
 use crate::images::Catalog;
 use crate::markdown::Rendered;
@@ -39,7 +39,7 @@ use crate::render::{self, certificate};
 use crate::site::{PageSource, Site};
 use crate::translations;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -61,9 +61,10 @@ pub(super) struct Last {
     pub warnings: Vec<Diagnostic>,
     /// The files served.
     pub files: Arc<output::Files>,
-    /// The root stylesheets and scripts before the passes, made on the
-    /// first quick update: what pages are rewritten against.
-    pub roots: Option<output::Files>,
+    /// The static files and `syntax.css` before the passes, made on the
+    /// first quick update: what pages are rewritten against and measured
+    /// with.
+    pub support: Option<output::Files>,
     /// What the passes keep between quick updates.
     pub passes: passes::Memory,
     /// Pages whose text changed since the status page was made.
@@ -78,6 +79,12 @@ pub struct Update {
     /// Output paths whose bytes in `files` are not up to date yet.
     pub deferred: Vec<String>,
 }
+
+/// A finished build: the files to serve and what was done.
+pub type Built = (Arc<output::Files>, Report);
+
+/// A changed document: as the last build had it, and as it is now.
+type Swap = (Arc<Document>, Arc<Document>);
 
 /// Why a quick update is not possible: the ordinary build takes over.
 struct Fallback;
@@ -104,7 +111,7 @@ impl Session {
 
     /// Makes what the last quick update left: the status page and the
     /// warnings. `None` when nothing was left.
-    pub fn finish(&mut self) -> Option<Result<(Arc<output::Files>, Report), Vec<Diagnostic>>> {
+    pub fn finish(&mut self) -> Option<Result<Built, Vec<Diagnostic>>> {
         let last = self.cache.last.as_ref()?;
         if last.stale.is_empty() {
             return None;
@@ -205,34 +212,34 @@ impl Session {
         for &i in &affected {
             render_page_files(&input, i, &mut made)?;
         }
+        // The measure's warnings about these files are made again below.
+        let mut measured: BTreeSet<PathBuf> = made.keys().map(PathBuf::from).collect();
+        measured.extend(
+            affected
+                .iter()
+                .map(|&i| last.site.pages[i].path().to_path_buf()),
+        );
         watch.lap("render pages");
-        let roots = match last.roots.take() {
+        let support = match last.support.take() {
             Some(r) => r,
-            None => roots(&input, &self.cache.highlighter)?,
+            None => support(&input, &self.cache.highlighter)?,
         };
         let (files, warnings) = passes_over(
             &input,
             made,
-            &roots,
+            &support,
             &mut last.passes,
             self.opts.budget_gzip,
             &last.files,
             &mut watch,
         )?;
-        // The outputs' warnings about these pages are the ones just made.
-        let sources: BTreeSet<&Path> = affected
-            .iter()
-            .map(|&i| last.site.pages[i].path())
-            .collect();
-        last.output_warnings
-            .retain(|d| d.file.as_deref().is_none_or(|f| !sources.contains(f)));
-        last.output_warnings.extend(warnings);
+        replace_measures(&mut last.output_warnings, &measured, warnings);
         let mut served = (*last.files).clone();
         served.extend(files);
         let served = Arc::new(served);
         watch.lap("update the site");
         last.files = Arc::clone(&served);
-        last.roots = Some(roots);
+        last.support = Some(support);
         last.stale.extend(affected);
         let deferred = self.deferred(&last);
         let report = report(&last, &self.opts, start, watch, served.len());
@@ -263,7 +270,7 @@ impl Session {
         &mut self,
         site: &Site,
         changed: &[PathBuf],
-    ) -> Result<Vec<(Arc<crate::content::Document>, Arc<crate::content::Document>)>, Fallback> {
+    ) -> Result<Vec<Swap>, Fallback> {
         let root = &self.opts.root;
         let canonical = std::fs::canonicalize(root).map_err(|_| Fallback)?;
         let mut docs = Vec::new();
@@ -312,10 +319,9 @@ impl Session {
                 .content
                 .reread(&site.config, &walked, self.opts.drafts)
             {
-                Reread::Changed {
-                    old: Ok(Some(old)),
-                    new: Ok(Some(new)),
-                } if old.source[..old.body_start] == new.source[..new.body_start] => {
+                Some((Ok(Some(old)), Ok(Some(new))))
+                    if old.source[..old.body_start] == new.source[..new.body_start] =>
+                {
                     if old.source != new.source {
                         docs.push((old, new));
                     }
@@ -327,7 +333,7 @@ impl Session {
     }
 
     /// The status page and the warnings, after a quick update.
-    fn complete(&mut self, mut last: Last) -> Result<(Arc<output::Files>, Report), Fallback> {
+    fn complete(&mut self, mut last: Last) -> Result<Built, Fallback> {
         let start = Instant::now();
         let mut watch = Stopwatch::new();
         let status =
@@ -353,27 +359,25 @@ impl Session {
             return Err(Fallback);
         }
         watch.lap("render the status page");
-        let roots = last.roots.take().ok_or(Fallback)?;
+        let support = last.support.take().ok_or(Fallback)?;
         let (files, output_warnings) = passes_over(
             &input,
             made,
-            &roots,
+            &support,
             &mut last.passes,
             self.opts.budget_gzip,
             &last.files,
             &mut watch,
         )?;
-        let status_file = Path::new(outputs::status::PATH);
-        last.output_warnings
-            .retain(|d| d.file.as_deref() != Some(status_file));
-        last.output_warnings.extend(output_warnings);
+        let measured = BTreeSet::from([PathBuf::from(outputs::status::PATH)]);
+        replace_measures(&mut last.output_warnings, &measured, output_warnings);
         let mut served = (*last.files).clone();
         served.extend(files);
         let served = Arc::new(served);
         last.warnings = warnings(&input, &last.output_warnings);
         watch.lap("warnings");
         last.files = Arc::clone(&served);
-        last.roots = Some(roots);
+        last.support = Some(support);
         last.status = status;
         last.stale.clear();
         let report = report(&last, &self.opts, start, watch, served.len());
@@ -420,10 +424,11 @@ fn render_page_files(input: &Input, i: usize, files: &mut Files) -> Result<(), F
     Ok(())
 }
 
-/// The files at the root of the output that the passes rename and
-/// rewrite pages against (the theme's and the site's static files,
-/// `syntax.css`), before the passes.
-fn roots(
+/// The files the passes need to see beside the pages, before the passes:
+/// the theme's and the site's static files and `syntax.css` (the root
+/// ones are what pages are rewritten against; stylesheets count in a
+/// page's weight).
+fn support(
     input: &Input,
     highlighter: &crate::highlight::Highlighter,
 ) -> Result<output::Files, Fallback> {
@@ -433,30 +438,41 @@ fn roots(
     if !diags.is_empty() {
         return Err(Fallback);
     }
-    Ok(files
-        .into_map()
-        .into_iter()
-        .filter(|(path, _)| !path.contains('/'))
-        .collect())
+    Ok(files.into_map())
 }
 
-/// The passes over `made` (with `roots`, which they need to see): the
-/// files made from `made`, and the passes' warnings. Each root file they
-/// give back must be what `served` has, byte for byte, and there must be
-/// as many: else the pages would be rewritten against other names.
+/// Images count in a page's weight when it shows them above the fold.
+const IMAGES: [&str; 8] = [
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico",
+];
+
+/// The passes over `made`, with the `support` files and the site's images
+/// beside them: the files made from `made`, and the passes' warnings. Each
+/// root file they give back must be what `served` has, byte for byte, and
+/// there must be as many: else the pages would be rewritten against other
+/// names.
 fn passes_over(
     input: &Input,
     made: Files,
-    roots: &output::Files,
+    support: &output::Files,
     memory: &mut passes::Memory,
     gzip: outputs::budget::Gzip,
     served: &output::Files,
     watch: &mut Stopwatch,
 ) -> Result<(output::Files, Vec<Diagnostic>), Fallback> {
     let mut all = made.into_map();
-    for (path, data) in roots {
+    let wanted: BTreeSet<String> = all
+        .keys()
+        .flat_map(|k| [k.clone(), format!("{k}.br"), format!("{k}.gz")])
+        .collect();
+    for (path, data) in support {
         if all.insert(path.clone(), data.clone()).is_some() {
             return Err(Fallback);
+        }
+    }
+    for (path, data) in served {
+        if IMAGES.iter().any(|e| path.ends_with(e)) && !all.contains_key(path) {
+            all.insert(path.clone(), data.clone());
         }
     }
     let (files, _, diags) = passes::run(input, Files::from_pass(all), memory, gzip, watch);
@@ -468,26 +484,43 @@ fn passes_over(
     let mut out = BTreeMap::new();
     let mut root_files = 0;
     for (path, data) in files.into_map() {
-        if at_root(&path) {
+        if wanted.contains(&path) {
+            out.insert(path, data);
+        } else if at_root(&path) {
             match served.get(&path) {
-                Some(d) if same(d, &data) => root_files += 1,
+                Some(d) if same(d, &data) => {
+                    root_files += usize::from(FROM_ROOTS.iter().any(|e| path.ends_with(e)));
+                }
                 _ => return Err(Fallback),
             }
-        } else {
-            out.insert(path, data);
         }
     }
     let served_roots = served
         .keys()
         .filter(|p| at_root(p) && FROM_ROOTS.iter().any(|e| p.ends_with(e)))
         .count();
-    if root_files < served_roots {
+    if root_files != served_roots {
         return Err(Fallback);
     }
     Ok((out, warnings))
 }
 
-/// How the files [`roots`] makes end, after the passes.
+/// Replaces the page-weight warnings about `measured` (output paths and
+/// source files) in `kept` with `fresh`, the passes' warnings of the files
+/// just measured.
+fn replace_measures(
+    kept: &mut Vec<Diagnostic>,
+    measured: &BTreeSet<PathBuf>,
+    fresh: Vec<Diagnostic>,
+) {
+    kept.retain(|d| {
+        d.kind != Kind::Budget || d.file.as_ref().is_none_or(|f| !measured.contains(f))
+    });
+    kept.extend(fresh);
+}
+
+/// How the root files of [`support`] that pages are rewritten against
+/// end, after the passes.
 const FROM_ROOTS: [&str; 6] = [".css", ".js", ".css.br", ".css.gz", ".js.br", ".js.gz"];
 
 fn same(a: &Data, b: &Data) -> bool {

@@ -124,15 +124,6 @@ pub struct ReadCache {
     reads: usize,
 }
 
-/// What [`ReadCache::reread`] found in one changed file.
-pub enum Reread {
-    /// The file was not a Markdown file of the last load.
-    Unknown,
-    /// The document the last load had, and the one there is now. Either
-    /// may be a draft that was left out (`None`) or a file in error.
-    Changed { old: Parsed, new: Parsed },
-}
-
 impl ReadCache {
     /// How many files this cache has read from disk, over all loads.
     pub fn reads(&self) -> usize {
@@ -149,10 +140,16 @@ impl ReadCache {
     /// have changed (the watcher said so), in its place: the document is
     /// exactly what [`load_cached`] would make of it now. The other files
     /// are neither read nor looked at. `abs` is the path the load walked.
-    pub fn reread(&mut self, config: &Config, abs: &Path, drafts: bool) -> Reread {
-        let Some(old) = self.files.get(abs) else {
-            return Reread::Unknown;
-        };
+    /// Returns the document the last load had and the one there is now
+    /// (either may be a draft left out, `None`, or a file in error);
+    /// `None` when `abs` was not a Markdown file of the last load.
+    pub fn reread(
+        &mut self,
+        config: &Config,
+        abs: &Path,
+        drafts: bool,
+    ) -> Option<(Parsed, Parsed)> {
+        let old = self.files.get(abs)?;
         let source = Source {
             abs: abs.to_path_buf(),
             shown: shown(config, abs),
@@ -171,10 +168,7 @@ impl ReadCache {
         self.reads += 1;
         let after = entry.parsed.clone();
         self.files.insert(abs.to_path_buf(), entry);
-        Reread::Changed {
-            old: before,
-            new: after,
-        }
+        Some((before, after))
     }
 }
 
