@@ -110,10 +110,18 @@ impl Session {
     }
 
     /// Makes what the last quick update left: the status page and the
-    /// warnings. `None` when nothing was left.
+    /// warnings. `None` when nothing was left. After a build, prepares
+    /// the next quick update instead (the static files it passes pages
+    /// with, minified once), so that the first edit is as quick as the
+    /// others.
     pub fn finish(&mut self) -> Option<Result<Built, Vec<Diagnostic>>> {
         let last = self.cache.last.as_ref()?;
         if last.stale.is_empty() {
+            if last.support.is_none() && self.preview {
+                let mut last = self.cache.last.take()?;
+                self.prepare(&mut last);
+                self.cache.last = Some(last);
+            }
             return None;
         }
         let last = self.cache.last.take()?;
@@ -121,6 +129,42 @@ impl Session {
             Ok(done) => Ok(done),
             Err(Fallback) => self.build(),
         })
+    }
+
+    /// Makes the support files and passes them once, so their minified
+    /// forms are kept. Nothing is lost if it fails: a quick update tries
+    /// again.
+    fn prepare(&self, last: &mut Last) {
+        let Some((_, state)) = self.cache.theme.as_ref() else {
+            return;
+        };
+        let input = Input {
+            site: &last.site,
+            bodies: &last.bodies,
+            theme: &state.theme,
+            i18n: &state.i18n,
+            renderer: &state.renderer,
+            shared: &last.shared,
+            status: &last.status,
+            fingerprints: &last.fingerprints,
+            images: &last.images,
+        };
+        let Ok(support) = support(&input, &self.cache.highlighter) else {
+            return;
+        };
+        let mut watch = Stopwatch::new();
+        let passed = passes_over(
+            &input,
+            Files::new(),
+            &support,
+            &mut last.passes,
+            self.opts.budget_gzip,
+            &last.files,
+            &mut watch,
+        );
+        if passed.is_ok() {
+            last.support = Some(support);
+        }
     }
 
     /// How much work the session has done, for tests and `--verbose`.

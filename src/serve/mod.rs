@@ -166,7 +166,12 @@ fn rebuild_loop(
     root: &Path,
     mut warnings: String,
 ) {
-    while let Ok(msg) = changes.recv() {
+    // Ready the first edit's quick update while the author reads.
+    if let Ok(Some((files, _))) = guarded(&mut session, |s| s.finish().transpose()) {
+        live.settle(files);
+    }
+    let mut next = None;
+    while let Some(msg) = next.take().or_else(|| changes.recv().ok()) {
         let mut changed = match msg {
             Message::Changed(paths) => paths,
             Message::Trouble(t) => {
@@ -207,7 +212,17 @@ fn rebuild_loop(
             }
         }
         // The pages are reloading: now the site-wide files (the status
-        // page) and the warnings, which requests for them wait for.
+        // page) and the warnings, which requests for them wait for; unless
+        // the author saved again, which is rebuilt first (its update
+        // leaves the same files to finish).
+        match changes.try_recv() {
+            Ok(Message::Trouble(t)) => log.trouble(&t),
+            Ok(msg) => {
+                next = Some(msg);
+                continue;
+            }
+            Err(_) => {}
+        }
         match guarded(&mut session, |s| s.finish().transpose()) {
             Ok(None) => {}
             Ok(Some((files, report))) => {
