@@ -156,6 +156,12 @@ fn catch_ctrl_c(log: &Log) -> (mpsc::Sender<()>, Receiver<()>) {
     (keep, rx)
 }
 
+/// How long after a reload the rebuild loop waits for another save before
+/// it makes the files a quick update left (the status page): the reloading
+/// pages load first, and an author who saves again gets that save built
+/// first.
+const SETTLE_AFTER_RELOAD: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// Rebuilds after each batch of changes until told to stop.
 fn rebuild_loop(
     mut session: Session,
@@ -211,17 +217,18 @@ fn rebuild_loop(
                 continue;
             }
         }
-        // The pages are reloading: now the site-wide files (the status
-        // page) and the warnings, which requests for them wait for; unless
-        // the author saved again, which is rebuilt first (its update
-        // leaves the same files to finish).
-        match changes.try_recv() {
+        // The pages are reloading: once they had a moment to load, the
+        // site-wide files (the status page) and the warnings, which
+        // requests for them wait for; unless the author saved again, which
+        // is rebuilt first (its update leaves the same files to finish).
+        match changes.recv_timeout(SETTLE_AFTER_RELOAD) {
             Ok(Message::Trouble(t)) => log.trouble(&t),
             Ok(msg) => {
                 next = Some(msg);
                 continue;
             }
-            Err(_) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
         }
         match guarded(&mut session, |s| s.finish().transpose()) {
             Ok(None) => {}
