@@ -270,7 +270,8 @@ fn run(
     diags.extend(more);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
-    let output_warnings = warnings.clone();
+    // For quick updates (`aula serve`): the outputs' own warnings.
+    let output_warnings = preview.then(|| warnings.clone());
     warnings.extend(markdown_warnings);
     warnings.extend(Diagnostic::default_kind(
         state.i18n.fallback_warnings(),
@@ -301,27 +302,29 @@ fn run(
         stages: watch.stages,
         output: opts.output_dir(),
         fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
-        translations: status.clone(),
+        translations: status,
         images: image_stats,
         cleanup: None,
         budget,
     };
-    cache.last = Some(quick::Last {
-        site,
-        bodies,
-        status,
-        shared,
-        fingerprints,
-        images,
-        setting,
-        config_fp,
-        output_warnings,
-        warnings: report.warnings.clone(),
-        files: Arc::default(),
-        support: None,
-        passes: passes::Memory::default(),
-        stale: Default::default(),
-    });
+    if let Some(output_warnings) = output_warnings {
+        cache.last = Some(quick::Last {
+            site,
+            bodies,
+            status: report.translations.clone(),
+            shared,
+            fingerprints,
+            images,
+            setting,
+            config_fp,
+            output_warnings,
+            warnings: report.warnings.clone(),
+            files: Arc::default(),
+            support: None,
+            passes: passes::Memory::default(),
+            stale: Default::default(),
+        });
+    }
     Ok((files, report))
 }
 
