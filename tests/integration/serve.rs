@@ -318,10 +318,10 @@ fn an_edit_reloads_the_page_with_the_new_content() {
 }
 
 /// Editors that save by writing a temporary file and renaming it into
-/// place cause one rebuild, not two; the translators' status page, made
-/// after the reload is sent, shows the edit when the page asks for it.
+/// place reload the page once; the translators' status page, made after
+/// the reload is sent, shows the edit when the page asks for it.
 #[test]
-fn a_save_by_renaming_rebuilds_once_and_the_status_page_follows() {
+fn a_save_by_renaming_reloads_once_and_the_status_page_follows() {
     let site = site("basic");
     let serve = Serve::start(site.path(), 0);
     let status_before = serve.get("/translations/");
@@ -345,10 +345,16 @@ fn a_save_by_renaming_rebuilds_once_and_the_status_page_follows() {
     assert_eq!(status.status, 200);
     assert_ne!(status.body, status_before.body, "the es text changed");
 
-    serve.wait_for_log("rebuilt in");
-    std::thread::sleep(Duration::from_millis(500));
-    let log = serve.log();
-    assert_eq!(log.matches("rebuilt in").count(), 1, "one rebuild:\n{log}");
+    // No second reload for the same save. (Under load the two steps can
+    // reach the watcher apart; the temporary file alone then rebuilds to
+    // the same site, which reloads nothing.)
+    let stream = events.reader.get_ref();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let mut more = String::new();
+    let next = events.reader.read_line(&mut more);
+    assert!(next.is_err(), "a second event: {more:?}");
 }
 
 #[test]
