@@ -229,8 +229,11 @@ impl Session {
             let (_, body) = markdown::render_page(&last.site, i, &tools, &self.cache.markdown);
             let old = &last.bodies[i];
             // What the site-wide files read from bodies must stay as it was:
-            // the files each page uses, and whether syntax.css is made.
-            if body.assets != old.assets || body.has_code != old.has_code {
+            // the files each page uses (where they are named in the text
+            // only places errors, and the last build had none), and whether
+            // syntax.css is made.
+            let paths = |b: &Rendered| b.assets.iter().map(|a| a.path.clone()).collect::<Vec<_>>();
+            if paths(&body) != paths(old) || body.has_code != old.has_code {
                 return Err(Fallback);
             }
             last.bodies[i] = body;
