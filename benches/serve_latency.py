@@ -3,7 +3,7 @@
 
 Starts the release binary on a corpus, connects to the live-reload event
 stream like a browser would, edits one module N times, and measures the
-time from each file write to the `reload` server-sent event: debounce +
+time from each file write to the `reload` server-sent event: watcher +
 rebuild + swap + send, everything an author waits for. Also reports the
 rebuild time the server prints for each edit, so the two can be told apart.
 
@@ -185,7 +185,7 @@ def report(results, args):
           f" min {min(reload):.1f}, max {max(reload):.1f}")
     if rebuild:
         print(f"server-side rebuild: median {statistics.median(rebuild):.1f} ms;"
-              f" the rest is debounce (10-15 ms), event delivery and this script")
+              f" the rest is the watcher (about 2 ms), event delivery and this script")
     if args.json:
         print(json.dumps({
             "site": str(args.site), "edits": len(reload),

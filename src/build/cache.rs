@@ -49,6 +49,21 @@ pub struct Cache {
     /// What the passes over the finished files (minify, fingerprint,
     /// measure, precompress) made, by the bytes they made it from.
     pub passes: super::passes::Memory,
+    /// What the last good build left for quick updates (`aula serve`).
+    pub(super) last: Option<super::quick::Last>,
+}
+
+/// How much work a `Session` has done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Builds that assembled the site (every build but a quick update).
+    pub builds: usize,
+    /// Quick updates: the last site kept, only changed pages rendered.
+    pub quick: usize,
+    /// Updates that could not be quick and took a build.
+    pub fallbacks: usize,
+    /// Content files read from disk.
+    pub files_read: usize,
 }
 
 /// Fingerprint of the parsed configuration and the build options: what

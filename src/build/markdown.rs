@@ -30,19 +30,18 @@ pub(super) fn fingerprints(site: &Site, theme_fp: u64, config_fp: u64) -> Finger
             .map(|p| (&p.key, &p.lang, &p.url, &p.text_lang, p.is_generated()))
             .collect::<Vec<_>>(),
     );
-    let docs = site
-        .pages
-        .iter()
-        .map(|p| {
-            let doc = p.doc().map(|d| (d.fingerprint, d.source.len(), &d.path));
-            fingerprint(&(doc, &p.dir, &p.lang, &p.text_lang))
-        })
-        .collect();
+    let docs = site.pages.iter().map(doc_fingerprint).collect();
     Fingerprints {
         global: fingerprint(&(theme_fp, urls, config_fp)),
         urls,
         docs,
     }
+}
+
+/// A page's own source and place: what `Fingerprints::docs` holds.
+pub(super) fn doc_fingerprint(p: &crate::site::Page) -> u64 {
+    let doc = p.doc().map(|d| (d.fingerprint, d.source.len(), &d.path));
+    fingerprint(&(doc, &p.dir, &p.lang, &p.text_lang))
 }
 
 /// The UI strings of self-check questions in each site language, with
@@ -142,6 +141,38 @@ fn shortcodes_fingerprint(theme: &Theme) -> u64 {
     fingerprint(&(templates, locales))
 }
 
+/// What rendering any page's Markdown needs besides the page itself:
+/// made once per build (the media index reads file headers) and kept by
+/// a `Session` for the pages a quick update renders again.
+pub(super) struct Setting {
+    labels: HashMap<String, (quiz::Labels, u64)>,
+    media: BTreeMap<String, FileInfo>,
+    names: Vec<String>,
+    shortcodes_fp: u64,
+    images_fp: u64,
+}
+
+/// The [`Setting`] of a build of `site`.
+pub(super) fn setting(site: &Site, theme: &Theme, i18n: &I18n, images: &Catalog) -> Setting {
+    Setting {
+        labels: quiz_labels(site, i18n),
+        media: media_index(site, images),
+        names: crate::render::shortcode_names(theme),
+        shortcodes_fp: shortcodes_fingerprint(theme),
+        images_fp: images.fingerprint(),
+    }
+}
+
+/// What [`render_page`] reads besides the site and the page.
+pub(super) struct Tools<'a> {
+    pub setting: &'a Setting,
+    pub fps: &'a Fingerprints,
+    pub config_fp: u64,
+    pub highlighter: &'a crate::highlight::Highlighter,
+    pub tera: &'a Renderer,
+    pub images: &'a Catalog,
+}
+
 /// Markdown to HTML for every page, in parallel; links are resolved to
 /// relative URLs in the linking page's language. A page whose source,
 /// place, link targets, quiz strings, media files and shortcodes are
@@ -153,77 +184,21 @@ pub(super) fn render_all(
     config_fp: u64,
     theme: (&Theme, &Renderer, &I18n),
     images: &Catalog,
-) -> Vec<Arc<Rendered>> {
+) -> (Vec<Arc<Rendered>>, Setting) {
     let (theme, tera, i18n) = theme;
-    let images_fp = images.fingerprint();
     let previous = std::mem::take(&mut cache.markdown);
-    let highlighter = &cache.highlighter;
-    let labels = quiz_labels(site, i18n);
-    let no_labels = (quiz::Labels::default(), 0);
-    let media = media_index(site, images);
-    let names = crate::render::shortcode_names(theme);
-    let shortcodes_fp = shortcodes_fingerprint(theme);
-    let render_shortcode = |call: &markdown::ShortcodeCall| tera.shortcode(call.name, call.context);
-    let results: Vec<(u64, Arc<Rendered>)> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let Some(doc) = page.doc() else {
-                return (0, Arc::new(Rendered::default()));
-            };
-            let (labels, labels_fp) = labels.get(&page.lang).unwrap_or(&no_labels);
-            let media_fp = media_fingerprint(&media, page.folder());
-            let inputs = (
-                (fps.docs[i], fps.urls, config_fp, labels_fp),
-                (media_fp, shortcodes_fp, images_fp),
-            );
-            let made = previous.get_or_make(&page.dir, &inputs, || {
-                let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
-                    site.resolve(i, path)
-                        .map(|t| {
-                            let target = &site.pages[t.page];
-                            LinkTarget {
-                                href: site.href(i, &target.url),
-                                page: t.page,
-                                lang: (target.text_lang != page.lang)
-                                    .then(|| target.text_lang.clone()),
-                            }
-                        })
-                        .map_err(|(message, help)| LinkError { message, help })
-                };
-                // A page shown in another language's text marks its labels.
-                let marked;
-                let labels = if page.text_lang == page.lang {
-                    labels
-                } else {
-                    marked = labels.marked(&page.lang);
-                    &marked
-                };
-                let image = |path: &str| images.responsive(&join(page.folder(), path), path);
-                let opts = markdown::Options {
-                    highlighter,
-                    resolve: &resolve,
-                    first_line: doc.body_line,
-                    raw_html: site.config.markdown.raw_html,
-                    quiz: quiz::Context {
-                        key: &page.key,
-                        labels,
-                    },
-                    title: &page.front().title,
-                    lang: &page.lang,
-                    media: &|path: &str| media.get(&join(page.folder(), path)).copied(),
-                    shortcodes: Shortcodes {
-                        names: &names,
-                        render: &render_shortcode,
-                        depth: 0,
-                    },
-                    images: &image,
-                };
-                Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
-            });
-            made.expect("rendering Markdown cannot fail")
-        })
+    let setting = setting(site, theme, i18n, images);
+    let tools = Tools {
+        setting: &setting,
+        fps,
+        config_fp,
+        highlighter: &cache.highlighter,
+        tera,
+        images,
+    };
+    let results: Vec<(u64, Arc<Rendered>)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_page(site, i, &tools, &previous))
         .collect();
     cache.markdown = Memo::from_results(
         site.pages
@@ -231,7 +206,82 @@ pub(super) fn render_all(
             .zip(&results)
             .map(|(p, (fp, r))| (p.dir.clone(), (*fp, Arc::clone(r)))),
     );
-    results.into_iter().map(|(_, r)| r).collect()
+    let bodies = results.into_iter().map(|(_, r)| r).collect();
+    (bodies, setting)
+}
+
+/// One page's Markdown to HTML, or its previous result when made from the
+/// same inputs; with the fingerprint of the inputs.
+pub(super) fn render_page(
+    site: &Site,
+    i: usize,
+    tools: &Tools,
+    previous: &Memo<Arc<Rendered>>,
+) -> (u64, Arc<Rendered>) {
+    let page = &site.pages[i];
+    let Some(doc) = page.doc() else {
+        return (0, Arc::new(Rendered::default()));
+    };
+    let setting = tools.setting;
+    let no_labels = (quiz::Labels::default(), 0);
+    let (labels, labels_fp) = setting.labels.get(&page.lang).unwrap_or(&no_labels);
+    let media = &setting.media;
+    let media_fp = media_fingerprint(media, page.folder());
+    let inputs = (
+        (
+            tools.fps.docs[i],
+            tools.fps.urls,
+            tools.config_fp,
+            labels_fp,
+        ),
+        (media_fp, setting.shortcodes_fp, setting.images_fp),
+    );
+    let render_shortcode =
+        |call: &markdown::ShortcodeCall| tools.tera.shortcode(call.name, call.context);
+    let made = previous.get_or_make(&page.dir, &inputs, || {
+        let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
+            site.resolve(i, path)
+                .map(|t| {
+                    let target = &site.pages[t.page];
+                    LinkTarget {
+                        href: site.href(i, &target.url),
+                        page: t.page,
+                        lang: (target.text_lang != page.lang).then(|| target.text_lang.clone()),
+                    }
+                })
+                .map_err(|(message, help)| LinkError { message, help })
+        };
+        // A page shown in another language's text marks its labels.
+        let marked;
+        let labels = if page.text_lang == page.lang {
+            labels
+        } else {
+            marked = labels.marked(&page.lang);
+            &marked
+        };
+        let image = |path: &str| tools.images.responsive(&join(page.folder(), path), path);
+        let opts = markdown::Options {
+            highlighter: tools.highlighter,
+            resolve: &resolve,
+            first_line: doc.body_line,
+            raw_html: site.config.markdown.raw_html,
+            quiz: quiz::Context {
+                key: &page.key,
+                labels,
+            },
+            title: &page.front().title,
+            lang: &page.lang,
+            media: &|path: &str| media.get(&join(page.folder(), path)).copied(),
+            shortcodes: Shortcodes {
+                names: &setting.names,
+                render: &render_shortcode,
+                depth: 0,
+            },
+            images: &image,
+        };
+        Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
+    });
+    made.expect("rendering Markdown cannot fail")
 }
 
 /// The translation status of every page. Source hashes cost a pass over

@@ -16,6 +16,7 @@ pub mod cache;
 mod load;
 mod markdown;
 mod passes;
+mod quick;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Kind};
@@ -25,7 +26,8 @@ use crate::outputs::{self, Files, Input};
 use crate::render::views::Shared;
 use crate::site::{LinkStyle, Site};
 use crate::translations;
-use cache::{Cache, Memo};
+use cache::{Cache, Counters, Memo};
+pub use quick::Update;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -182,6 +184,7 @@ pub struct Session {
     /// A preview (`aula serve`): no packages to take away, so an edit
     /// is shown as soon as its pages are rendered.
     preview: bool,
+    counters: Counters,
 }
 
 impl Session {
@@ -194,6 +197,7 @@ impl Session {
                 ..Cache::default()
             },
             preview: false,
+            counters: Counters::default(),
         }
     }
 
@@ -212,8 +216,13 @@ impl Session {
 
     /// Builds the site from what is on disk now; never writes.
     pub fn build(&mut self) -> Result<(Arc<output::Files>, Report), Vec<Diagnostic>> {
+        self.counters.builds += 1;
         let (files, report) = run(&self.opts, &mut self.cache, self.preview, Sink::Memory)?;
-        Ok((Arc::new(files.files().into_map()), report))
+        let files = Arc::new(files.files().into_map());
+        if let Some(last) = &mut self.cache.last {
+            last.files = Arc::clone(&files);
+        }
+        Ok((files, report))
     }
 }
 
@@ -231,6 +240,7 @@ fn run(
 ) -> Result<(Finished, Report), Vec<Diagnostic>> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
+    cache.last = None;
     let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
     let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
     let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
@@ -246,7 +256,7 @@ fn run(
         &site.config.images,
     );
     watch.lap("read image sizes");
-    let bodies = markdown::render_all(
+    let (mut bodies, setting) = markdown::render_all(
         &site,
         cache,
         &fingerprints,
@@ -306,7 +316,7 @@ fn run(
             // Nothing is kept for a next build: every page's bytes are
             // freed once written.
             *cache = Cache::default();
-            drop(bodies);
+            drop(std::mem::take(&mut bodies));
             let io = |d| finish(Diagnostic::default_kind(vec![d], Kind::Io));
             let tree =
                 output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
@@ -320,6 +330,8 @@ fn run(
     };
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
+    // For quick updates (`aula serve`): the outputs' own warnings.
+    let output_warnings = preview.then(|| warnings.clone());
     warnings.extend(markdown_warnings);
     warnings.extend(Diagnostic::default_kind(
         state.i18n.fallback_warnings(),
@@ -352,6 +364,24 @@ fn run(
         cleanup: None,
         budget,
     };
+    if let Some(output_warnings) = output_warnings {
+        cache.last = Some(quick::Last {
+            site,
+            bodies,
+            status: report.translations.clone(),
+            shared,
+            fingerprints,
+            images,
+            setting,
+            config_fp,
+            output_warnings,
+            warnings: report.warnings.clone(),
+            files: Arc::default(),
+            support: None,
+            passes: passes::Memory::default(),
+            stale: Default::default(),
+        });
+    }
     Ok((finished, report))
 }
 

@@ -86,7 +86,7 @@ struct Stamp {
 }
 
 /// A parsed file: a shared document, nothing (a draft), or its error.
-type Parsed = Result<Option<std::sync::Arc<Document>>, Diagnostic>;
+pub type Parsed = Result<Option<std::sync::Arc<Document>>, Diagnostic>;
 
 /// One file of a previous load.
 struct Entry {
@@ -120,6 +120,56 @@ impl Entry {
 #[derive(Default)]
 pub struct ReadCache {
     files: std::collections::HashMap<PathBuf, Entry>,
+    /// Files read from disk so far (not reused from the cache).
+    reads: usize,
+}
+
+impl ReadCache {
+    /// How many files this cache has read from disk, over all loads.
+    pub fn reads(&self) -> usize {
+        self.reads
+    }
+
+    /// Whether the last load read `path` (a Markdown file) or a file under
+    /// it (a folder).
+    pub fn covers(&self, path: &Path) -> bool {
+        self.files.keys().any(|k| k.starts_with(path))
+    }
+
+    /// Reads again one Markdown file of the last load that is known to
+    /// have changed (the watcher said so), in its place: the document is
+    /// exactly what [`load_cached`] would make of it now. The other files
+    /// are neither read nor looked at. `abs` is the path the load walked.
+    /// Returns the document the last load had and the one there is now
+    /// (either may be a draft left out, `None`, or a file in error);
+    /// `None` when `abs` was not a Markdown file of the last load.
+    pub fn reread(
+        &mut self,
+        config: &Config,
+        abs: &Path,
+        drafts: bool,
+    ) -> Option<(Parsed, Parsed)> {
+        let old = self.files.get(abs)?;
+        let source = Source {
+            abs: abs.to_path_buf(),
+            shown: shown(config, abs),
+            key: old.stamp.key.clone(),
+            lang: old.stamp.lang.clone(),
+            kind: old.stamp.kind,
+        };
+        let before = old.parsed.clone();
+        let (old_content, old_drafts) = (old.content, old.stamp.drafts);
+        // A fresh read: the watcher saw a change, whatever the stamp says.
+        let mut entry = read_cached(source, drafts, None);
+        if entry.content == old_content && old_drafts == drafts && before.is_ok() {
+            // Saved unchanged: the very same document, as a load keeps it.
+            entry.parsed = before.clone();
+        }
+        self.reads += 1;
+        let after = entry.parsed.clone();
+        self.files.insert(abs.to_path_buf(), entry);
+        Some((before, after))
+    }
 }
 
 /// [`load`], reusing files from `cache` whose size, modification time and
@@ -195,6 +245,10 @@ pub fn load_cached(
             (s.abs.clone(), read_cached(s, drafts, old))
         })
         .collect();
+    cache.reads += entries
+        .iter()
+        .filter(|(abs, e)| previous.get(abs).is_none_or(|o| o.read_at != e.read_at))
+        .count();
     let mut documents = Vec::with_capacity(entries.len());
     for (abs, entry) in entries {
         match &entry.parsed {

@@ -74,7 +74,7 @@ pub fn handle(request: &Request, live: &Live, local_only: bool) -> Answer {
             if path == SCRIPT_PATH {
                 bytes(200, content_type(SCRIPT_PATH), SCRIPT.as_bytes().to_vec())
             } else {
-                respond(url, &live.snapshot())
+                respond(url, &live.snapshot_for(site_path(url).as_deref()))
             }
         }
         _ => {

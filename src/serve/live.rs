@@ -10,6 +10,11 @@
 //! diagnostics as text) after a failed one, and on connecting the current
 //! state as `ok` (with the build's number) or `error`.
 //!
+//! A quick rebuild publishes the site before its site-wide pages (the
+//! translators' status page) are made again: those paths are *pending*
+//! until [`Live::settle`] brings their new bytes, and a request for one
+//! waits for them rather than get the old page.
+//!
 //! Nothing here touches a socket: each browser's connection thread
 //! writes the events queued for it (see `server.rs`), so a browser that
 //! stops reading holds up no one. A browser whose queue is full is
@@ -18,8 +23,10 @@
 //! catches up when it reconnects (`ok` carries the build number).
 
 use crate::output::Files;
+use std::collections::BTreeSet;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// One consistent view of what to serve.
 #[derive(Clone)]
@@ -42,13 +49,22 @@ const QUEUE: usize = 16;
 
 type Client = SyncSender<Arc<str>>;
 
+/// How long a request for a pending path waits for it before it is
+/// answered from what is there (a rebuild that never settles must not
+/// hang the browser).
+const PENDING_WAIT: Duration = Duration::from_secs(10);
+
 pub struct Live {
     inner: Mutex<Inner>,
+    /// Signalled when pending paths are settled.
+    settled: Condvar,
 }
 
 struct Inner {
     snap: Snapshot,
     clients: Vec<Client>,
+    /// Paths of `snap.files` whose bytes are being made again.
+    pending: BTreeSet<String>,
 }
 
 impl Live {
@@ -61,7 +77,9 @@ impl Live {
                     generation: 0,
                 },
                 clients: Vec::new(),
+                pending: BTreeSet::new(),
             }),
+            settled: Condvar::new(),
         }
     }
 
@@ -70,8 +88,25 @@ impl Live {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn snapshot(&self) -> Snapshot {
-        self.lock().snap.clone()
+    /// The snapshot to answer a request for the site path `key` from:
+    /// once `key` is not pending any more.
+    pub fn snapshot_for(&self, key: Option<&str>) -> Snapshot {
+        let mut inner = self.lock();
+        let Some(key) = key else {
+            return inner.snap.clone();
+        };
+        let deadline = Instant::now() + PENDING_WAIT;
+        while inner.pending.contains(key) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            inner = match self.settled.wait_timeout(inner, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        inner.snap.clone()
     }
 
     /// Starts an event stream: the returned queue first holds the current
@@ -107,23 +142,39 @@ impl Live {
             })
     }
 
-    pub fn publish(&self, files: Arc<Files>) {
+    /// `pending`: paths of `files` still being made ([`Live::settle`]).
+    pub fn publish(&self, files: Arc<Files>, pending: Vec<String>) {
         let mut inner = self.lock();
         inner.snap = Snapshot {
             files,
             failure: None,
             generation: inner.snap.generation + 1,
         };
+        inner.pending = pending.into_iter().collect();
         let msg = event("reload", &inner.snap.generation.to_string());
         broadcast(&mut inner.clients, &msg);
+        self.settled.notify_all();
+    }
+
+    /// The pending paths are made: serve `files` (the same build, complete)
+    /// without reloading pages again; requests that waited are answered.
+    pub fn settle(&self, files: Arc<Files>) {
+        let mut inner = self.lock();
+        if inner.snap.failure.is_none() {
+            inner.snap.files = files;
+        }
+        inner.pending.clear();
+        self.settled.notify_all();
     }
 
     /// A build failed: keep the site, show `text` over every page.
     pub fn fail(&self, text: &str) {
         let mut inner = self.lock();
         inner.snap.failure = Some(Arc::from(text));
+        inner.pending.clear();
         let msg = event("error", text);
         broadcast(&mut inner.clients, &msg);
+        self.settled.notify_all();
     }
 
     /// Ends every event stream (on shutdown).
@@ -199,13 +250,13 @@ mod tests {
 
         live.fail("error: x");
         assert_eq!(received(&rx), "event: error\ndata: error: x\n\n");
-        assert_eq!(live.snapshot().failure.as_deref(), Some("error: x"));
-        live.publish(Arc::new(Files::new()));
+        assert_eq!(live.snapshot_for(None).failure.as_deref(), Some("error: x"));
+        live.publish(Arc::new(Files::new()), Vec::new());
         assert_eq!(received(&rx), "event: reload\ndata: 1\n\n");
-        assert!(live.snapshot().failure.is_none());
+        assert!(live.snapshot_for(None).failure.is_none());
 
         drop(rx);
-        live.publish(Arc::new(Files::new()));
+        live.publish(Arc::new(Files::new()), Vec::new());
         assert!(live.lock().clients.is_empty());
     }
 
@@ -214,7 +265,7 @@ mod tests {
         let live = Live::new(Arc::new(Files::new()), None);
         let rx = live.subscribe();
         for _ in 0..QUEUE + 5 {
-            live.publish(Arc::new(Files::new()));
+            live.publish(Arc::new(Files::new()), Vec::new());
         }
         assert!(live.lock().clients.is_empty(), "dropped once full");
         let got: Vec<Arc<str>> = rx.try_iter().collect();
@@ -228,6 +279,36 @@ mod tests {
         assert!(matches!(
             rx.try_recv(),
             Err(std::sync::mpsc::TryRecvError::Disconnected)
+        ));
+    }
+
+    #[test]
+    fn a_pending_path_is_answered_once_settled_others_at_once() {
+        use crate::output::Data;
+        let page = |text: &str| {
+            let mut files = Files::new();
+            files.insert("a/index.html".into(), Data::Bytes(text.as_bytes().into()));
+            files.insert(
+                "translations/index.html".into(),
+                Data::Bytes(text.as_bytes().into()),
+            );
+            Arc::new(files)
+        };
+        let live = Arc::new(Live::new(page("old"), None));
+        live.publish(page("new"), vec!["translations/index.html".into()]);
+        let now = live.snapshot_for(Some("a/index.html"));
+        assert!(matches!(now.files.get("a/index.html"), Some(Data::Bytes(b)) if &b[..] == b"new"));
+        let waiter = {
+            let live = Arc::clone(&live);
+            std::thread::spawn(move || live.snapshot_for(Some("translations/index.html")))
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!waiter.is_finished(), "waits for the status page");
+        live.settle(page("done"));
+        let got = waiter.join().expect("waiter");
+        assert!(matches!(
+            got.files.get("translations/index.html"),
+            Some(Data::Bytes(b)) if &b[..] == b"done"
         ));
     }
 }

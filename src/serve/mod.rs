@@ -156,6 +156,12 @@ fn catch_ctrl_c(log: &Log) -> (mpsc::Sender<()>, Receiver<()>) {
     (keep, rx)
 }
 
+/// How long after a reload the rebuild loop waits for another save before
+/// it makes the files a quick update left (the status page): the reloading
+/// pages load first, and an author who saves again gets that save built
+/// first.
+const SETTLE_AFTER_RELOAD: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// Rebuilds after each batch of changes until told to stop.
 fn rebuild_loop(
     mut session: Session,
@@ -166,7 +172,12 @@ fn rebuild_loop(
     root: &Path,
     mut warnings: String,
 ) {
-    while let Ok(msg) = changes.recv() {
+    // Ready the first edit's quick update while the author reads.
+    if let Ok(Some((files, _))) = guarded(&mut session, |s| s.finish().transpose()) {
+        live.settle(files);
+    }
+    let mut next = None;
+    while let Some(msg) = next.take().or_else(|| changes.recv().ok()) {
         let mut changed = match msg {
             Message::Changed(paths) => paths,
             Message::Trouble(t) => {
@@ -187,20 +198,44 @@ fn rebuild_loop(
             log.always(&d.to_string());
         }
         let start = Instant::now();
-        match build(&mut session) {
-            Ok((files, report)) => {
+        match guarded(&mut session, |s| s.update(&changed)) {
+            Ok(update) => {
                 // One save can reach the watcher as two bursts (write, then
                 // close); the second rebuild changes nothing and must not
                 // reload the author's page again.
-                if !live.is_current(&files) {
-                    live.publish(files);
+                if !live.is_current(&update.files) {
+                    live.publish(update.files, update.deferred);
                 }
-                let now = rendered(&report.warnings);
-                if now != warnings {
-                    log.diagnostics(&report.warnings);
-                    warnings = now;
-                }
-                log.rebuilt(&report, start, &changed, root);
+                warnings = log.warnings_if_new(&update.report.warnings, warnings);
+                log.rebuilt(&update.report, start, &changed, root);
+            }
+            Err(errors) => {
+                let text = rendered(&errors);
+                live.fail(&text);
+                log.failed(&errors);
+                warnings.clear();
+                continue;
+            }
+        }
+        // The pages are reloading: once they had a moment to load, the
+        // site-wide files (the status page) and the warnings, which
+        // requests for them wait for; unless the author saved again, which
+        // is rebuilt first (its update leaves the same files to finish).
+        match changes.recv_timeout(SETTLE_AFTER_RELOAD) {
+            Ok(Message::Trouble(t)) => log.trouble(&t),
+            Ok(msg) => {
+                next = Some(msg);
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        match guarded(&mut session, |s| s.finish().transpose()) {
+            Ok(None) => {}
+            Ok(Some((files, report))) => {
+                live.settle(files);
+                log.stages(&report);
+                warnings = log.warnings_if_new(&report.warnings, warnings);
             }
             Err(errors) => {
                 let text = rendered(&errors);
@@ -212,12 +247,20 @@ fn rebuild_loop(
     }
 }
 
-/// One rebuild. A panic in the pipeline (a bug) must not leave the author
-/// with a server that silently stopped rebuilding: it is reported like a
-/// build error, and the next change starts from a fresh session, since
-/// the old one may hold half-updated state.
+/// The first build.
 fn build(session: &mut Session) -> Result<(Arc<Files>, Report), Vec<Diagnostic>> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.build())) {
+    guarded(session, Session::build)
+}
+
+/// One step of a rebuild. A panic in the pipeline (a bug) must not leave
+/// the author with a server that silently stopped rebuilding: it is
+/// reported like a build error, and the next change starts from a fresh
+/// session, since the old one may hold half-updated state.
+fn guarded<T>(
+    session: &mut Session,
+    step: impl FnOnce(&mut Session) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(session))) {
         Ok(result) => result,
         Err(panic) => {
             *session = Session::preview(session.options().clone());
@@ -333,6 +376,16 @@ impl Log {
             "rebuilt in {} ms{what}",
             start.elapsed().as_millis()
         ));
+    }
+
+    /// Prints `now` when it differs from the warnings shown last (`shown`);
+    /// returns what is shown now.
+    fn warnings_if_new(&self, now: &[Diagnostic], shown: String) -> String {
+        let text = rendered(now);
+        if text != shown {
+            self.diagnostics(now);
+        }
+        text
     }
 
     fn stages(&self, report: &Report) {

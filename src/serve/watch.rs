@@ -3,26 +3,34 @@
 //! Watches `aula.toml` (through the root folder, so editors that save by
 //! renaming a new file into place are seen) and, recursively, the folders
 //! a build reads: `content/`, `themes/`, `locales/`, `templates/`,
-//! `static/`. Events are debounced (notify-debouncer-full), filtered to
-//! the ones that can change the site, and sent as one batch of paths.
-//! Never reads the sources itself: the rebuild decides what changed.
+//! `static/`. Events are filtered to the ones that can change the site,
+//! collected by a thread of its own ([`Batch`]) and sent as one batch of
+//! paths as soon as the save is complete: a couple of milliseconds after
+//! the last event, unless a file is still being written (on Linux, a
+//! write is complete when the file is closed), so a save is seen at once
+//! and still never half-written. Never reads the sources itself: the
+//! rebuild decides what changed.
 
 use crate::diagnostic::Diagnostic;
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify_debouncer_full::notify::{
+    self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher,
+};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-/// How long a path must stay quiet before its change counts: long enough
-/// for an editor's save (truncate + write, or write + rename: well under
-/// a millisecond), short enough to be invisible next to the rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How often the debouncer looks at its queue; a change is reported
-/// between `DEBOUNCE` and `DEBOUNCE + TICK` after its last event.
-const TICK: Duration = Duration::from_millis(5);
+/// How long the watcher waits after the last event before it sends the
+/// batch: an editor's save is one burst of events (truncate, write,
+/// close; or write a temporary file, close, rename it into place), all
+/// within well under a millisecond, so it reaches the rebuild as one batch
+/// and is built once.
+pub const SETTLE: Duration = Duration::from_millis(2);
+/// How long a file that is open for writing may stay quiet before the
+/// batch is sent anyway (a program that keeps a file open and writes to it
+/// now and then).
+pub const WRITING: Duration = Duration::from_millis(100);
 
 /// The folders below the root that a build reads.
 pub const FOLDERS: [&str; 5] = crate::output::SOURCE_FOLDERS;
@@ -38,43 +46,105 @@ pub enum Message {
 }
 
 pub struct Watch {
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    watcher: RecommendedWatcher,
     root: PathBuf,
     watched: BTreeSet<&'static str>,
+}
+
+/// The changes of one save (or one burst of saves) being collected.
+#[derive(Default)]
+pub struct Batch {
+    /// Changed sources, in the order first seen.
+    paths: Vec<PathBuf>,
+    /// Files written to and not closed yet: their content may be half
+    /// there (Linux only: other systems report no close).
+    writing: BTreeSet<PathBuf>,
+}
+
+impl Batch {
+    /// Takes in one event of the watcher.
+    pub fn add(&mut self, root: &Path, event: &Event) {
+        if !(counts(&event.kind) || event.need_rescan()) {
+            return;
+        }
+        for p in event.paths.iter().filter(|p| relevant(root, p)) {
+            if !self.paths.contains(p) {
+                self.paths.push(p.clone());
+            }
+        }
+        let close_reported = cfg!(any(target_os = "linux", target_os = "android"));
+        match event.kind {
+            EventKind::Modify(ModifyKind::Data(_)) if close_reported => {
+                self.writing.extend(event.paths.iter().cloned());
+            }
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Name(RenameMode::From | RenameMode::Both)) => {
+                for p in &event.paths {
+                    self.writing.remove(p);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// How long to wait for more events before sending the batch; `None`
+    /// while there is nothing to send.
+    pub fn wait(&self) -> Option<Duration> {
+        match (self.paths.is_empty(), self.writing.is_empty()) {
+            (true, _) => None,
+            (false, true) => Some(SETTLE),
+            (false, false) => Some(WRITING),
+        }
+    }
+
+    /// The paths collected so far; the batch starts again empty.
+    pub fn take(&mut self) -> Vec<PathBuf> {
+        self.writing.clear();
+        std::mem::take(&mut self.paths)
+    }
+}
+
+/// Collects the watcher's events into batches until the watcher is gone.
+fn collect(root: &Path, events: &mpsc::Receiver<notify::Result<Event>>, to: &Sender<Message>) {
+    let mut batch = Batch::default();
+    loop {
+        let next = match batch.wait() {
+            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(wait) => events.recv_timeout(wait),
+        };
+        let msg = match next {
+            Ok(Ok(event)) => {
+                batch.add(root, &event);
+                continue;
+            }
+            Ok(Err(e)) => Message::Trouble(vec![e.to_string()]),
+            Err(RecvTimeoutError::Timeout) => Message::Changed(batch.take()),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if to.send(msg).is_err() {
+            return;
+        }
+    }
 }
 
 impl Watch {
     /// Starts watching `root` (canonical); changes go to `to`.
     pub fn start(root: &Path, to: Sender<Message>) -> Result<Watch, Diagnostic> {
-        let filter_root = root.to_path_buf();
-        let handler = move |result: DebounceEventResult| {
-            let msg = match result {
-                Ok(events) => {
-                    let paths: Vec<PathBuf> = events
-                        .iter()
-                        .filter(|e| counts(&e.kind) || e.need_rescan())
-                        .flat_map(|e| e.paths.iter())
-                        .filter(|p| relevant(&filter_root, p))
-                        .cloned()
-                        .collect();
-                    if paths.is_empty() {
-                        return;
-                    }
-                    Message::Changed(paths)
-                }
-                Err(errors) => Message::Trouble(errors.iter().map(|e| e.to_string()).collect()),
-            };
-            let _ = to.send(msg);
-        };
-        let debouncer =
-            new_debouncer(DEBOUNCE, Some(TICK), handler).map_err(|e| trouble(root, &e))?;
+        let (events, received) = mpsc::channel();
+        let watcher = notify::recommended_watcher(events).map_err(|e| trouble(root, &e))?;
+        let batch_root = root.to_path_buf();
+        std::thread::Builder::new()
+            .name("aula-watch".into())
+            .spawn(move || collect(&batch_root, &received, &to))
+            .map_err(|e| trouble(root, &e))?;
         let mut watch = Watch {
-            debouncer,
+            watcher,
             root: root.to_path_buf(),
             watched: BTreeSet::new(),
         };
         watch
-            .debouncer
+            .watcher
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| trouble(root, &e))?;
         if let Some(d) = watch.refresh().into_iter().next() {
@@ -92,14 +162,14 @@ impl Watch {
             let dir = self.root.join(name);
             let exists = dir.is_dir();
             if exists && !self.watched.contains(name) {
-                match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
+                match self.watcher.watch(&dir, RecursiveMode::Recursive) {
                     Ok(()) => {
                         self.watched.insert(name);
                     }
                     Err(e) => failed.push(trouble(&dir, &e)),
                 }
             } else if !exists && self.watched.remove(name) {
-                let _ = self.debouncer.unwatch(&dir);
+                let _ = self.watcher.unwatch(&dir);
             }
         }
         failed
@@ -210,5 +280,78 @@ mod tests {
         assert!(counts(&EventKind::Remove(
             notify_debouncer_full::notify::event::RemoveKind::Any
         )));
+    }
+
+    fn event(kind: EventKind, paths: &[&str]) -> Event {
+        let mut e = Event::new(kind);
+        for p in paths {
+            e = e.add_path(PathBuf::from(p));
+        }
+        e
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_save_is_sent_once_it_is_closed_not_while_it_is_written() {
+        use notify_debouncer_full::notify::event::{CreateKind, DataChange};
+        let root = Path::new("/site");
+        let page = "/site/content/a.es.md";
+        let mut batch = Batch::default();
+        assert_eq!(batch.wait(), None, "nothing to send");
+        batch.add(
+            root,
+            &event(
+                EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+                &[page],
+            ),
+        );
+        assert_eq!(
+            batch.wait(),
+            Some(WRITING),
+            "half written: wait for the close"
+        );
+        batch.add(
+            root,
+            &event(
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                &[page],
+            ),
+        );
+        assert_eq!(batch.wait(), Some(SETTLE), "closed: send almost at once");
+        // The rebuild's own reads neither count nor hold the batch up.
+        batch.add(
+            root,
+            &event(
+                EventKind::Access(AccessKind::Close(AccessMode::Read)),
+                &[page],
+            ),
+        );
+        assert_eq!(batch.take(), vec![PathBuf::from(page)]);
+        assert_eq!(batch.wait(), None);
+
+        // An editor that writes a temporary file and renames it into place:
+        // one batch with both names, sent as soon as the rename is seen.
+        let tmp = "/site/content/.a.es.md.tmp";
+        batch.add(root, &event(EventKind::Create(CreateKind::File), &[tmp]));
+        batch.add(
+            root,
+            &event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), &[tmp]),
+        );
+        batch.add(
+            root,
+            &event(
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                &[tmp],
+            ),
+        );
+        batch.add(
+            root,
+            &event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &[tmp, page],
+            ),
+        );
+        assert_eq!(batch.wait(), Some(SETTLE));
+        assert_eq!(batch.take(), vec![PathBuf::from(tmp), PathBuf::from(page)]);
     }
 }

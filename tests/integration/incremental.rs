@@ -406,3 +406,282 @@ fn unchanged_pages_are_reused_not_rendered_again() {
         "a translation of the edited page is reused"
     );
 }
+
+/// A fresh preview build (what `aula serve` starts with): the reference a
+/// long-lived preview session must match.
+fn full_preview(opts: &build::Options) -> Result<(std::sync::Arc<Files>, String), String> {
+    Session::preview(opts.clone())
+        .build()
+        .map(|(files, report)| (files, render(&report.warnings)))
+        .map_err(|e| render(&e))
+}
+
+/// An edit as an author makes it, mostly to a page's body, and the paths
+/// the watcher would report for it.
+fn edit_body(root: &Path, rng: &mut Lcg, step: usize) -> (String, Vec<std::path::PathBuf>) {
+    let files = [
+        "content/courses/alpha/01-intro.es.md",
+        "content/courses/alpha/01-intro.pt.md",
+        "content/courses/alpha/02-practice.en.md",
+        "content/courses/alpha/_index.es.md",
+        "content/guidelines/access.es.md",
+        "content/guidelines/access.en.md",
+        "content/itineraries/path.es.md",
+        "content/about.pt.md",
+        "content/_index.en.md",
+    ];
+    let file = *rng.pick(&files);
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let write = |t: &str| std::fs::write(&path, t).expect("write");
+    let what = match rng.next() % 14 {
+        0..=2 => {
+            write(&format!("{text}\nParagraph {step}.\n"));
+            "append a paragraph"
+        }
+        3 => {
+            write(&format!("{text}\n## Heading {step} {{#h{step}}}\n"));
+            "append a heading"
+        }
+        4 => {
+            write(&format!(
+                "{text}\nSee [the tables](@/guidelines/access.md#tables).\n"
+            ));
+            "link to an anchor"
+        }
+        5 => {
+            // Other pages link to #tables: the build fails, and recovers.
+            let g = root.join("content/guidelines/access.en.md");
+            let t = std::fs::read_to_string(&g).expect("read");
+            let t = if t.contains("{#tables}") {
+                t.replace("{#tables}", "{#tablas}")
+            } else {
+                t.replace("{#tablas}", "{#tables}")
+            };
+            std::fs::write(&g, t).expect("write");
+            return ("toggle a linked anchor".into(), vec![g]);
+        }
+        6 => {
+            write(&format!("{text}\n```rust\nfn f{step}() {{}}\n```\n"));
+            "append code"
+        }
+        7 => {
+            // Next to the image; elsewhere the file is missing (an error).
+            let m = root.join("content/courses/alpha/02-practice.en.md");
+            let t = std::fs::read_to_string(&m).expect("read");
+            std::fs::write(&m, format!("{t}\n![Figure {step}](diagram.png)\n")).expect("write");
+            return ("show an image".into(), vec![m]);
+        }
+        8 => {
+            write(&text.replacen("title = \"", &format!("title = \"T{step} "), 1));
+            "retitle"
+        }
+        9 => {
+            // Saved by writing a temporary file and renaming it into place.
+            let tmp = path.with_extension("md.tmp");
+            std::fs::write(&tmp, format!("{text}\nRenamed {step}.\n")).expect("tmp");
+            std::fs::rename(&tmp, &path).expect("rename");
+            return ("save by renaming".into(), vec![tmp, path]);
+        }
+        10 => {
+            write(&text);
+            "save unchanged"
+        }
+        11 => {
+            let p = root.join("content/guidelines/access.pt.md");
+            if p.exists() {
+                std::fs::remove_file(&p).expect("rm");
+            } else {
+                std::fs::write(&p, "+++\ntitle = \"Guia\"\n+++\n\n## Tabelas {#tables}\n")
+                    .expect("write");
+            }
+            return ("toggle the pt guideline".into(), vec![p]);
+        }
+        12 => {
+            // The es guideline is shown in place of a missing pt one.
+            let g = root.join("content/guidelines/access.es.md");
+            let t = std::fs::read_to_string(&g).expect("read");
+            std::fs::write(&g, format!("{t}\nFallback text {step}.\n")).expect("write");
+            return ("edit a fallback's text".into(), vec![g]);
+        }
+        _ => {
+            // At the last blank line, in the body.
+            let at = text.rfind("\n\n").unwrap_or(text.len());
+            write(&format!("{}\n\nLine {step}.{}", &text[..at], &text[at..]));
+            "insert lines"
+        }
+    };
+    (format!("{what} in {file}"), vec![path])
+}
+
+#[test]
+fn quick_updates_equal_full_builds_after_random_body_edits() {
+    let site = site("basic");
+    let root = site.path();
+    add_campus_layer(root);
+    // Every page over its budget: warnings that follow each edit's size.
+    let config = std::fs::read_to_string(root.join("aula.toml")).expect("config");
+    std::fs::write(
+        root.join("aula.toml"),
+        format!("{config}\n[budget]\nmodule_kb = 1\npage_kb = 1\n"),
+    )
+    .expect("config");
+    let mut opts = options(root);
+    opts.write = false;
+    let mut session = Session::preview(opts.clone());
+    let (_, first) = session.build().expect("first build");
+    assert!(
+        first.warnings.iter().any(|w| w.message.contains("budget")),
+        "{:?}",
+        first.warnings
+    );
+    let mut rng = Lcg(0xb0d1);
+    for step in 0..80 {
+        let (what, changed) = edit_body(root, &mut rng, step);
+        let update = session.update(&changed);
+        let full = full_preview(&opts);
+        let (update, (full, full_warnings)) = match (update, full) {
+            (Ok(u), Ok(f)) => (u, f),
+            (Err(a), Err(b)) => {
+                assert_eq!(render(&a), b, "step {step} ({what})");
+                continue;
+            }
+            (a, b) => panic!(
+                "step {step} ({what}): update ok={} but full ok={}",
+                a.is_ok(),
+                b.is_ok()
+            ),
+        };
+        let (a, b) = (bytes(&update.files, root), bytes(&full, root));
+        let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&a),
+            names(&b),
+            "step {step} ({what}): different files"
+        );
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            assert!(
+                x == y || update.deferred.contains(name),
+                "step {step} ({what}): {name} differs from a full build"
+            );
+        }
+        let (files, warnings) = match session.finish() {
+            Some(done) => {
+                let (files, report) = done.expect("the status page renders");
+                (files, render(&report.warnings))
+            }
+            None => (update.files, render(&update.report.warnings)),
+        };
+        assert!(
+            bytes(&files, root) == b,
+            "step {step} ({what}): the finished site differs from a full build"
+        );
+        if warnings != full_warnings {
+            let (a, b): (Vec<&str>, Vec<&str>) =
+                (warnings.lines().collect(), full_warnings.lines().collect());
+            let only_a: Vec<_> = a.iter().filter(|l| !b.contains(l)).collect();
+            let only_b: Vec<_> = b.iter().filter(|l| !a.contains(l)).collect();
+            panic!(
+                "step {step} ({what}): warnings differ\nonly quick: {only_a:#?}\nonly full: {only_b:#?}\n{} vs {} lines",
+                a.len(),
+                b.len()
+            );
+        }
+    }
+    let done = session.counters();
+    assert!(
+        done.quick >= 30 && done.fallbacks >= 10,
+        "both paths are exercised: {done:?}"
+    );
+}
+
+/// The hot path of `aula serve`: a body edit reads the one file, keeps
+/// the assembled site and leaves the status page until after the reload.
+#[test]
+fn a_body_edit_reads_one_file_and_does_not_assemble_the_site() {
+    let site = site("basic");
+    let root = site.path();
+    let mut opts = options(root);
+    opts.write = false;
+    let mut session = Session::preview(opts.clone());
+    let (before, _) = session.build().expect("first build");
+    let start = session.counters();
+    assert_eq!(start.builds, 1);
+
+    let path = root.join("content/courses/alpha/01-intro.es.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, format!("{text}\nA new paragraph.\n")).expect("edit");
+    let update = session.update(&[path]).expect("update");
+    let now = session.counters();
+    assert_eq!(now.builds, 1, "no build: the site is not assembled again");
+    assert_eq!(now.quick, 1);
+    assert_eq!(
+        now.files_read,
+        start.files_read + 1,
+        "only the edited file is read"
+    );
+    let page = |files: &Files, name: &str| match files.get(name) {
+        Some(Data::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        _ => panic!("no {name}"),
+    };
+    assert!(
+        page(&update.files, "es/cursos/alfa-es/01-intro/index.html").contains("A new paragraph.")
+    );
+    assert_eq!(update.deferred, ["translations/index.html"]);
+    let same = |name: &str| match (before.get(name), update.files.get(name)) {
+        (Some(Data::Bytes(a)), Some(Data::Bytes(b))) => std::sync::Arc::ptr_eq(a, b),
+        _ => false,
+    };
+    assert!(
+        same("en/about/index.html"),
+        "other pages are shared, not rendered"
+    );
+    assert!(same("sitemap.xml"), "site-wide files are kept");
+
+    // The status page, made after the reload, is what a full build makes.
+    let (finished, _) = session
+        .finish()
+        .expect("status page left")
+        .expect("renders");
+    let (full, _) = full_preview(&opts).expect("full build");
+    let status = "translations/index.html";
+    assert_eq!(page(&finished, status), page(&full, status));
+    assert_ne!(
+        page(&finished, status),
+        page(&before, status),
+        "the source changed"
+    );
+    assert!(session.finish().is_none(), "nothing left");
+
+    // Regression: a save that changes nothing, then an edit, stays quick.
+    let path = root.join("content/about.en.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, &text).expect("save unchanged");
+    let unchanged = session.update(std::slice::from_ref(&path)).expect("update");
+    assert!(std::sync::Arc::ptr_eq(&unchanged.files, &finished));
+    std::fs::write(&path, format!("{text}\nMore.\n")).expect("edit");
+    session.update(&[path]).expect("update");
+    assert_eq!(session.counters().builds, 1, "still quick");
+}
+
+/// Anything but a body edit takes the ordinary build.
+#[test]
+fn a_front_matter_edit_or_a_new_file_assembles_the_site_again() {
+    let site = site("basic");
+    let root = site.path();
+    let mut session = Session::preview(options(root));
+    session.build().expect("first build");
+    let path = root.join("content/about.es.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replacen("title = \"", "title = \"New ", 1)).expect("edit");
+    session.update(std::slice::from_ref(&path)).expect("update");
+    let added = root.join("content/more.es.md");
+    std::fs::write(&added, "+++\ntitle = \"More\"\n+++\n\nMore.\n").expect("add");
+    let (files, _) = session
+        .update(&[added])
+        .map(|u| (u.files, u.report))
+        .expect("update");
+    assert!(files.contains_key("es/more/index.html"));
+    let done = session.counters();
+    assert_eq!((done.builds, done.quick, done.fallbacks), (3, 0, 2));
+}

@@ -317,6 +317,46 @@ fn an_edit_reloads_the_page_with_the_new_content() {
     serve.wait_for_log("rebuilt in");
 }
 
+/// Editors that save by writing a temporary file and renaming it into
+/// place reload the page once; the translators' status page, made after
+/// the reload is sent, shows the edit when the page asks for it.
+#[test]
+fn a_save_by_renaming_reloads_once_and_the_status_page_follows() {
+    let site = site("basic");
+    let serve = Serve::start(site.path(), 0);
+    let status_before = serve.get("/translations/");
+    assert_eq!(status_before.status, 200);
+    let mut events = serve.events();
+    events.until("ok");
+
+    let page = site.path().join("content/about.es.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    let tmp = site.path().join("content/about.es.md.tmp");
+    std::fs::write(
+        &tmp,
+        text.replace("About page in es.", "Renamed into place."),
+    )
+    .expect("write");
+    std::fs::rename(&tmp, &page).expect("rename");
+    events.until("reload");
+    let reply = serve.get("/es/about/");
+    assert!(reply.body.contains("Renamed into place."), "{}", reply.body);
+    let status = serve.get("/translations/");
+    assert_eq!(status.status, 200);
+    assert_ne!(status.body, status_before.body, "the es text changed");
+
+    // No second reload for the same save. (Under load the two steps can
+    // reach the watcher apart; the temporary file alone then rebuilds to
+    // the same site, which reloads nothing.)
+    let stream = events.reader.get_ref();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let mut more = String::new();
+    let next = events.reader.read_line(&mut more);
+    assert!(next.is_err(), "a second event: {more:?}");
+}
+
 #[test]
 fn a_broken_edit_keeps_the_last_good_page_and_fixing_it_recovers() {
     let site = site("basic");
