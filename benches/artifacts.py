@@ -62,9 +62,10 @@ def main():
     work = tempfile.mkdtemp(prefix="aula-artifacts-")
     try:
         bins = {"full": os.path.join(work, "aula-full"), "nosearch": os.path.join(work, "aula-nosearch")}
-        build([], os.path.join(REPO, "target"), bins["full"])
-        build(["--no-default-features", "--features", "serve"],
-              os.path.join(REPO, "target", "bench-nosearch"), bins["nosearch"])
+        # One target folder: only aula itself is compiled twice.
+        target = os.path.join(REPO, "target")
+        build(["--no-default-features", "--features", "serve"], target, bins["nosearch"])
+        build([], target, bins["full"])
         corpus = a.corpus
         if not corpus:
             corpus = os.path.join(work, "corpus")
