@@ -34,8 +34,8 @@ use crate::images::Catalog;
 use crate::markdown::Rendered;
 use crate::output::{self, Data};
 use crate::outputs::{self, Files, Fingerprints, Input};
+use crate::render::certificate;
 use crate::render::views::Shared;
-use crate::render::{self, certificate};
 use crate::site::{PageSource, Site};
 use crate::translations;
 use std::collections::{BTreeMap, BTreeSet};
@@ -439,30 +439,12 @@ impl Session {
 fn render_page_files(input: &Input, i: usize, files: &mut Files) -> Result<(), Fallback> {
     let site = input.site;
     let page = &site.pages[i];
-    let html = render::page(
-        input.renderer,
-        input.theme,
-        input.i18n,
-        site,
-        input.shared,
-        i,
-        &input.bodies[i],
-    )
-    .map_err(|_| Fallback)?;
+    let html = input.page_html(i).map_err(|_| Fallback)?;
     files
         .add_generated(format!("{}/index.html", page.dir), html.into_bytes())
         .map_err(|_| Fallback)?;
     if certificate::has_certificate(site, i) {
-        let html = render::certificate_page(
-            input.renderer,
-            input.theme,
-            input.i18n,
-            site,
-            input.shared,
-            i,
-            &input.bodies[i],
-        )
-        .map_err(|_| Fallback)?;
+        let html = input.certificate_html(i).map_err(|_| Fallback)?;
         let dir = certificate::dir(&page.dir);
         files
             .add_generated(format!("{dir}/index.html"), html.into_bytes())

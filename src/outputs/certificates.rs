@@ -6,7 +6,7 @@
 use super::{Files, Input};
 use crate::diagnostic::Diagnostic;
 use crate::memo::{Entry, Memo};
-use crate::render::{self, certificate};
+use crate::render::certificate;
 use crate::site::course_key;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -26,16 +26,9 @@ pub fn add(
         .map(|i| {
             let dir = certificate::dir(&site.pages[i].dir);
             let r = previous.get_or_make(&dir, &cache_inputs(input, i), || {
-                render::certificate_page(
-                    input.renderer,
-                    input.theme,
-                    input.i18n,
-                    site,
-                    input.shared,
-                    i,
-                    &input.bodies[i],
-                )
-                .map(|html| Arc::from(html.into_bytes()))
+                input
+                    .certificate_html(i)
+                    .map(|html| Arc::from(html.into_bytes()))
             });
             (dir, r)
         })

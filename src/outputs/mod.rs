@@ -79,6 +79,34 @@ pub struct Input<'a> {
     pub images: &'a crate::images::Catalog,
 }
 
+impl Input<'_> {
+    /// Page `i`'s `index.html`, rendered with its template.
+    pub fn page_html(&self, i: usize) -> Result<String, Diagnostic> {
+        crate::render::page(
+            self.renderer,
+            self.theme,
+            self.i18n,
+            self.site,
+            self.shared,
+            i,
+            &self.bodies[i],
+        )
+    }
+
+    /// The completion page of course or itinerary `i`.
+    pub fn certificate_html(&self, i: usize) -> Result<String, Diagnostic> {
+        crate::render::certificate_page(
+            self.renderer,
+            self.theme,
+            self.i18n,
+            self.site,
+            self.shared,
+            i,
+            &self.bodies[i],
+        )
+    }
+}
+
 /// What cached outputs are keyed on, computed once per build.
 #[derive(Debug, Default)]
 pub struct Fingerprints {

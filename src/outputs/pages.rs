@@ -7,7 +7,6 @@
 use super::{Files, Input};
 use crate::diagnostic::Diagnostic;
 use crate::memo::{Entry, Memo};
-use crate::render;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -24,16 +23,7 @@ pub fn add(
         .into_par_iter()
         .map(|i| {
             previous.get_or_make(&site.pages[i].dir, &inputs[i], || {
-                render::page(
-                    input.renderer,
-                    input.theme,
-                    input.i18n,
-                    site,
-                    input.shared,
-                    i,
-                    &input.bodies[i],
-                )
-                .map(|html| Arc::from(html.into_bytes()))
+                input.page_html(i).map(|html| Arc::from(html.into_bytes()))
             })
         })
         .collect();
