@@ -292,42 +292,15 @@ fn run(
     // `aula check` skip it (it costs more CPU than the rest of the build).
     let (files, mut diags, image_stats) =
         make_outputs(&input, cache, &mut watch, preview, opts.write);
-    let report_files;
     // What needs the Markdown bodies is done before the passes, so a build
     // that writes can free them first.
     let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
     let anchors = translations::anchor_warnings(&site, &status, &explicit);
     let mut body_warnings = Diagnostic::default_kind(anchors, Kind::Translation);
     body_warnings.extend(markdown::warnings(&site, &bodies));
-    let (finished, budget) = match sink {
-        Sink::Memory => {
-            let (files, budget, more) = passes::run(
-                &site,
-                files,
-                &mut cache.passes,
-                opts.budget_gzip,
-                &mut watch,
-            );
-            diags.extend(more);
-            report_files = files.len();
-            (Finished::Files(files), budget)
-        }
-        Sink::Disk => {
-            // Nothing is kept for a next build: every page's bytes are
-            // freed once written.
-            *cache = Cache::default();
-            drop(std::mem::take(&mut bodies));
-            let io = |d| finish(Diagnostic::default_kind(vec![d], Kind::Io));
-            let tree =
-                output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
-            watch.lap("create the output folders");
-            let streamed =
-                passes::stream(&site, files, opts.budget_gzip, &tree, &mut watch).map_err(io)?;
-            diags.extend(streamed.diags);
-            report_files = streamed.written;
-            (Finished::Written(tree), streamed.budget)
-        }
-    };
+    let (finished, budget, report_files, more) =
+        deliver(opts, sink, &site, files, cache, &mut bodies, &mut watch)?;
+    diags.extend(more);
     let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
         diags.into_iter().partition(Diagnostic::is_error);
     // For quick updates (`aula serve`): the outputs' own warnings.
@@ -383,6 +356,46 @@ fn run(
         });
     }
     Ok((finished, report))
+}
+
+/// The passes over `files`, into memory or straight into the output's
+/// temporary folder (which a failed build then removes): the files, the
+/// weights, how many files there are, and the passes' diagnostics.
+fn deliver(
+    opts: &Options,
+    sink: Sink,
+    site: &Site,
+    files: Files,
+    cache: &mut Cache,
+    bodies: &mut Vec<Arc<crate::markdown::Rendered>>,
+    watch: &mut Stopwatch,
+) -> Result<(Finished, outputs::budget::Report, usize, Vec<Diagnostic>), Vec<Diagnostic>> {
+    match sink {
+        Sink::Memory => {
+            let (files, budget, diags) =
+                passes::run(site, files, &mut cache.passes, opts.budget_gzip, watch);
+            let count = files.len();
+            Ok((Finished::Files(files), budget, count, diags))
+        }
+        Sink::Disk => {
+            // Nothing is kept for a next build: every page's bytes are
+            // freed once written.
+            *cache = Cache::default();
+            drop(std::mem::take(bodies));
+            let io = |d| finish(Diagnostic::default_kind(vec![d], Kind::Io));
+            let tree =
+                output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
+            watch.lap("create the output folders");
+            let streamed =
+                passes::stream(site, files, opts.budget_gzip, &tree, watch).map_err(io)?;
+            Ok((
+                Finished::Written(tree),
+                streamed.budget,
+                streamed.written,
+                streamed.diags,
+            ))
+        }
+    }
 }
 
 /// Every output module in turn, into one [`Files`]; errors and warnings

@@ -15,7 +15,7 @@ use crate::output;
 use crate::outputs::{self, Data, Files, budget, fingerprint, minify, precompress};
 use crate::site::Site;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// What the passes keep between builds.
@@ -95,115 +95,11 @@ pub(super) fn stream(
 ) -> Result<Streamed, Diagnostic> {
     let output = site.config.output;
     let mut map = files.into_map();
-    let mut diags = Vec::new();
-    if output.minify {
-        for (path, data) in map.iter_mut() {
-            if let (true, Data::Bytes(b)) = (path.ends_with(".css"), &*data) {
-                if let Some(small) = minify::css(b) {
-                    *data = Data::Bytes(small.into());
-                }
-            }
-        }
-    }
-    let renames = if output.fingerprint {
-        fingerprint::renames(&map)
-    } else {
-        Default::default()
-    };
-    // Every file under its final name: a second, different file for a
-    // name is an error, as in `run`.
-    let mut finals: HashMap<String, &Data> = HashMap::with_capacity(map.len());
-    for (path, data) in &map {
-        let name = renames.get(path).unwrap_or(path);
-        match finals.get(name) {
-            Some(other) if *other != data => diags.push(fingerprint::clash(name)),
-            _ => {
-                finals.insert(name.clone(), data);
-            }
-        }
-    }
-    let stored = |data: &Data| match data {
-        Data::Bytes(b) => b.len() as u64,
-        Data::Copy(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-    };
-    let sheets: BTreeMap<String, budget::Sizes> = finals
-        .par_iter()
-        .filter(|(name, _)| name.ends_with(".css"))
-        .filter_map(|(name, data)| {
-            let sizes = match data {
-                Data::Bytes(b) => budget::Measured::sheet(b, gzip).sizes(),
-                Data::Copy(p) => budget::Measured::sheet(&std::fs::read(p).ok()?, gzip).sizes(),
-            };
-            Some((name.clone(), sizes))
-        })
-        .collect();
-    let lengths: HashMap<String, u64> = finals
-        .iter()
-        .filter(|(name, _)| !name.ends_with(".html"))
-        .map(|(name, data)| (name.clone(), stored(data)))
-        .collect();
-    let taken: HashMap<String, Data> = if output.precompress {
-        finals
-            .iter()
-            .filter(|(name, _)| name.ends_with(".br") || name.ends_with(".gz"))
-            .map(|(name, data)| (name.clone(), (*data).clone()))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    drop(finals);
+    let (plan, mut diags) = Plan::make(&mut map, output, gzip);
     watch.lap("minify and fingerprint stylesheets and scripts");
     let done: Vec<Result<Done, Diagnostic>> = map
         .into_par_iter()
-        .map(|(path, data)| {
-            let name = renames.get(&path).cloned().unwrap_or_else(|| path.clone());
-            let bytes = match data {
-                Data::Copy(_) => {
-                    tree.put(&name, &data)?;
-                    return Ok(Done {
-                        files: 1,
-                        ..Done::default()
-                    });
-                }
-                Data::Bytes(b) => b,
-            };
-            let html = path.ends_with(".html");
-            let bytes: Arc<[u8]> = match (html && output.minify).then(|| minify::html(&bytes)) {
-                Some(Some(small)) => small.into(),
-                _ => bytes,
-            };
-            let bytes: Arc<[u8]> = match html.then(|| fingerprint::rewrite(&path, &bytes, &renames))
-            {
-                Some(Some(new)) => new.into(),
-                _ => bytes,
-            };
-            let measured =
-                html.then(|| (name.clone(), budget::Measured::page(&name, &bytes, gzip)));
-            tree.put_bytes(&name, &bytes)?;
-            let mut files = 1;
-            let mut clashes = Vec::new();
-            if output.precompress && precompress::wanted(&name, bytes.len()) {
-                for (ext, made) in [
-                    ("br", precompress::brotli(&bytes)),
-                    ("gz", precompress::gzip(&bytes)),
-                ] {
-                    let sibling = format!("{name}.{ext}");
-                    match taken.get(&sibling) {
-                        Some(Data::Bytes(b)) if **b == *made => {}
-                        Some(_) => clashes.push(precompress::clash(&name, ext)),
-                        None => {
-                            tree.put_bytes(&sibling, &made)?;
-                            files += 1;
-                        }
-                    }
-                }
-            }
-            Ok(Done {
-                measured,
-                clashes,
-                files,
-            })
-        })
+        .map(|(path, data)| plan.finish(&path, data, output, gzip, tree))
         .collect();
     let mut measured = Vec::new();
     let mut written = 0;
@@ -216,13 +112,14 @@ pub(super) fn stream(
     watch.lap("minify, fingerprint, measure and write pages");
     measured.sort_by(|a, b| a.0.cmp(&b.0));
     let pages: Vec<(&String, &budget::Measured)> = measured.iter().map(|(p, m)| (p, m)).collect();
-    let linked: std::collections::BTreeSet<&String> =
-        pages.iter().flat_map(|(_, m)| m.stylesheets()).collect();
-    let sheets: BTreeMap<String, budget::Sizes> = sheets
+    let linked: BTreeSet<&String> = pages.iter().flat_map(|(_, m)| m.stylesheets()).collect();
+    let sheets: BTreeMap<String, budget::Sizes> = plan
+        .sheets
         .into_iter()
         .filter(|(name, _)| linked.contains(name))
         .collect();
-    let (report, over) = budget::assemble(site, &pages, sheets, |name| lengths.get(name).copied());
+    let (report, over) =
+        budget::assemble(site, &pages, sheets, |name| plan.lengths.get(name).copied());
     diags.extend(over);
     watch.lap("measure page weight");
     Ok(Streamed {
@@ -230,6 +127,146 @@ pub(super) fn stream(
         diags,
         written,
     })
+}
+
+/// What every file of a streamed build needs to know of the others,
+/// made before the first page goes out.
+struct Plan {
+    /// New names of the fingerprinted stylesheets and scripts.
+    renames: BTreeMap<String, String>,
+    /// Every stylesheet's weight, by final name.
+    sheets: BTreeMap<String, budget::Sizes>,
+    /// Stored size of every file but the pages, by final name (images
+    /// above the fold count by it).
+    lengths: HashMap<String, u64>,
+    /// Files of the site named like precompressed copies (`[output]
+    /// precompress` only): an aula copy may not replace a different one.
+    taken: HashMap<String, Data>,
+}
+
+impl Plan {
+    /// Minifies the stylesheets of `map` in place (they are few, and the
+    /// pages name them by their hash) and makes the plan; errors for two
+    /// different files under one final name, as in [`run`].
+    fn make(
+        map: &mut crate::output::Files,
+        output: crate::config::OutputConfig,
+        gzip: budget::Gzip,
+    ) -> (Plan, Vec<Diagnostic>) {
+        if output.minify {
+            for (path, data) in map.iter_mut() {
+                if let (true, Data::Bytes(b)) = (path.ends_with(".css"), &*data) {
+                    if let Some(small) = minify::css(b) {
+                        *data = Data::Bytes(small.into());
+                    }
+                }
+            }
+        }
+        let renames = if output.fingerprint {
+            fingerprint::renames(map)
+        } else {
+            BTreeMap::new()
+        };
+        let mut diags = Vec::new();
+        let mut finals: HashMap<&String, &Data> = HashMap::with_capacity(map.len());
+        for (path, data) in map.iter() {
+            let name = renames.get(path).unwrap_or(path);
+            match finals.get(name) {
+                Some(other) if *other != data => diags.push(fingerprint::clash(name)),
+                _ => {
+                    finals.insert(name, data);
+                }
+            }
+        }
+        let sheets = finals
+            .par_iter()
+            .filter(|(name, _)| name.ends_with(".css"))
+            .filter_map(|(name, data)| {
+                let sizes = match data {
+                    Data::Bytes(b) => budget::Measured::sheet(b, gzip).sizes(),
+                    Data::Copy(p) => budget::Measured::sheet(&std::fs::read(p).ok()?, gzip).sizes(),
+                };
+                Some(((*name).clone(), sizes))
+            })
+            .collect();
+        let lengths = finals
+            .iter()
+            .filter(|(name, _)| !name.ends_with(".html"))
+            .map(|(name, data)| ((*name).clone(), budget::stored_len(Some(data))))
+            .collect();
+        let taken = finals
+            .iter()
+            .filter(|(name, _)| {
+                output.precompress && (name.ends_with(".br") || name.ends_with(".gz"))
+            })
+            .map(|(name, data)| ((*name).clone(), (*data).clone()))
+            .collect();
+        let plan = Plan {
+            renames,
+            sheets,
+            lengths,
+            taken,
+        };
+        (plan, diags)
+    }
+
+    /// One file through the passes and into `tree`: minified and its
+    /// references rewritten (a page), measured (a page), written, and its
+    /// precompressed copies written.
+    fn finish(
+        &self,
+        path: &str,
+        data: Data,
+        output: crate::config::OutputConfig,
+        gzip: budget::Gzip,
+        tree: &output::Tree,
+    ) -> Result<Done, Diagnostic> {
+        let name = self.renames.get(path).map_or(path, String::as_str);
+        let bytes = match data {
+            Data::Copy(_) => {
+                tree.put(name, &data)?;
+                return Ok(Done {
+                    files: 1,
+                    ..Done::default()
+                });
+            }
+            Data::Bytes(b) => b,
+        };
+        let html = path.ends_with(".html");
+        let bytes: Arc<[u8]> = match (html && output.minify).then(|| minify::html(&bytes)) {
+            Some(Some(small)) => small.into(),
+            _ => bytes,
+        };
+        let bytes: Arc<[u8]> = match html.then(|| fingerprint::rewrite(path, &bytes, &self.renames))
+        {
+            Some(Some(new)) => new.into(),
+            _ => bytes,
+        };
+        let measured = html.then(|| (name.to_string(), budget::Measured::page(name, &bytes, gzip)));
+        tree.put_bytes(name, &bytes)?;
+        let mut done = Done {
+            measured,
+            clashes: Vec::new(),
+            files: 1,
+        };
+        if output.precompress && precompress::wanted(name, bytes.len()) {
+            for (ext, made) in [
+                ("br", precompress::brotli(&bytes)),
+                ("gz", precompress::gzip(&bytes)),
+            ] {
+                let sibling = format!("{name}.{ext}");
+                match self.taken.get(&sibling) {
+                    Some(Data::Bytes(b)) if **b == *made => {}
+                    Some(_) => done.clashes.push(precompress::clash(name, ext)),
+                    None => {
+                        tree.put_bytes(&sibling, &made)?;
+                        done.files += 1;
+                    }
+                }
+            }
+        }
+        Ok(done)
+    }
 }
 
 /// What [`stream`] keeps of one file.

@@ -448,7 +448,7 @@ pub fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
 
-fn stored_len(data: Option<&Data>) -> u64 {
+pub fn stored_len(data: Option<&Data>) -> u64 {
     match data {
         Some(Data::Bytes(b)) => b.len() as u64,
         Some(Data::Copy(p)) => std::fs::metadata(p).map_or(0, |m| m.len()),
