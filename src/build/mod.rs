@@ -296,30 +296,19 @@ fn run(
     // that writes can free them first.
     let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
     let anchors = translations::anchor_warnings(&site, &status, &explicit);
-    let mut body_warnings = Diagnostic::default_kind(anchors, Kind::Translation);
-    body_warnings.extend(markdown::warnings(&site, &bodies));
-    let (finished, budget, report_files, more) =
-        deliver(opts, sink, &site, files, cache, &mut bodies, &mut watch)?;
-    diags.extend(more);
-    let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
-        diags.into_iter().partition(Diagnostic::is_error);
-    // For quick updates (`aula serve`): the outputs' own warnings.
-    let output_warnings = preview.then(|| warnings.clone());
-    warnings.extend(markdown_warnings);
-    warnings.extend(Diagnostic::default_kind(
+    let mut more_warnings = markdown_warnings;
+    more_warnings.extend(Diagnostic::default_kind(
         state.i18n.fallback_warnings(),
         Kind::UiString,
     ));
-    warnings.extend(body_warnings);
+    more_warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
+    let (finished, budget, report_files, more) =
+        deliver(opts, sink, &site, files, cache, &mut bodies, &mut watch)?;
+    diags.extend(more);
     cache.theme = Some((theme_fp, state));
-    if opts.strict && !warnings.is_empty() {
-        errors.extend(strict(std::mem::take(&mut warnings), true));
-    }
-    if !errors.is_empty() {
-        errors.append(&mut warnings);
-        return Err(finish(errors));
-    }
-    diagnostic::sort(&mut warnings);
+    let (output_warnings, warnings) = sort_out(diags, more_warnings, opts.strict)?;
+    // For quick updates (`aula serve`): the outputs' own warnings.
+    let output_warnings = preview.then_some(output_warnings);
     let report = Report {
         pages_by_language: site
             .count_by_language()
@@ -482,6 +471,30 @@ fn make_packages(input: &Input, files: &mut Files, watch: &mut Stopwatch) -> Vec
     diags.extend(outputs::packages::add(input, files));
     watch.lap("packages");
     diags
+}
+
+/// The build's verdict on its diagnostics: `diags` from the outputs and
+/// passes, `more` warnings of the earlier stages. Errors (and, under
+/// `--strict`, warnings) fail the build with all of them, sorted;
+/// otherwise returns the outputs' own warnings and all warnings, sorted.
+fn sort_out(
+    diags: Vec<Diagnostic>,
+    more: Vec<Diagnostic>,
+    strict_mode: bool,
+) -> Result<(Vec<Diagnostic>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (mut errors, output_warnings): (Vec<_>, Vec<_>) =
+        diags.into_iter().partition(Diagnostic::is_error);
+    let mut warnings = output_warnings.clone();
+    warnings.extend(more);
+    if strict_mode && !warnings.is_empty() {
+        errors.extend(strict(std::mem::take(&mut warnings), true));
+    }
+    if !errors.is_empty() {
+        errors.append(&mut warnings);
+        return Err(finish(errors));
+    }
+    diagnostic::sort(&mut warnings);
+    Ok((output_warnings, warnings))
 }
 
 /// Under `--strict`, warnings become errors (same kind, text and place).
