@@ -33,6 +33,29 @@ pub fn site(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the repository's sample campus (its site files, not its
+/// code or output) in a temporary folder.
+pub fn sample_campus() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().expect("tempdir");
+    for part in [
+        "aula.toml",
+        "content",
+        "locales",
+        "static",
+        "templates",
+        "themes",
+    ] {
+        let from = repo.join(part);
+        if from.is_dir() {
+            copy_tree(&from, &site.path().join(part));
+        } else if from.is_file() {
+            std::fs::copy(&from, site.path().join(part)).expect("copy");
+        }
+    }
+    site
+}
+
 pub fn options(root: &Path) -> Options {
     Options {
         root: root.to_path_buf(),

@@ -168,24 +168,8 @@ fn the_sample_campus_requests_nothing_from_another_host() {
 /// precompressed copies.
 #[test]
 fn a_written_build_equals_the_build_in_memory() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     for precompress in [false, true] {
-        let site = tempfile::tempdir().expect("tempdir");
-        for part in [
-            "aula.toml",
-            "content",
-            "locales",
-            "static",
-            "templates",
-            "themes",
-        ] {
-            let from = repo.join(part);
-            if from.is_dir() {
-                copy_tree(&from, &site.path().join(part));
-            } else if from.is_file() {
-                std::fs::copy(&from, site.path().join(part)).expect("copy");
-            }
-        }
+        let site = sample_campus();
         if precompress {
             let toml = site.path().join("aula.toml");
             let text =

@@ -211,3 +211,118 @@ fn serve_and_check_do_not_index_and_the_page_says_where_search_is_built() {
     assert!(page.contains("Search is built by `aula build`"), "{page}");
     assert!(!page.contains("../../search."));
 }
+
+/// Every file of one Pagefind index, by name, with the fragments read
+/// (their anchors left out) instead of their gzipped bytes.
+#[cfg(feature = "search")]
+fn comparable(
+    files: Vec<pagefind::api::SyntheticFile>,
+) -> std::collections::BTreeMap<String, serde_json::Value> {
+    use std::io::Read;
+    let mut out = std::collections::BTreeMap::new();
+    let mut fragments = std::collections::BTreeMap::new();
+    for f in files {
+        let name = f.filename.to_string_lossy().replace('\\', "/");
+        if name.starts_with("fragment/") {
+            let mut json = Vec::new();
+            flate2::read::GzDecoder::new(f.contents.as_slice())
+                .read_to_end(&mut json)
+                .expect("gzip");
+            let mut v: serde_json::Value =
+                serde_json::from_slice(&json["pagefind_dcd".len()..]).expect("fragment JSON");
+            v.as_object_mut().expect("object").remove("anchors");
+            let url = v["url"].as_str().expect("url").to_string();
+            fragments.insert(url, v);
+        } else if name.starts_with("index/") || name.starts_with("wasm.") {
+            out.insert(name, serde_json::Value::from(f.contents));
+        }
+    }
+    out.insert(
+        "fragments".to_string(),
+        serde_json::Value::from_iter(fragments.into_values()),
+    );
+    out
+}
+
+/// aula hands Pagefind the text of each page (`search::digest`) instead
+/// of the page to parse. The index must be the one Pagefind makes from the
+/// HTML: every page of the sample campus (lists, notices, courses, print
+/// pages, quizzes, code) indexed both ways gives the same word index files
+/// byte for byte and the same fragments (text, word count, title, image),
+/// the headings' anchors aside.
+#[cfg(feature = "search")]
+#[test]
+fn the_index_of_aulas_digest_is_the_index_pagefind_makes_from_the_html() {
+    use aula::outputs::search::{EXCLUDE, ROOT, digest};
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+    let site = sample_campus();
+    build_ok(site.path());
+    let public = site.path().join("public");
+    let mut pages = Vec::new();
+    for lang in ["es", "en", "pt"] {
+        for f in files(&public.join(lang)) {
+            if f.ends_with("index.html") {
+                let url = format!("/{lang}/{}", f.trim_end_matches("index.html"));
+                pages.push((url, read(&public.join(lang), &f)));
+            }
+        }
+    }
+    assert!(pages.len() > 80, "{} pages", pages.len());
+    // And what an author's raw HTML may bring.
+    for (i, main) in [
+        "<h1>Título</h1><p>palabra<span id=\"x\">pegada</span> y <b>negrita</b>cerca</p>",
+        "<h1>T</h1><p data-pagefind-ignore>oculto</p><div data-pagefind-ignore=\"all\"><p>fuera</p></div><p data-pagefind-weight=\"3\">peso</p>",
+        "<h1>T &amp; U</h1><p>línea<br>otra&nbsp;más\n\n  y &lt;etiqueta&gt;</p><img src=\"a&amp;b.png\" alt=\"Un  gráfico\">",
+        "<h2>Sin título</h2><ul><li>uno</li><li>dos?</li></ul><table><tr><td>celda</td><td>(nota)</td></tr></table>",
+        "<div>uno <em>sin cerrar</div><p>dos</p>",
+        "<h1>T</h1><p>antes <img class=\"meta\" src=\"x.png\"> después</p><p>visible</p>",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"es\"><head><title>P</title></head><body><nav>menú</nav><main>{main}</main><footer>pie</footer></body></html>"
+        );
+        pages.push((format!("/es/raw-{i}/"), page));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let (from_html, from_digest) = runtime.block_on(async {
+        let config = PagefindServiceConfig::builder()
+            .root_selector(ROOT.to_string())
+            .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
+            .build();
+        let mut html = PagefindIndex::new(Some(config)).expect("index");
+        let mut ours = PagefindIndex::new(None).expect("index");
+        for (url, page) in &pages {
+            html.add_html_file(None, Some(url.clone()), page.clone())
+                .await
+                .expect("html");
+            let r = digest::record(page, ROOT, &EXCLUDE);
+            ours.add_custom_record(url.clone(), r.content, r.language, Some(r.meta), None, None)
+                .await
+                .expect("record");
+        }
+        (
+            html.get_files().await.expect("files"),
+            ours.get_files().await.expect("files"),
+        )
+    });
+    let (a, b) = (comparable(from_html), comparable(from_digest));
+    let (fa, fb) = (&a["fragments"], &b["fragments"]);
+    let fa = fa.as_array().expect("array");
+    let fb = fb.as_array().expect("array");
+    assert_eq!(fa.len(), fb.len());
+    for (x, y) in fa.iter().zip(fb) {
+        assert_eq!(x, y, "fragment of {}", x["url"]);
+    }
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same index files (their names are hashes of their bytes)"
+    );
+    assert!(a == b);
+}

@@ -2,9 +2,11 @@
 //! the `search` cargo feature, one Pagefind bundle under `pagefind/` that
 //! indexes every page in its own language.
 //!
-//! Pagefind is used as a library (`pagefind::api`): each page's HTML,
-//! already rendered into [`Files`], is handed to it with the page's own
-//! URL; Pagefind reads `<html lang>` and splits the bundle by language
+//! Pagefind is used as a library (`pagefind::api`): each page's text,
+//! read by aula from the HTML already rendered into [`Files`] (`digest`:
+//! what Pagefind's own parser would read, without parsing every page a
+//! second time), is handed to it with the page's own URL and its
+//! `<html lang>`; Pagefind splits the bundle by language
 //! (one index, metadata file and WebAssembly stemmer per language, all
 //! under the one `pagefind/` folder), and the browser loads only the
 //! language of the page that searches. Notice pages (a missing
@@ -22,6 +24,9 @@
 //! HTML. The theme's `search.js` (not Pagefind's UI) loads the bundle
 //! only once the learner types. Never writes to disk. See
 //! `docs/search.md`.
+
+#[cfg(feature = "search")]
+pub mod digest;
 
 use super::{Files, Input};
 use crate::diagnostic::{Diagnostic, Kind};
@@ -125,11 +130,15 @@ fn indexed_pages(input: &Input, files: &Files) -> Docs {
     docs
 }
 
+/// The element whose text is indexed.
+#[cfg(feature = "search")]
+pub const ROOT: &str = "main";
+
 /// What Pagefind reads of a page: `<main>` without the navigation
 /// (breadcrumbs, table of contents, pager, course outline), lists of other
 /// pages and metadata lines, so a page is found by its own text.
 #[cfg(feature = "search")]
-const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".completion"];
+pub const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".completion"];
 
 /// Builds the Pagefind bundle: one Pagefind index per language, merged
 /// into one bundle. Pagefind indexes one page at a time and holds ~250 KB
@@ -187,15 +196,21 @@ fn index_language(pages: &Named) -> Result<Named, String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .root_selector("main".to_string())
-            .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
-            .build();
+        let config = PagefindServiceConfig::builder().build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for (url, html) in pages {
-            let html = String::from_utf8_lossy(html).into_owned();
+        let records: Vec<(&String, digest::Record)> = {
+            use rayon::prelude::*;
+            pages
+                .par_iter()
+                .map(|(url, html)| {
+                    let html = String::from_utf8_lossy(html);
+                    (url, digest::record(&html, ROOT, &EXCLUDE))
+                })
+                .collect()
+        };
+        for (url, r) in records {
             index
-                .add_html_file(None, Some(url.clone()), html)
+                .add_custom_record(url.clone(), r.content, r.language, Some(r.meta), None, None)
                 .await
                 .map_err(|e| format!("{url}: {e}"))?;
         }
