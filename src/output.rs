@@ -195,8 +195,18 @@ impl Tree {
         Ok(tree)
     }
 
+    /// Creates the folders that files at `paths` need and that
+    /// [`Tree::begin`] was not told of (files made while others are
+    /// written: the search bundle).
+    pub fn add_folders<'a>(
+        &self,
+        paths: impl IntoIterator<Item = &'a String>,
+    ) -> Result<(), Diagnostic> {
+        add_folders(&self.tmp, paths)
+    }
+
     /// Writes one file at `rel` (its folder exists: it was among the
-    /// paths given to [`Tree::begin`]).
+    /// paths given to [`Tree::begin`] or [`Tree::add_folders`]).
     pub fn put(&self, rel: &str, data: &Data) -> Result<(), Diagnostic> {
         match data {
             Data::Bytes(b) => self.put_bytes(rel, b),
@@ -603,6 +613,15 @@ fn create_folders<'a>(
     }
     std::fs::create_dir(tmp)
         .map_err(|e| io_error(tmp, &e, "cannot create the temporary output folder"))?;
+    add_folders(tmp, paths)
+}
+
+/// Creates under `tmp` the folders the files at `paths` need; folders
+/// that exist already are fine.
+fn add_folders<'a>(
+    tmp: &Path,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> Result<(), Diagnostic> {
     let mut dirs = BTreeSet::new();
     for path in paths {
         let mut p = path.as_str();
@@ -627,8 +646,12 @@ fn create_folders<'a>(
     for level in levels {
         level.par_iter().try_for_each(|d| {
             let path = tmp.join(d);
-            std::fs::create_dir(&path)
-                .map_err(|e| io_error(&path, &e, "cannot create an output folder"))
+            match std::fs::create_dir(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    Err(io_error(&path, &e, "cannot create an output folder"))
+                }
+                _ => Ok(()),
+            }
         })?;
     }
     Ok(())

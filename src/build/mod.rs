@@ -290,7 +290,7 @@ fn run(
     };
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
-    let (files, mut diags, image_stats) =
+    let (mut files, mut diags, image_stats, job) =
         make_outputs(&input, cache, &mut watch, preview, opts.write);
     // What needs the Markdown bodies is done before the passes, so a build
     // that writes can free them first.
@@ -302,8 +302,39 @@ fn run(
         Kind::UiString,
     ));
     more_warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
-    let (finished, budget, report_files, more) =
-        deliver(opts, sink, &site, files, cache, &mut bodies, &mut watch)?;
+    // The search index is made on a thread of its own from the pages'
+    // HTML (Pagefind indexes one page at a time) while the packages are
+    // made and, in a build that writes, while the other files are
+    // written.
+    let indexing = job.map(|job| {
+        let previous = std::mem::take(&mut cache.search);
+        std::thread::Builder::new()
+            .name("search".to_string())
+            .spawn(move || job.run(&previous))
+    });
+    if !preview {
+        diags.extend(make_packages(&input, &mut files, &mut watch));
+    }
+    let indexed = move || {
+        indexing.map(|spawned| {
+            spawned
+                .map_err(|e| format!("no thread for indexing: {e}"))
+                .and_then(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("the indexing thread panicked".to_string()))
+                })
+        })
+    };
+    let (finished, budget, report_files, more) = deliver(
+        opts,
+        sink,
+        &site,
+        files,
+        cache,
+        &mut bodies,
+        &mut watch,
+        indexed,
+    )?;
     diags.extend(more);
     cache.theme = Some((theme_fp, state));
     let (output_warnings, warnings) = sort_out(diags, more_warnings, opts.strict)?;
@@ -347,22 +378,29 @@ fn run(
     Ok((finished, report))
 }
 
-/// The passes over `files`, into memory or straight into the output's
-/// temporary folder (which a failed build then removes): the files, the
-/// weights, how many files there are, and the passes' diagnostics.
+/// The passes over `files` and the search bundle (`indexed` waits for
+/// it), into memory or straight into the output's temporary folder
+/// (which a failed build then removes): the files, the weights, how many
+/// files there are, and the diagnostics of the bundle and the passes.
+#[allow(clippy::too_many_arguments)]
 fn deliver(
     opts: &Options,
     sink: Sink,
     site: &Site,
-    files: Files,
+    mut files: Files,
     cache: &mut Cache,
     bodies: &mut Vec<Arc<crate::markdown::Rendered>>,
     watch: &mut Stopwatch,
+    indexed: impl FnOnce() -> Option<outputs::search::Made>,
 ) -> Result<(Finished, outputs::budget::Report, usize, Vec<Diagnostic>), Vec<Diagnostic>> {
     match sink {
         Sink::Memory => {
-            let (files, budget, diags) =
+            let (search, mut diags) = outputs::search::finish(indexed(), &mut files);
+            cache.search = search;
+            watch.lap("search index (after the packages)");
+            let (files, budget, more) =
                 passes::run(site, files, &mut cache.passes, opts.budget_gzip, watch);
+            diags.extend(more);
             let count = files.len();
             Ok((Finished::Files(files), budget, count, diags))
         }
@@ -372,11 +410,19 @@ fn deliver(
             *cache = Cache::default();
             drop(std::mem::take(bodies));
             let io = |d| finish(Diagnostic::default_kind(vec![d], Kind::Io));
+            // The bundle's folder is written once the bundle is made, with
+            // whatever else the site has in it (a clash is found then).
+            let (mut bundle, files) = files.split_folder(outputs::search::BUNDLE);
             let tree =
                 output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
             watch.lap("create the output folders");
+            let later = |watch: &mut Stopwatch| {
+                let (_, diags) = outputs::search::finish(indexed(), &mut bundle);
+                watch.lap("search index (after the pages were written)");
+                (bundle, diags)
+            };
             let streamed =
-                passes::stream(site, files, opts.budget_gzip, &tree, watch).map_err(io)?;
+                passes::stream(site, files, opts.budget_gzip, &tree, watch, later).map_err(io)?;
             Ok((
                 Finished::Written(tree),
                 streamed.budget,
@@ -387,15 +433,21 @@ fn deliver(
     }
 }
 
-/// Every output module in turn, into one [`Files`]; errors and warnings
-/// together. `index`: build the search index.
+/// Every output module in turn but the packages, into one [`Files`];
+/// errors and warnings together; and, when `index`, the search index
+/// still to be made.
 fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
     preview: bool,
     index: bool,
-) -> (Files, Vec<Diagnostic>, crate::images::Stats) {
+) -> (
+    Files,
+    Vec<Diagnostic>,
+    crate::images::Stats,
+    Option<outputs::search::Job>,
+) {
     let mut files = Files::new();
     let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
     cache.pages = pages;
@@ -429,27 +481,9 @@ fn make_outputs(
     let (image_diags, image_stats) = outputs::images::add(input, images, &mut files);
     diags.extend(image_diags);
     watch.lap("resize images");
-    // The search index is made on threads of its own while the packages
-    // are made: it needs only the pages' HTML, and Pagefind indexes one
-    // page at a time.
     let (job, more) = outputs::search::start(input, index && !preview, &mut files);
     diags.extend(more);
-    let previous = &cache.search;
-    let made = std::thread::scope(|scope| {
-        let indexing = job.map(|job| scope.spawn(move || job.run(previous)));
-        if !preview {
-            diags.extend(make_packages(input, &mut files, watch));
-        }
-        indexing.map(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err("the indexing thread panicked".to_string()))
-        })
-    });
-    let (search, more) = outputs::search::finish(made, &mut files);
-    cache.search = search;
-    diags.extend(more);
-    watch.lap("search index (after the packages)");
-    (files, diags, image_stats)
+    (files, diags, image_stats, job)
 }
 
 /// Printable courses, EPUBs and packages (`[packages]`).

@@ -86,30 +86,54 @@ pub(super) struct Streamed {
 /// the pages refer to by their new names, are done first. Gives the same
 /// files and the same report as [`run`] (a test compares them); keeps
 /// nothing for a next build.
+///
+/// `later` gives the files that are still being made while these are
+/// written (the search bundle, whose indexing runs on its own thread) and
+/// the problems of making them; they go through the same passes after the
+/// others. Their paths must not be among `files`' (they are written
+/// without the clash checks of [`Plan::make`]): they are never
+/// fingerprinted, being in a folder.
 pub(super) fn stream(
     site: &Site,
     files: Files,
     gzip: budget::Gzip,
     tree: &output::Tree,
     watch: &mut Stopwatch,
+    later: impl FnOnce(&mut Stopwatch) -> (Files, Vec<Diagnostic>),
 ) -> Result<Streamed, Diagnostic> {
     let output = site.config.output;
     let mut map = files.into_map();
-    let (plan, mut diags) = Plan::make(&mut map, output, gzip);
+    let (mut plan, mut diags) = Plan::make(&mut map, output, gzip);
     watch.lap("minify and fingerprint stylesheets and scripts");
-    let done: Vec<Result<Done, Diagnostic>> = map
-        .into_par_iter()
-        .map(|(path, data)| plan.finish(&path, data, output, gzip, tree))
-        .collect();
     let mut measured = Vec::new();
     let mut written = 0;
-    for d in done {
-        let d = d?;
-        measured.extend(d.measured);
-        diags.extend(d.clashes);
-        written += d.files;
-    }
+    let mut put = |map: crate::output::Files, plan: &Plan| -> Result<(), Diagnostic> {
+        let done: Vec<Result<Done, Diagnostic>> = map
+            .into_par_iter()
+            .map(|(path, data)| plan.finish(&path, data, output, gzip, tree))
+            .collect();
+        for d in done {
+            let d = d?;
+            measured.extend(d.measured);
+            diags.extend(d.clashes);
+            written += d.files;
+        }
+        Ok(())
+    };
+    put(map, &plan)?;
     watch.lap("minify, fingerprint, measure and write pages");
+    let (more, more_diags) = later(watch);
+    let more = more.into_map();
+    tree.add_folders(more.keys())?;
+    plan.taken.extend(
+        more.iter()
+            .filter(|(name, _)| {
+                output.precompress && (name.ends_with(".br") || name.ends_with(".gz"))
+            })
+            .map(|(name, data)| (name.clone(), data.clone())),
+    );
+    put(more, &plan)?;
+    diags.extend(more_diags);
     measured.sort_by(|a, b| a.0.cmp(&b.0));
     let pages: Vec<(&String, &budget::Measured)> = measured.iter().map(|(p, m)| (p, m)).collect();
     let linked: BTreeSet<&String> = pages.iter().flat_map(|(_, m)| m.stylesheets()).collect();

@@ -157,6 +157,17 @@ impl Files {
         Files(map)
     }
 
+    /// The files under `folder` (the folder's own name, no `/`), and the
+    /// others.
+    pub fn split_folder(self, folder: &str) -> (Files, Files) {
+        let prefix = format!("{folder}/");
+        let (inside, outside) = self
+            .0
+            .into_iter()
+            .partition(|(p, _)| p.starts_with(&prefix));
+        (Files(inside), Files(outside))
+    }
+
     /// The files as a plain sorted map, for writing or serving.
     pub fn into_map(self) -> crate::output::Files {
         self.0

@@ -326,3 +326,34 @@ fn the_index_of_aulas_digest_is_the_index_pagefind_makes_from_the_html() {
     );
     assert!(a == b);
 }
+
+/// The bundle is written after the other files (its indexing runs while
+/// they are written): a static file in its folder is still found as a
+/// clash, and the failed build leaves no output.
+#[cfg(feature = "search")]
+#[test]
+fn a_static_file_where_the_bundle_goes_is_an_error_and_nothing_is_written() {
+    let site = site("basic");
+    let dir = site.path().join("static/pagefind");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("pagefind.js"), "// mine\n").expect("write");
+    std::fs::write(dir.join("notes.txt"), "mine\n").expect("write");
+    let errors = build(site.path()).expect_err("the bundle's script is taken");
+    let text = render(&errors);
+    assert!(text.contains("pagefind/pagefind.js"), "{text}");
+    assert!(!site.path().join("public").exists(), "no output");
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .expect("read")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("aula-tmp"))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+    // Without the clash, the site's own file in that folder is written
+    // beside the bundle.
+    std::fs::remove_file(dir.join("pagefind.js")).expect("rm");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    assert_eq!(read(&public, "pagefind/notes.txt"), "mine\n");
+    assert!(public.join("pagefind/pagefind.js").is_file());
+}
