@@ -305,7 +305,8 @@ fn run(
     // The search index is made on a thread of its own from the pages'
     // HTML (Pagefind indexes one page at a time) while the packages are
     // made and, in a build that writes, while the other files are
-    // written.
+    // written; then this thread helps with the languages still to do.
+    let helper = job.as_ref().map(outputs::search::Job::helper);
     let indexing = job.map(|job| {
         let previous = std::mem::take(&mut cache.search);
         std::thread::Builder::new()
@@ -316,6 +317,9 @@ fn run(
         diags.extend(make_packages(&input, &mut files, &mut watch));
     }
     let indexed = move || {
+        if let Some(helper) = helper {
+            helper.help();
+        }
         indexing.map(|spawned| {
             spawned
                 .map_err(|e| format!("no thread for indexing: {e}"))

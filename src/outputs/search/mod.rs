@@ -53,17 +53,106 @@ pub const ENABLED: bool = cfg!(feature = "search");
 /// the pages' HTML (shared, not copied) and nothing of [`Files`], so it
 /// can run while other outputs are made.
 pub struct Job {
-    docs: Docs,
+    docs: Arc<Docs>,
+    work: Arc<Work>,
 }
 
 /// What a [`Job`] made: the bundle with its fingerprint, or why not.
 pub type Made = Result<(u64, Bundle), String>;
 
+/// The languages of one indexing, taken one at a time by whichever
+/// thread is free: the job's own threads, and a [`Helper`] once the
+/// thread that holds it has nothing else to do.
+#[derive(Default)]
+struct Work {
+    /// Languages (positions in the job's `docs`) no thread has taken yet;
+    /// filled when the indexing starts (not when the bundle is reused).
+    next: std::sync::Mutex<Vec<usize>>,
+    /// The bundle of each language taken, by position.
+    made: std::sync::Mutex<Vec<(usize, Result<Named, String>)>>,
+    /// Signalled when a language's bundle is added to `made`.
+    added: std::sync::Condvar,
+}
+
+/// A way to take part in a [`Job`]'s indexing from another thread.
+pub struct Helper {
+    docs: Arc<Docs>,
+    work: Arc<Work>,
+}
+
 impl Job {
     /// Indexes, or takes the bundle from `previous` when no indexed page
-    /// changed.
+    /// changed. Languages are indexed on half the cores (one thread on 2
+    /// cores) and by a [`Helper`]: Pagefind holds ~250 KB per page until
+    /// its index is made, so memory holds one or two languages' indexes
+    /// while the rest of the build runs, not all of them.
     pub fn run(self, previous: &Memo<Bundle>) -> Made {
-        previous.get_or_make(BUNDLE, &self.docs, || index(&self.docs).map(Arc::new))
+        previous.get_or_make(BUNDLE, &*self.docs, || {
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get() / 2)
+                .clamp(1, self.docs.len().max(1));
+            self.work.start(self.docs.len());
+            std::thread::scope(|scope| {
+                for _ in 1..threads {
+                    scope.spawn(|| self.work.take_all(&self.docs));
+                }
+                self.work.take_all(&self.docs);
+            });
+            let made = self.work.wait(self.docs.len())?;
+            merge(made).map(Arc::new)
+        })
+    }
+
+    /// A helper for this job, to be used from another thread.
+    pub fn helper(&self) -> Helper {
+        Helper {
+            docs: Arc::clone(&self.docs),
+            work: Arc::clone(&self.work),
+        }
+    }
+}
+
+impl Helper {
+    /// Indexes languages no thread has taken yet, on this thread, until
+    /// none is left.
+    pub fn help(&self) {
+        self.work.take_all(&self.docs);
+    }
+}
+
+impl Work {
+    fn start(&self, languages: usize) {
+        if let Ok(mut next) = self.next.lock() {
+            *next = (0..languages).rev().collect();
+        }
+    }
+
+    fn take_all(&self, docs: &Docs) {
+        loop {
+            let Some(i) = self.next.lock().ok().and_then(|mut n| n.pop()) else {
+                return;
+            };
+            let made = match docs.values().nth(i) {
+                Some(pages) => index_language(pages),
+                None => Err(format!("no language {i}")),
+            };
+            if let Ok(mut all) = self.made.lock() {
+                all.push((i, made));
+            }
+            self.added.notify_all();
+        }
+    }
+
+    /// Waits for the bundles of all `languages`, in their order.
+    fn wait(&self, languages: usize) -> Result<Vec<Named>, String> {
+        let poisoned = |_| "an indexing thread panicked".to_string();
+        let mut made = self.made.lock().map_err(poisoned)?;
+        while made.len() < languages {
+            made = self.added.wait(made).map_err(poisoned)?;
+        }
+        let mut made = std::mem::take(&mut *made);
+        made.sort_by_key(|(i, _)| *i);
+        made.into_iter().map(|(_, m)| m).collect()
     }
 }
 
@@ -78,7 +167,8 @@ impl Job {
 pub fn start(input: &Input, indexing: bool, files: &mut Files) -> (Option<Job>, Vec<Diagnostic>) {
     let diags = pages(input, ENABLED && indexing, files);
     let job = (ENABLED && indexing).then(|| Job {
-        docs: indexed_pages(input, files),
+        docs: Arc::new(indexed_pages(input, files)),
+        work: Arc::default(),
     });
     (job, diags)
 }
@@ -139,52 +229,6 @@ pub const ROOT: &str = "main";
 /// pages and metadata lines, so a page is found by its own text.
 #[cfg(feature = "search")]
 pub const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".completion"];
-
-/// Builds the Pagefind bundle: one Pagefind index per language, merged
-/// into one bundle. Pagefind indexes one page at a time and holds ~250 KB
-/// per page until its index is made, so languages are indexed on half the
-/// cores (one thread on 2 cores), one language after another on each:
-/// memory holds one or two languages' indexes, not all of them, and the
-/// other cores make the packages meanwhile (docs/performance.md).
-#[cfg(feature = "search")]
-fn index(docs: &Docs) -> Result<Named, String> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get() / 2)
-        .clamp(1, docs.len().max(1));
-    let queue = std::sync::Mutex::new(docs.values().enumerate());
-    let made: Vec<Result<Vec<(usize, Named)>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut made = Vec::new();
-                    loop {
-                        let next = queue
-                            .lock()
-                            .map_err(|_| "Pagefind panicked".to_string())?
-                            .next();
-                        match next {
-                            Some((i, pages)) => made.push((i, index_language(pages)?)),
-                            None => return Ok(made),
-                        }
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("Pagefind panicked".to_string()))
-            })
-            .collect()
-    });
-    let mut bundles = Vec::new();
-    for m in made {
-        bundles.extend(m?);
-    }
-    bundles.sort_by_key(|(i, _)| *i);
-    merge(bundles.into_iter().map(|(_, b)| b).collect())
-}
 
 /// The bundle of one language's pages.
 #[cfg(feature = "search")]
@@ -272,7 +316,7 @@ fn merge(bundles: Vec<Named>) -> Result<Named, String> {
 }
 
 #[cfg(not(feature = "search"))]
-fn index(_: &Docs) -> Result<Named, String> {
+fn index_language(_: &Named) -> Result<Named, String> {
     Ok(Vec::new())
 }
 
@@ -435,6 +479,62 @@ mod tests {
         assert_eq!(entry["version"], "1.6.0");
         assert_eq!(entry["languages"]["es"]["page_count"], 2);
         assert_eq!(entry["languages"]["pt"]["hash"], "pt_1");
+    }
+
+    #[cfg(feature = "search")]
+    fn job() -> Job {
+        let mut docs = Docs::new();
+        for (lang, word) in [("en", "garden"), ("es", "jardín"), ("pt", "jardim")] {
+            let html = format!(
+                "<!DOCTYPE html><html lang=\"{lang}\"><body><main><h1>{word}</h1><p>{word} {lang}</p></main></body></html>"
+            );
+            docs.insert(lang.to_string(), vec![file(&format!("/{lang}/a/"), &html)]);
+        }
+        Job {
+            docs: Arc::new(docs),
+            work: Arc::default(),
+        }
+    }
+
+    /// A helper takes languages the job's threads have not taken; the
+    /// bundle is the same however the languages were shared out, and a
+    /// helper that comes before the indexing starts (or after it ends)
+    /// does nothing.
+    #[cfg(feature = "search")]
+    #[test]
+    fn a_helper_shares_the_languages_and_the_bundle_is_the_same() {
+        let alone = job().run(&Memo::default()).expect("indexes").1;
+        let shared = job();
+        let helper = shared.helper();
+        helper.help();
+        assert!(
+            shared.work.made.lock().unwrap().is_empty(),
+            "nothing to take yet"
+        );
+        shared.work.start(shared.docs.len());
+        helper.help();
+        assert_eq!(
+            shared.work.made.lock().unwrap().len(),
+            3,
+            "the helper took all"
+        );
+        let bundle = merge(shared.work.wait(3).expect("made")).expect("merges");
+        assert_eq!(bundle, *alone);
+        let langs: Vec<&str> = bundle
+            .iter()
+            .filter_map(|(p, _)| p.strip_prefix("pagefind/wasm.")?.strip_suffix(".pagefind"))
+            .collect();
+        // Pagefind adds its stemmer-less `unknown` to every bundle.
+        assert_eq!(langs, ["en", "es", "pt", "unknown"]);
+        // Both at once: the job's thread and a helper.
+        let both = job();
+        let helper = both.helper();
+        let made = std::thread::scope(|s| {
+            let h = s.spawn(|| both.run(&Memo::default()));
+            helper.help();
+            h.join().expect("joins")
+        });
+        assert_eq!(made.expect("indexes").1, alone);
     }
 
     #[test]
