@@ -487,6 +487,7 @@ fn make_outputs(
     watch.lap("resize images");
     let (job, more) = outputs::search::start(input, index && !preview, &mut files);
     diags.extend(more);
+    watch.lap("read the pages' text for search");
     (files, diags, image_stats, job)
 }
 

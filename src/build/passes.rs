@@ -134,6 +134,7 @@ pub(super) fn stream(
     );
     put(more, &plan)?;
     diags.extend(more_diags);
+    watch.lap("write the search bundle");
     measured.sort_by(|a, b| a.0.cmp(&b.0));
     let pages: Vec<(&String, &budget::Measured)> = measured.iter().map(|(p, m)| (p, m)).collect();
     let linked: BTreeSet<&String> = pages.iter().flat_map(|(_, m)| m.stylesheets()).collect();

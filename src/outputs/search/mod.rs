@@ -198,26 +198,57 @@ pub fn finish(made: Option<Made>, files: &mut Files) -> (Memo<Bundle>, Vec<Diagn
 }
 
 /// The indexed pages of each language, by language code: (URL from the
-/// site root with a leading `/`, HTML).
-type Docs = std::collections::BTreeMap<String, Named>;
+/// site root with a leading `/`, what Pagefind is given of the page).
+type Docs = std::collections::BTreeMap<String, Vec<(String, Record)>>;
+
+#[cfg(feature = "search")]
+use digest::Record;
+
+/// Without the `search` feature nothing is indexed.
+#[cfg(not(feature = "search"))]
+#[derive(Hash)]
+pub struct Record;
 
 /// Every indexed page, by language: pages with text of their own, in the
-/// language they are written in.
+/// language they are written in. Each page is read (in parallel) when
+/// the job is made, so the job keeps its text, not its HTML, which the
+/// build can then write and free.
 fn indexed_pages(input: &Input, files: &Files) -> Docs {
-    let mut docs = Docs::new();
-    let pages = input
+    use rayon::prelude::*;
+    let pages: Vec<(String, &[u8])> = input
         .site
         .pages
         .iter()
-        .filter(|p| !p.is_fallback() && !p.is_generated());
-    for p in pages {
-        if let Some(Data::Bytes(b)) = files.get(&format!("{}/index.html", p.dir)) {
-            docs.entry(p.text_lang.clone())
-                .or_default()
-                .push((format!("/{}", p.url), Arc::clone(b)));
-        }
+        .filter(|p| !p.is_fallback() && !p.is_generated())
+        .filter_map(|p| match files.get(&format!("{}/index.html", p.dir)) {
+            Some(Data::Bytes(b)) => Some((format!("/{}", p.url), &**b)),
+            _ => None,
+        })
+        .collect();
+    let read: Vec<(String, String, Record)> = pages
+        .into_par_iter()
+        .map(|(url, html)| {
+            let (lang, record) = read(&String::from_utf8_lossy(html));
+            (lang, url, record)
+        })
+        .collect();
+    let mut docs = Docs::new();
+    for (lang, url, record) in read {
+        docs.entry(lang).or_default().push((url, record));
     }
     docs
+}
+
+/// A page's language (Pagefind splits the bundle by it) and record.
+#[cfg(feature = "search")]
+fn read(html: &str) -> (String, Record) {
+    let r = digest::record(html, ROOT, &EXCLUDE);
+    (r.language.clone(), r)
+}
+
+#[cfg(not(feature = "search"))]
+fn read(_: &str) -> (String, Record) {
+    (String::new(), Record)
 }
 
 /// The element whose text is indexed.
@@ -232,7 +263,7 @@ pub const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", "
 
 /// The bundle of one language's pages.
 #[cfg(feature = "search")]
-fn index_language(pages: &Named) -> Result<Named, String> {
+fn index_language(pages: &[(String, Record)]) -> Result<Named, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -242,19 +273,16 @@ fn index_language(pages: &Named) -> Result<Named, String> {
     runtime.block_on(async {
         let config = PagefindServiceConfig::builder().build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        let records: Vec<(&String, digest::Record)> = {
-            use rayon::prelude::*;
-            pages
-                .par_iter()
-                .map(|(url, html)| {
-                    let html = String::from_utf8_lossy(html);
-                    (url, digest::record(&html, ROOT, &EXCLUDE))
-                })
-                .collect()
-        };
-        for (url, r) in records {
+        for (url, r) in pages {
             index
-                .add_custom_record(url.clone(), r.content, r.language, Some(r.meta), None, None)
+                .add_custom_record(
+                    url.clone(),
+                    r.content.clone(),
+                    r.language.clone(),
+                    Some(r.meta.clone()),
+                    None,
+                    None,
+                )
                 .await
                 .map_err(|e| format!("{url}: {e}"))?;
         }
@@ -316,7 +344,7 @@ fn merge(bundles: Vec<Named>) -> Result<Named, String> {
 }
 
 #[cfg(not(feature = "search"))]
-fn index_language(_: &Named) -> Result<Named, String> {
+fn index_language(_: &[(String, Record)]) -> Result<Named, String> {
     Ok(Vec::new())
 }
 
@@ -488,7 +516,10 @@ mod tests {
             let html = format!(
                 "<!DOCTYPE html><html lang=\"{lang}\"><body><main><h1>{word}</h1><p>{word} {lang}</p></main></body></html>"
             );
-            docs.insert(lang.to_string(), vec![file(&format!("/{lang}/a/"), &html)]);
+            docs.insert(
+                lang.to_string(),
+                vec![(format!("/{lang}/a/"), read(&html).1)],
+            );
         }
         Job {
             docs: Arc::new(docs),
