@@ -498,13 +498,16 @@ fn make_packages(input: &Input, files: &mut Files, watch: &mut Stopwatch) -> Vec
     // download sizes are made from them.
     let want = input.site.config.packages;
     if want.print || want.epub {
-        let books = outputs::book::all(input);
-        if want.print {
-            diags.extend(outputs::print::add(input, &books, files));
-        }
-        if want.epub {
-            diags.extend(outputs::epub::add(input, &books, files));
-        }
+        let all: &Files = files;
+        let made = outputs::book::each(input, |book| {
+            (
+                want.print.then(|| outputs::print::make(input, book)),
+                want.epub.then(|| outputs::epub::one(input, book, all)),
+            )
+        });
+        let (print, epub): (Vec<_>, Vec<_>) = made.into_iter().unzip();
+        diags.extend(files.add_made(print.into_iter().flatten()));
+        diags.extend(files.add_made(epub.into_iter().flatten()));
     }
     watch.lap("printable courses and EPUBs");
     diags.extend(outputs::packages::add(input, files));

@@ -113,9 +113,11 @@ impl Book {
     }
 }
 
-/// Every course's book in every language it has a page in: made once for
-/// the printable pages and the EPUBs.
-pub fn all(input: &Input) -> Vec<Book> {
+/// `make` applied to every course's book in every language it has a page
+/// in, in parallel: each book is made once for the printable page and the
+/// EPUB and dropped as soon as `make` is done with it, so the books of all
+/// courses are never in memory at once.
+pub fn each<T: Send>(input: &Input, make: impl Fn(&Book) -> T + Sync) -> Vec<T> {
     let site = input.site;
     let jobs: Vec<(usize, &str)> = (0..site.courses.len())
         .flat_map(|c| {
@@ -126,7 +128,7 @@ pub fn all(input: &Input) -> Vec<Book> {
         })
         .collect();
     jobs.par_iter()
-        .filter_map(|&(c, lang)| Book::new(input, c, lang))
+        .filter_map(|&(c, lang)| Book::new(input, c, lang).map(|b| make(&b)))
         .collect()
 }
 

@@ -19,7 +19,6 @@ use super::packages::{self, Entry};
 use super::{Files, Input};
 use crate::diagnostic::Diagnostic;
 use crate::text::push_xml_escaped;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -29,20 +28,11 @@ pub fn path(course_dir: &str) -> String {
     format!("{course_dir}/{slug}.epub")
 }
 
-/// Adds the EPUB of every book.
-pub fn add(input: &Input, books: &[Book], files: &mut Files) -> Vec<Diagnostic> {
-    let site = input.site;
-    let made: Vec<Result<(String, Vec<u8>), Diagnostic>> = {
-        let all: &Files = files;
-        books
-            .par_iter()
-            .map(|book| {
-                let out = path(&site.pages[book.course].dir);
-                make(input, book, all).map(|bytes| (out, bytes))
-            })
-            .collect()
-    };
-    files.add_made(made)
+/// The EPUB of one book: its path and bytes. `files` holds the pages and
+/// images it is made from.
+pub fn one(input: &Input, book: &Book, files: &Files) -> Result<(String, Vec<u8>), Diagnostic> {
+    let out = path(&input.site.pages[book.course].dir);
+    make(input, book, files).map(|bytes| (out, bytes))
 }
 
 /// What the book's pages may not hold: scripts and form controls.

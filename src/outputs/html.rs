@@ -56,62 +56,105 @@ pub const VOID: [&str; 14] = [
     "track", "wbr",
 ];
 
-/// Splits `html` into tokens; never fails (what is not a tag is text).
-pub fn tokens(html: &str) -> Vec<Token<'_>> {
-    let b = html.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut text_start = 0;
-    while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
+/// Splits `html` into tokens, one at a time; never fails (what is not a
+/// tag is text).
+pub fn tokens(html: &str) -> Tokens<'_> {
+    Tokens {
+        html,
+        i: 0,
+        text_start: 0,
+        queued: [None, None],
+    }
+}
+
+/// The tokens of one document, made as they are read (no list of them is
+/// built: a page has thousands).
+pub struct Tokens<'a> {
+    html: &'a str,
+    /// Where reading goes on.
+    i: usize,
+    /// Where the text not yet given out starts.
+    text_start: usize,
+    /// Tokens found by the last step, given out before reading further:
+    /// a tag after the text before it, the text of a `script` or `style`.
+    queued: [Option<Token<'a>>; 2],
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        if let Some(t) = self.queued[0].take() {
+            self.queued[0] = self.queued[1].take();
+            return Some(t);
         }
-        let next = b.get(i + 1).copied().unwrap_or(0);
-        let end = if next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?' {
-            tag_end(b, i)
-        } else {
-            None
-        };
-        let Some(end) = end else {
-            i += 1;
-            continue;
-        };
-        if text_start < i {
-            out.push(Token::Text(&html[text_start..i]));
-        }
-        let raw = &html[i..end];
-        i = end;
-        text_start = end;
-        if next == b'!' || next == b'?' {
-            out.push(Token::Other(raw));
-        } else if next == b'/' {
-            let len = raw[2..]
-                .bytes()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
-                .count();
-            out.push(Token::End(lowercase(&raw[2..2 + len]), raw));
-        } else {
-            let tag = parse_tag(raw);
-            let raw_text = RAW_TEXT.contains(&&*tag.name) && !tag.self_closing;
-            let close = raw_text.then(|| format!("</{}", tag.name));
-            out.push(Token::Start(tag));
-            if let Some(close) = close {
-                // Everything up to `</name` is text.
-                let rest = &html[i..];
-                let at = find_ci(rest, &close).unwrap_or(rest.len());
-                if at > 0 {
-                    out.push(Token::Text(&rest[..at]));
-                }
-                i += at;
-                text_start = i;
+        let html = self.html;
+        let b = html.as_bytes();
+        while self.i < b.len() {
+            let i = self.i;
+            if b[i] != b'<' {
+                self.i += 1;
+                continue;
             }
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            let end = if next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?'
+            {
+                tag_end(b, i)
+            } else {
+                None
+            };
+            let Some(end) = end else {
+                self.i += 1;
+                continue;
+            };
+            let text = (self.text_start < i).then(|| Token::Text(&html[self.text_start..i]));
+            let raw = &html[i..end];
+            self.i = end;
+            self.text_start = end;
+            let mut found: [Option<Token<'a>>; 2] = [None, None];
+            if next == b'!' || next == b'?' {
+                found[0] = Some(Token::Other(raw));
+            } else if next == b'/' {
+                let len = raw[2..]
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
+                    .count();
+                found[0] = Some(Token::End(lowercase(&raw[2..2 + len]), raw));
+            } else {
+                let tag = parse_tag(raw);
+                let raw_text = RAW_TEXT.contains(&&*tag.name) && !tag.self_closing;
+                let close = raw_text.then(|| format!("</{}", tag.name));
+                found[0] = Some(Token::Start(tag));
+                if let Some(close) = close {
+                    // Everything up to `</name` is text.
+                    let rest = &html[self.i..];
+                    let at = find_ci(rest, &close).unwrap_or(rest.len());
+                    if at > 0 {
+                        found[1] = Some(Token::Text(&rest[..at]));
+                    }
+                    self.i += at;
+                    self.text_start = self.i;
+                }
+            }
+            let [first, second] = found;
+            return match text {
+                Some(text) => {
+                    self.queued = [first, second];
+                    Some(text)
+                }
+                None => {
+                    self.queued = [second, None];
+                    first
+                }
+            };
         }
+        if self.text_start < b.len() {
+            let text = &html[self.text_start..];
+            self.text_start = b.len();
+            return Some(Token::Text(text));
+        }
+        None
     }
-    if text_start < b.len() {
-        out.push(Token::Text(&html[text_start..]));
-    }
-    out
 }
 
 /// `s` in lowercase, borrowed when it already is (aula's own HTML).
@@ -590,6 +633,54 @@ pub fn encode_path(path: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The tokens, each as written, put back together.
+    fn rejoined(html: &str) -> String {
+        tokens(html)
+            .map(|t| match t {
+                Token::Text(s) | Token::End(_, s) | Token::Other(s) => s,
+                Token::Start(tag) => tag.raw,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokens_come_in_document_order() {
+        let html = "a<p class=\"x\">b<!-- c --><script>if (a<b) {}</script></p><style></style>d";
+        let kinds: Vec<String> = tokens(html)
+            .map(|t| match t {
+                Token::Text(s) => format!("text {s}"),
+                Token::Start(tag) => format!("start {}", tag.name),
+                Token::End(n, _) => format!("end {n}"),
+                Token::Other(s) => format!("other {s}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "text a",
+                "start p",
+                "text b",
+                "other <!-- c -->",
+                "start script",
+                "text if (a<b) {}",
+                "end script",
+                "end p",
+                "start style",
+                "end style",
+                "text d"
+            ]
+        );
+        assert_eq!(rejoined(html), html);
+    }
+
+    proptest::proptest! {
+        /// Every byte of any input is in exactly one token, in order.
+        #[test]
+        fn tokens_put_back_together_are_the_input(html in "[<>/!a-c\"'= -]{0,40}|(<script>|</script>|<p>|x){0,6}") {
+            proptest::prop_assert_eq!(rejoined(&html), html);
+        }
+    }
+
     #[test]
     fn resolves_relative_urls_against_the_folder() {
         let r = resolve("es/cursos/x/m", "../../../../style.css").unwrap();
@@ -656,7 +747,7 @@ mod tests {
             "<script>",
             "<a b='c>",
         ] {
-            let _ = tokens(s);
+            let _ = tokens(s).count();
             let _ = xhtml(s, &[]);
             let _ = rewrite_attrs(s, |_, _, _| Edit::Set("y".into()));
         }

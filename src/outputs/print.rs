@@ -13,11 +13,10 @@
 //! Guidelines need no page of their own: the theme's print stylesheet
 //! already prints them whole (see `docs/offline.md`).
 
+use super::Input;
 use super::book::{self, Book, Chapter};
 use super::html::{self, Edit};
-use super::{Files, Input};
 use crate::diagnostic::Diagnostic;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -50,17 +49,10 @@ pub fn folder(course_dir: &str) -> String {
     format!("{course_dir}/print")
 }
 
-/// Adds the printable page of every book.
-pub fn add(input: &Input, books: &[Book], files: &mut Files) -> Vec<Diagnostic> {
-    let site = input.site;
-    let made: Vec<Result<(String, Vec<u8>), Diagnostic>> = books
-        .par_iter()
-        .map(|book| {
-            let dir = folder(&site.pages[book.course].dir);
-            render(input, book, &dir).map(|html| (format!("{dir}/index.html"), html.into_bytes()))
-        })
-        .collect();
-    files.add_made(made)
+/// The printable page of one book: its path and bytes.
+pub fn make(input: &Input, book: &Book) -> Result<(String, Vec<u8>), Diagnostic> {
+    let dir = folder(&input.site.pages[book.course].dir);
+    render(input, book, &dir).map(|html| (format!("{dir}/index.html"), html.into_bytes()))
 }
 
 fn anchor(ch: &Chapter) -> String {
