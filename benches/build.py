@@ -268,7 +268,9 @@ def tools(args):
 
 
 # ------------------------------------------------------------ aula specifics
-STAGE_RE = re.compile(r"^\s*([\d.]+) ms\s+(.+?)\s*$")
+# `  1351.2 ms   291 MiB (peak   520)  render Markdown` (the memory
+# columns only where the system reports them).
+STAGE_RE = re.compile(r"^\s*([\d.]+) ms\s+(?:\d+ MiB \(peak\s+\d+\)\s+)?(.+?)\s*$")
 
 
 def aula_stages(site, out, runs=3):

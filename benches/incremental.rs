@@ -77,8 +77,8 @@ fn main() {
         stages = report.stages;
     }
     println!("stages of the last rebuild:");
-    for (name, d) in stages {
-        println!("{:>9.1} ms  {name}", d.as_secs_f64() * 1000.0);
+    for stage in stages {
+        println!("{}", stage.line());
     }
     std::fs::write(&module, original).expect("restore");
     times.sort_by(f64::total_cmp);

@@ -259,8 +259,8 @@ fn run_build(
                 }
             }
             if verbose {
-                for (stage, t) in &report.stages {
-                    eprintln!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0);
+                for stage in &report.stages {
+                    eprintln!("{}", stage.line());
                 }
                 let images = report.images;
                 eprintln!(

@@ -67,8 +67,9 @@ pub struct Report {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
-    /// Wall time of each stage, in order, for `--verbose`.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Each stage's wall time and the memory after it, in order, for
+    /// `--verbose`.
+    pub stages: Vec<Stage>,
     pub output: PathBuf,
     /// Pages shown in a fallback language (missing translations, `notice`).
     pub fallback_pages: usize,
@@ -102,10 +103,67 @@ impl Report {
     }
 }
 
-/// Records the wall time between successive stages.
+/// One stage of a build: its name, its wall time, and the process's
+/// memory when it ended (where the system says: Linux).
+#[derive(Debug, Clone, Copy)]
+pub struct Stage {
+    pub name: &'static str,
+    pub time: Duration,
+    pub memory: Option<Memory>,
+}
+
+/// The process's memory at one moment, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memory {
+    /// Resident now.
+    pub resident: u64,
+    /// The most it was resident at any moment until now.
+    pub peak: u64,
+}
+
+impl Memory {
+    /// This process's memory now: `VmRSS` and `VmHWM` of
+    /// `/proc/self/status`; `None` where there is no such file.
+    pub fn now() -> Option<Memory> {
+        Memory::parse(&std::fs::read_to_string("/proc/self/status").ok()?)
+    }
+
+    /// The memory in a `/proc/<pid>/status` text (sizes in kB).
+    fn parse(status: &str) -> Option<Memory> {
+        let field = |name: &str| -> Option<u64> {
+            let line = status.lines().find_map(|l| l.strip_prefix(name))?;
+            let kb = line.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()?;
+            Some(kb * 1024)
+        };
+        Some(Memory {
+            resident: field("VmRSS:")?,
+            peak: field("VmHWM:")?,
+        })
+    }
+}
+
+impl Stage {
+    /// The stage's line in `--verbose` output:
+    /// `  1351.2 ms   291 MiB (peak   520)  render Markdown`.
+    pub fn line(&self) -> String {
+        let mib = |b: u64| b / (1024 * 1024);
+        let memory = match self.memory {
+            Some(m) => format!("{:>5} MiB (peak {:>5})  ", mib(m.resident), mib(m.peak)),
+            None => String::new(),
+        };
+        format!(
+            "{:>8.1} ms  {memory}{}",
+            self.time.as_secs_f64() * 1000.0,
+            self.name
+        )
+    }
+}
+
+/// Records the wall time between successive stages, and the memory at
+/// the end of each.
 struct Stopwatch {
     last: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<Stage>,
 }
 
 impl Stopwatch {
@@ -117,7 +175,11 @@ impl Stopwatch {
     }
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.stages.push((name, now - self.last));
+        self.stages.push(Stage {
+            name,
+            time: now - self.last,
+            memory: Memory::now(),
+        });
         self.last = now;
     }
 }
@@ -139,9 +201,11 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             .commit()
             .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
         report.cleanup = Some(cleanup);
-        report
-            .stages
-            .push(("put the new output in place", start.elapsed()));
+        report.stages.push(Stage {
+            name: "put the new output in place",
+            time: start.elapsed(),
+            memory: Memory::now(),
+        });
         report.elapsed += start.elapsed();
     }
     Ok(report)
@@ -552,4 +616,45 @@ fn strict(mut warnings: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
 fn finish(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostic::sort(&mut errors);
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_is_read_from_the_status_file() {
+        let status = "Name:\taula\nVmPeak:\t 900 kB\nVmHWM:\t    2048 kB\nVmRSS:\t    1024 kB\nThreads:\t3\n";
+        assert_eq!(
+            Memory::parse(status),
+            Some(Memory {
+                resident: 1024 * 1024,
+                peak: 2048 * 1024
+            })
+        );
+        assert_eq!(Memory::parse("VmRSS:\t1 kB\n"), None, "no peak");
+        assert_eq!(Memory::parse("VmRSS:\tlots\nVmHWM:\t1 kB\n"), None);
+        if cfg!(target_os = "linux") {
+            let m = Memory::now().expect("Linux has /proc/self/status");
+            assert!(m.resident > 0 && m.resident <= m.peak);
+        }
+    }
+
+    #[test]
+    fn a_stage_line_has_its_time_and_memory_when_known() {
+        let mut stage = Stage {
+            name: "render Markdown",
+            time: Duration::from_micros(1_351_200),
+            memory: Some(Memory {
+                resident: 291 << 20,
+                peak: 520 << 20,
+            }),
+        };
+        assert_eq!(
+            stage.line(),
+            "  1351.2 ms    291 MiB (peak   520)  render Markdown"
+        );
+        stage.memory = None;
+        assert_eq!(stage.line(), "  1351.2 ms  render Markdown");
+    }
 }

@@ -390,8 +390,8 @@ impl Log {
 
     fn stages(&self, report: &Report) {
         if self.verbose {
-            for (stage, t) in &report.stages {
-                self.always(&format!("{:>8.1} ms  {stage}", t.as_secs_f64() * 1000.0));
+            for stage in &report.stages {
+                self.always(&stage.line());
             }
         }
     }

@@ -270,3 +270,56 @@ fn check_and_build_agree_on_a_name_too_long() {
         );
     }
 }
+
+/// `--verbose` prints every stage with its time and, where the system
+/// reports it (Linux), the memory after it and the peak so far.
+#[test]
+fn verbose_build_prints_each_stage_with_its_time_and_memory() {
+    let site = site("basic");
+    let out = aula()
+        .args(["build", "--verbose", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stages: Vec<&str> = stderr.lines().filter(|l| l.contains(" ms  ")).collect();
+    for name in [
+        "render Markdown",
+        "render pages",
+        "minify, fingerprint, measure and write pages",
+        "put the new output in place",
+    ] {
+        assert!(
+            stages.iter().any(|l| l.ends_with(&format!("  {name}"))),
+            "{name}: {stderr}"
+        );
+    }
+    let mut peak = 0;
+    for line in &stages {
+        let ms: f64 = line
+            .split(" ms")
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .expect("ms");
+        assert!(ms >= 0.0, "{line}");
+        if cfg!(target_os = "linux") {
+            // `   12.3 ms     45 MiB (peak    60)  name`
+            let after = line.split(" ms").nth(1).unwrap();
+            let (now, rest) = after.trim_start().split_once(" MiB (peak").expect(line);
+            let now: u64 = now.trim().parse().expect("resident");
+            let this_peak: u64 = rest
+                .split(')')
+                .next()
+                .unwrap()
+                .trim()
+                .parse()
+                .expect("peak");
+            assert!(now > 0 && now <= this_peak, "{line}");
+            assert!(this_peak >= peak, "the peak never falls: {line}");
+            peak = this_peak;
+        }
+    }
+}
