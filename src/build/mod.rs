@@ -366,10 +366,15 @@ fn run(
         Kind::UiString,
     ));
     more_warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
+    if !preview {
+        diags.extend(make_packages(&input, &mut files, &mut watch));
+    }
     // The search index is made on a thread of its own from the pages'
-    // HTML (Pagefind indexes one page at a time) while the packages are
-    // made and, in a build that writes, while the other files are
-    // written; then this thread helps with the languages still to do.
+    // text (Pagefind indexes one page at a time) while the other files
+    // are written; then this thread helps with the languages still to
+    // do. Not while the packages are made: Pagefind's ~200 KB per page
+    // on top of the printable courses, EPUBs and zips raised the peak by
+    // a sixth for no gain in time (docs/performance.md).
     let helper = job.as_ref().map(outputs::search::Job::helper);
     let indexing = job.map(|job| {
         let previous = std::mem::take(&mut cache.search);
@@ -377,9 +382,6 @@ fn run(
             .name("search".to_string())
             .spawn(move || job.run(&previous))
     });
-    if !preview {
-        diags.extend(make_packages(&input, &mut files, &mut watch));
-    }
     let indexed = move || {
         if let Some(helper) = helper {
             helper.help();

@@ -16,12 +16,12 @@
 //! of their own) are not indexed either.
 //!
 //! Pagefind is async (tokio) and indexes one page at a time: each
-//! language gets its own index on its own thread, with a small
-//! current-thread runtime made for the build and dropped after it, and
-//! the bundles are merged (their entry files' `languages` joined). The
-//! indexing runs while the build makes the packages. The bundle is cached between
-//! `aula serve` rebuilds under the fingerprint of every indexed page's
-//! HTML. The theme's `search.js` (not Pagefind's UI) loads the bundle
+//! language gets its own index, with a small current-thread runtime made
+//! for it and dropped after it, on the job's threads or a [`Helper`]'s,
+//! and the bundles are merged (their entry files' `languages` joined).
+//! The indexing runs while the build writes the other files. The bundle
+//! is cached between `aula serve` rebuilds under the fingerprint of every
+//! indexed page's text. The theme's `search.js` (not Pagefind's UI) loads the bundle
 //! only once the learner types. Never writes to disk. See
 //! `docs/search.md`.
 
