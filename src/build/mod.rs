@@ -375,26 +375,8 @@ fn run(
     // do. Not while the packages are made: Pagefind's ~200 KB per page
     // on top of the printable courses, EPUBs and zips raised the peak by
     // a sixth for no gain in time (docs/performance.md).
-    let helper = job.as_ref().map(outputs::search::Job::helper);
-    let indexing = job.map(|job| {
-        let previous = std::mem::take(&mut cache.search);
-        std::thread::Builder::new()
-            .name("search".to_string())
-            .spawn(move || job.run(&previous))
-    });
-    let indexed = move || {
-        if let Some(helper) = helper {
-            helper.help();
-        }
-        indexing.map(|spawned| {
-            spawned
-                .map_err(|e| format!("no thread for indexing: {e}"))
-                .and_then(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("the indexing thread panicked".to_string()))
-                })
-        })
-    };
+    let indexing = job.map(|job| job.spawn(std::mem::take(&mut cache.search)));
+    let indexed = move || indexing.map(outputs::search::Running::finish);
     let (finished, budget, report_files, more) = deliver(
         opts,
         sink,

@@ -153,11 +153,11 @@ pub fn record(html: &str, root: &str, exclude: &[&str]) -> Record {
 
 impl Parse<'_> {
     fn start(&mut self, tag: &Tag) {
-        let attr = |name: &str| {
+        let attr = |name: &str| -> Option<&str> {
             tag.attrs
                 .iter()
                 .find(|a| a.name == name)
-                .map(|a| a.value.as_deref().unwrap_or("").to_string())
+                .map(|a| a.value.as_deref().unwrap_or(""))
         };
         if tag.name == "html" {
             if let Some(lang) = attr("lang") {
@@ -193,7 +193,7 @@ impl Parse<'_> {
             } else {
                 status
             },
-            weight: attr("data-pagefind-weight"),
+            weight: attr("data-pagefind-weight").map(str::to_string),
             value: String::new(),
         };
         // The exclusions apply inside the root. Pagefind marks the element
@@ -215,8 +215,7 @@ impl Parse<'_> {
                 && self.title.is_some()
             {
                 if let Some(src) = attr("src") {
-                    self.image =
-                        Some((normalize(&src), normalize(&attr("alt").unwrap_or_default())));
+                    self.image = Some((normalize(src), normalize(attr("alt").unwrap_or_default())));
                 }
             }
             return;

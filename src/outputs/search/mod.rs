@@ -75,7 +75,7 @@ struct Work {
 }
 
 /// A way to take part in a [`Job`]'s indexing from another thread.
-pub struct Helper {
+struct Helper {
     docs: Arc<Docs>,
     work: Arc<Work>,
 }
@@ -103,8 +103,17 @@ impl Job {
         })
     }
 
+    /// Starts [`Job::run`] on a thread of its own (named `search`).
+    pub fn spawn(self, previous: Memo<Bundle>) -> Running {
+        let helper = self.helper();
+        let thread = std::thread::Builder::new()
+            .name("search".to_string())
+            .spawn(move || self.run(&previous));
+        Running { helper, thread }
+    }
+
     /// A helper for this job, to be used from another thread.
-    pub fn helper(&self) -> Helper {
+    fn helper(&self) -> Helper {
         Helper {
             docs: Arc::clone(&self.docs),
             work: Arc::clone(&self.work),
@@ -112,10 +121,28 @@ impl Job {
     }
 }
 
+/// A [`Job`] running on its own thread.
+pub struct Running {
+    helper: Helper,
+    thread: std::io::Result<std::thread::JoinHandle<Made>>,
+}
+
+impl Running {
+    /// Indexes the languages no thread has taken yet on the calling
+    /// thread, then waits for the rest: the bundle.
+    pub fn finish(self) -> Made {
+        self.helper.help();
+        self.thread
+            .map_err(|e| format!("no thread for indexing: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("the indexing thread panicked".to_string()))
+    }
+}
+
 impl Helper {
     /// Indexes languages no thread has taken yet, on this thread, until
     /// none is left.
-    pub fn help(&self) {
+    fn help(&self) {
         self.work.take_all(&self.docs);
     }
 }
@@ -557,14 +584,9 @@ mod tests {
             .collect();
         // Pagefind adds its stemmer-less `unknown` to every bundle.
         assert_eq!(langs, ["en", "es", "pt", "unknown"]);
-        // Both at once: the job's thread and a helper.
-        let both = job();
-        let helper = both.helper();
-        let made = std::thread::scope(|s| {
-            let h = s.spawn(|| both.run(&Memo::default()));
-            helper.help();
-            h.join().expect("joins")
-        });
+        // Both at once, as a build does: the job on its own thread, and
+        // the thread that finishes it helping.
+        let made = job().spawn(Memo::default()).finish();
         assert_eq!(made.expect("indexes").1, alone);
     }
 
