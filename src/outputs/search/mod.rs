@@ -17,7 +17,8 @@
 //!
 //! Pagefind is async (tokio) and indexes one page at a time: each
 //! language gets its own index, with a small current-thread runtime made
-//! for it and dropped after it, on the job's threads or a [`Helper`]'s,
+//! for it and dropped after it, on the job's threads or the thread that
+//! finishes it ([`Running::finish`]),
 //! and the bundles are merged (their entry files' `languages` joined).
 //! The indexing runs while the build writes the other files. The bundle
 //! is cached between `aula serve` rebuilds under the fingerprint of every
@@ -83,9 +84,10 @@ struct Helper {
 impl Job {
     /// Indexes, or takes the bundle from `previous` when no indexed page
     /// changed. Languages are indexed on half the cores (one thread on 2
-    /// cores) and by a [`Helper`]: Pagefind holds ~250 KB per page until
-    /// its index is made, so memory holds one or two languages' indexes
-    /// while the rest of the build runs, not all of them.
+    /// cores) and by the thread that calls [`Running::finish`]: Pagefind
+    /// holds ~200 KB per page until its index is made, so memory holds one
+    /// or two languages' indexes while the rest of the build runs, not all
+    /// of them.
     pub fn run(self, previous: &Memo<Bundle>) -> Made {
         previous.get_or_make(BUNDLE, &*self.docs, || {
             let threads = std::thread::available_parallelism()
