@@ -2,32 +2,36 @@
 //! the `search` cargo feature, one Pagefind bundle under `pagefind/` that
 //! indexes every page in its own language.
 //!
-//! Pagefind is used as a library (`pagefind::api`): each page's text,
-//! read by aula from the HTML already rendered into [`Files`] (`digest`:
-//! what Pagefind's own parser would read, without parsing every page a
-//! second time), is handed to it with the page's own URL and its
-//! `<html lang>`; Pagefind splits the bundle by language
-//! (one index, metadata file and WebAssembly stemmer per language, all
-//! under the one `pagefind/` folder), and the browser loads only the
-//! language of the page that searches. Notice pages (a missing
-//! translation shown in another language) are not indexed at all: their
-//! text is indexed once, in its own language, so a Portuguese search never
-//! returns a Spanish-only page. Pages aula generates (lists with no text
-//! of their own) are not indexed either.
+//! The bundle is Pagefind's (1.6): its script and WebAssembly search it in
+//! the browser. aula makes the index files itself, in three steps:
+//! `digest` reads each page's text from the HTML already rendered into
+//! [`Files`] (what Pagefind's own parser would read); `words` gives the
+//! words Pagefind indexes for each word of it (normalised, without
+//! diacritics, stemmed, compound parts); `bundle` writes one language's
+//! word index, fragments and metadata file in Pagefind's format. The
+//! browser's files (`pagefind.js`, a WebAssembly stemmer per language)
+//! still come from the Pagefind library (`assets`). Each page is indexed
+//! in its own `<html lang>`, and the browser loads only the language of
+//! the page that searches. Notice pages (a missing translation shown in
+//! another language) are not indexed at all: their text is indexed once,
+//! in its own language, so a Portuguese search never returns a
+//! Spanish-only page. Pages aula generates (lists with no text of their
+//! own) are not indexed either.
 //!
-//! Pagefind is async (tokio) and indexes one page at a time: each
-//! language gets its own index, with a small current-thread runtime made
-//! for it and dropped after it, on the job's threads or the thread that
-//! finishes it ([`Running::finish`]),
-//! and the bundles are merged (their entry files' `languages` joined).
-//! The indexing runs while the build writes the other files. The bundle
-//! is cached between `aula serve` rebuilds under the fingerprint of every
-//! indexed page's text. The theme's `search.js` (not Pagefind's UI) loads the bundle
-//! only once the learner types. Never writes to disk. See
+//! Languages are indexed one at a time by the job's threads or the thread
+//! that finishes it ([`Running::finish`]), each language's pages read in
+//! parallel, while the build writes the other files. The bundle is cached
+//! between `aula serve` rebuilds under the fingerprint of every indexed
+//! page's text. The theme's `search.js` (not Pagefind's UI) loads the
+//! bundle only once the learner types. Never writes to disk. See
 //! `docs/search.md`.
 
 #[cfg(feature = "search")]
+mod bundle;
+#[cfg(feature = "search")]
 pub mod digest;
+#[cfg(feature = "search")]
+mod words;
 
 use super::{Files, Input};
 use crate::diagnostic::{Diagnostic, Kind};
@@ -69,8 +73,8 @@ struct Work {
     /// Languages (positions in the job's `docs`) no thread has taken yet;
     /// filled when the indexing starts (not when the bundle is reused).
     next: std::sync::Mutex<Vec<usize>>,
-    /// The bundle of each language taken, by position.
-    made: std::sync::Mutex<Vec<(usize, Result<Named, String>)>>,
+    /// The index of each language taken, by position.
+    made: std::sync::Mutex<Vec<(usize, Result<Part, String>)>>,
     /// Signalled when a language's bundle is added to `made`.
     added: std::sync::Condvar,
 }
@@ -83,11 +87,12 @@ struct Helper {
 
 impl Job {
     /// Indexes, or takes the bundle from `previous` when no indexed page
-    /// changed. Languages are indexed on half the cores (one thread on 2
-    /// cores) and by the thread that calls [`Running::finish`]: Pagefind
-    /// holds ~200 KB per page until its index is made, so memory holds one
-    /// or two languages' indexes while the rest of the build runs, not all
-    /// of them.
+    /// changed. Languages are taken one at a time by half the cores (one
+    /// thread on 2 cores) and by the thread that calls
+    /// [`Running::finish`], each language's pages read on all cores: a
+    /// language's words are held until its index is written, so memory
+    /// holds one or two languages' indexes while the rest of the build
+    /// runs, not all of them.
     pub fn run(self, previous: &Memo<Bundle>) -> Made {
         previous.get_or_make(BUNDLE, &*self.docs, || {
             let threads = std::thread::available_parallelism()
@@ -101,7 +106,15 @@ impl Job {
                 self.work.take_all(&self.docs);
             });
             let made = self.work.wait(self.docs.len())?;
-            merge(made).map(Arc::new)
+            let languages: Vec<(&str, Part)> =
+                self.docs.keys().map(String::as_str).zip(made).collect();
+            let indexed: Vec<&str> = languages
+                .iter()
+                .filter(|(_, part)| part.entry.is_some())
+                .map(|(l, _)| *l)
+                .collect();
+            let assets = assets(&indexed)?;
+            assemble(languages, assets).map(Arc::new)
         })
     }
 
@@ -161,8 +174,8 @@ impl Work {
             let Some(i) = self.next.lock().ok().and_then(|mut n| n.pop()) else {
                 return;
             };
-            let made = match docs.values().nth(i) {
-                Some(pages) => index_language(pages),
+            let made = match docs.iter().nth(i) {
+                Some((language, pages)) => Ok(index_language(language, pages)),
                 None => Err(format!("no language {i}")),
             };
             if let Ok(mut all) = self.made.lock() {
@@ -172,8 +185,8 @@ impl Work {
         }
     }
 
-    /// Waits for the bundles of all `languages`, in their order.
-    fn wait(&self, languages: usize) -> Result<Vec<Named>, String> {
+    /// Waits for the indexes of all `languages`, in their order.
+    fn wait(&self, languages: usize) -> Result<Vec<Part>, String> {
         let poisoned = |_| "an indexing thread panicked".to_string();
         let mut made = self.made.lock().map_err(poisoned)?;
         while made.len() < languages {
@@ -189,10 +202,9 @@ impl Work {
 /// returns the indexing of every page already in `files` (run after the
 /// pages output), to be run and handed to [`finish`].
 ///
-/// `indexing` is false for `aula serve` and `aula check`: indexing costs
-/// about 2 ms of CPU per page, more than the rest of the build, and
-/// Pagefind cannot update an index, so every edit would index the whole
-/// site again; their search pages say search is built by `aula build`.
+/// `indexing` is false for `aula serve` and `aula check`: the index is
+/// made whole, so every edit would index the whole site again; their
+/// search pages say search is built by `aula build`.
 pub fn start(input: &Input, indexing: bool, files: &mut Files) -> (Option<Job>, Vec<Diagnostic>) {
     let diags = pages(input, ENABLED && indexing, files);
     let job = (ENABLED && indexing).then(|| Job {
@@ -290,92 +302,180 @@ pub const ROOT: &str = "main";
 #[cfg(feature = "search")]
 pub const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".completion"];
 
-/// The bundle of one language's pages.
+/// One language's index files and its line in the entry file: the
+/// metadata file's hash and the number of pages (none when no page of the
+/// language has a word to index).
+struct Part {
+    files: Named,
+    entry: Option<(String, usize)>,
+}
+
+/// The version of Pagefind whose files `bundle` writes; [`assets`] checks
+/// that the Pagefind aula is built with is that one.
+#[cfg_attr(not(feature = "search"), allow(dead_code))]
+const PAGEFIND_VERSION: &str = "1.6.0";
+
+/// The index of one language's pages.
 #[cfg(feature = "search")]
-fn index_language(pages: &[(String, Record)]) -> Result<Named, String> {
+fn index_language(language: &str, pages: &[(String, Record)]) -> Part {
+    match bundle::index(language, pages, PAGEFIND_VERSION) {
+        Some(i) => Part {
+            files: i.files,
+            entry: Some((i.hash, i.page_count)),
+        },
+        None => Part {
+            files: Vec::new(),
+            entry: None,
+        },
+    }
+}
+
+#[cfg(not(feature = "search"))]
+fn index_language(_: &str, _: &[(String, Record)]) -> Part {
+    Part {
+        files: Vec::new(),
+        entry: None,
+    }
+}
+
+/// The browser's side of the bundle, made by Pagefind: its script and
+/// the WebAssembly of each language.
+struct Assets {
+    files: Named,
+    /// Languages with a WebAssembly stemmer of their own.
+    wasm: std::collections::BTreeSet<String>,
+}
+
+/// Pagefind's browser files for `languages`: Pagefind is asked for the
+/// bundle of one one-word page per language, and everything but that
+/// page's index is kept.
+#[cfg(feature = "search")]
+fn assets(languages: &[&str]) -> Result<Assets, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(async {
+    let made = runtime.block_on(async {
         let config = PagefindServiceConfig::builder().build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for (url, r) in pages {
+        for language in languages {
             index
                 .add_custom_record(
-                    url.clone(),
-                    r.content.clone(),
-                    r.language.clone(),
-                    Some(r.meta.clone()),
+                    format!("/{language}/"),
+                    "aula".to_string(),
+                    language.to_string(),
+                    None,
                     None,
                     None,
                 )
                 .await
-                .map_err(|e| format!("{url}: {e}"))?;
+                .map_err(|e| e.to_string())?;
         }
-        let made = index.get_files().await.map_err(|e| e.to_string())?;
-        Ok(made
-            .into_iter()
-            .filter_map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                wanted(&name).then(|| (format!("{BUNDLE}/{name}"), Arc::from(f.contents)))
-            })
-            .collect())
+        index.get_files().await.map_err(|e| e.to_string())
+    })?;
+    let mut assets = Assets {
+        files: Vec::new(),
+        wasm: Default::default(),
+    };
+    for f in made {
+        let name = f.filename.to_string_lossy().replace('\\', "/");
+        if name == "pagefind-entry.json" {
+            let entry: serde_json::Value =
+                serde_json::from_slice(&f.contents).map_err(|e| format!("{ENTRY}: {e}"))?;
+            if entry["version"] != PAGEFIND_VERSION {
+                return Err(format!(
+                    "aula writes the index of Pagefind {PAGEFIND_VERSION} but is built with Pagefind {}",
+                    entry["version"]
+                ));
+            }
+        } else if let Some(language) = name
+            .strip_prefix("wasm.")
+            .and_then(|n| n.strip_suffix(".pagefind"))
+        {
+            if language != "unknown" {
+                assets.wasm.insert(language.to_string());
+            }
+            assets
+                .files
+                .push((format!("{BUNDLE}/{name}"), Arc::from(f.contents)));
+        } else if wanted(&name) && !name.ends_with(".pf_meta") && !name.contains('/') {
+            assets
+                .files
+                .push((format!("{BUNDLE}/{name}"), Arc::from(f.contents)));
+        }
+    }
+    Ok(assets)
+}
+
+#[cfg(not(feature = "search"))]
+fn assets(_: &[&str]) -> Result<Assets, String> {
+    Ok(Assets {
+        files: Vec::new(),
+        wasm: Default::default(),
     })
 }
 
-/// The entry file every language's bundle has: the merged bundle's lists
-/// the languages of all of them.
+/// The entry file the browser reads first (Pagefind's
+/// `PagefindEntryMeta`, fields in its order).
+#[derive(Serialize)]
+struct Entry<'a> {
+    version: &'a str,
+    languages: std::collections::BTreeMap<&'a str, EntryLanguage<'a>>,
+    include_characters: &'a [char],
+}
+
+#[derive(Serialize)]
+struct EntryLanguage<'a> {
+    hash: &'a str,
+    wasm: Option<&'a str>,
+    page_count: usize,
+}
+
+/// The entry file.
 const ENTRY: &str = "pagefind/pagefind-entry.json";
 
-/// One bundle from the bundles of single languages. Files of the same
-/// name must be the same bytes (Pagefind's script, index files named by
-/// their content's hash), except the entry file, whose `languages` are
-/// joined.
-#[cfg_attr(not(feature = "search"), allow(dead_code))]
-fn merge(bundles: Vec<Named>) -> Result<Named, String> {
+/// The bundle: every language's index, Pagefind's browser files and the
+/// entry file that lists the languages. No two files may share a name.
+fn assemble(languages: Vec<(&str, Part)>, assets: Assets) -> Result<Named, String> {
     let mut out = std::collections::BTreeMap::<String, Arc<[u8]>>::new();
-    let mut entry: Option<serde_json::Value> = None;
-    for (path, bytes) in bundles.into_iter().flatten() {
-        if path == ENTRY {
-            let mut this: serde_json::Value =
-                serde_json::from_slice(&bytes).map_err(|e| format!("{ENTRY}: {e}"))?;
-            match entry.as_mut() {
-                None => entry = Some(this),
-                Some(all) => {
-                    let langs = this
-                        .get_mut("languages")
-                        .and_then(|l| l.as_object_mut())
-                        .map(std::mem::take)
-                        .unwrap_or_default();
-                    let into = all
-                        .get_mut("languages")
-                        .and_then(|l| l.as_object_mut())
-                        .ok_or_else(|| format!("{ENTRY} has no languages"))?;
-                    into.extend(langs);
-                }
-            }
-        } else if let Some(old) = out.get(&path) {
-            if **old != *bytes {
-                return Err(format!("two languages made different files named {path}"));
-            }
-        } else {
-            out.insert(path, bytes);
+    let mut entry = Entry {
+        version: PAGEFIND_VERSION,
+        languages: Default::default(),
+        include_characters: &WORD_SYMBOLS,
+    };
+    let mut files = assets.files;
+    for (language, part) in &languages {
+        if let Some((hash, page_count)) = &part.entry {
+            entry.languages.insert(
+                language,
+                EntryLanguage {
+                    hash,
+                    wasm: assets.wasm.contains(*language).then_some(*language),
+                    page_count: *page_count,
+                },
+            );
         }
     }
-    if let Some(entry) = entry {
-        let bytes = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
-        out.insert(ENTRY.to_string(), Arc::from(bytes));
+    let bytes = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
+    files.push((ENTRY.to_string(), Arc::from(bytes)));
+    for (path, bytes) in files
+        .into_iter()
+        .chain(languages.into_iter().flat_map(|(_, p)| p.files))
+    {
+        if out.insert(path.clone(), bytes).is_some() {
+            return Err(format!("two files of the search bundle are named {path}"));
+        }
     }
     Ok(out.into_iter().collect())
 }
 
+/// Symbols Pagefind counts as part of a word (its `include_characters`).
+#[cfg(feature = "search")]
+use words::WORD_SYMBOLS;
 #[cfg(not(feature = "search"))]
-fn index_language(_: &[(String, Record)]) -> Result<Named, String> {
-    Ok(Vec::new())
-}
+const WORD_SYMBOLS: [char; 0] = [];
 
 /// The bundle files the browser needs: Pagefind's own search UI, its
 /// highlighter and playground are left out (the theme has its own box),
@@ -503,39 +603,61 @@ mod tests {
         (path.to_string(), Arc::from(text.as_bytes()))
     }
 
+    fn part(hash: &str, pages: usize, files: &[(&str, &str)]) -> Part {
+        Part {
+            files: files.iter().map(|(p, t)| file(p, t)).collect(),
+            entry: Some((hash.to_string(), pages)),
+        }
+    }
+
+    /// The entry file lists every language with an index, with its
+    /// WebAssembly only where Pagefind has one; the files of all languages
+    /// and Pagefind's own are put together.
     #[test]
-    fn bundles_of_each_language_merge_into_one() {
-        let es = vec![
-            file(
-                ENTRY,
-                r#"{"version":"1.6.0","languages":{"es":{"hash":"es_1","page_count":2}}}"#,
+    fn the_languages_indexes_and_pagefinds_files_make_one_bundle() {
+        let assets = Assets {
+            files: vec![
+                file("pagefind/pagefind.js", "script"),
+                file("pagefind/wasm.es.pagefind", "es"),
+            ],
+            wasm: ["es".to_string()].into(),
+        };
+        let languages = vec![
+            (
+                "es",
+                part("es_1", 2, &[("pagefind/pagefind.es_1.pf_meta", "es")]),
             ),
-            file("pagefind/pagefind.js", "script"),
-            file("pagefind/wasm.es.pagefind", "es"),
-        ];
-        let pt = vec![
-            file(
-                ENTRY,
-                r#"{"version":"1.6.0","languages":{"pt":{"hash":"pt_1","page_count":1}}}"#,
+            (
+                "gn",
+                part("gn_1", 1, &[("pagefind/pagefind.gn_1.pf_meta", "gn")]),
             ),
-            file("pagefind/pagefind.js", "script"),
-            file("pagefind/wasm.pt.pagefind", "pt"),
+            (
+                "pt",
+                Part {
+                    files: Vec::new(),
+                    entry: None,
+                },
+            ),
         ];
-        let merged = merge(vec![es, pt]).expect("merges");
-        let names: Vec<&str> = merged.iter().map(|(p, _)| p.as_str()).collect();
+        let bundle = assemble(languages, assets).expect("assembles");
+        let names: Vec<&str> = bundle.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(
             names,
             [
                 ENTRY,
+                "pagefind/pagefind.es_1.pf_meta",
+                "pagefind/pagefind.gn_1.pf_meta",
                 "pagefind/pagefind.js",
                 "pagefind/wasm.es.pagefind",
-                "pagefind/wasm.pt.pagefind"
             ]
         );
-        let entry: serde_json::Value = serde_json::from_slice(&merged[0].1).unwrap();
-        assert_eq!(entry["version"], "1.6.0");
+        let entry: serde_json::Value = serde_json::from_slice(&bundle[0].1).unwrap();
+        assert_eq!(entry["version"], PAGEFIND_VERSION);
         assert_eq!(entry["languages"]["es"]["page_count"], 2);
-        assert_eq!(entry["languages"]["pt"]["hash"], "pt_1");
+        assert_eq!(entry["languages"]["es"]["wasm"], "es");
+        assert_eq!(entry["languages"]["gn"]["hash"], "gn_1");
+        assert!(entry["languages"]["gn"]["wasm"].is_null());
+        assert!(entry["languages"].get("pt").is_none(), "no words, no index");
     }
 
     #[cfg(feature = "search")]
@@ -578,7 +700,10 @@ mod tests {
             3,
             "the helper took all"
         );
-        let bundle = merge(shared.work.wait(3).expect("made")).expect("merges");
+        let made = shared.work.wait(3).expect("made");
+        let languages = ["en", "es", "pt"].into_iter().zip(made).collect();
+        let bundle =
+            assemble(languages, assets(&["en", "es", "pt"]).expect("assets")).expect("assembles");
         assert_eq!(bundle, *alone);
         let langs: Vec<&str> = bundle
             .iter()
@@ -593,12 +718,13 @@ mod tests {
     }
 
     #[test]
-    fn two_languages_making_different_files_of_one_name_is_an_error() {
-        let a = vec![file("pagefind/pagefind.js", "one")];
-        let b = vec![file("pagefind/pagefind.js", "two")];
-        let err = merge(vec![a, b]).unwrap_err();
+    fn two_files_of_one_name_are_an_error() {
+        let assets = Assets {
+            files: vec![file("pagefind/pagefind.js", "one")],
+            wasm: Default::default(),
+        };
+        let languages = vec![("es", part("es_1", 1, &[("pagefind/pagefind.js", "two")]))];
+        let err = assemble(languages, assets).unwrap_err();
         assert!(err.contains("pagefind/pagefind.js"), "{err}");
-        let bad = vec![file(ENTRY, "not json")];
-        assert!(merge(vec![bad]).is_err());
     }
 }

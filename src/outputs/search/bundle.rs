@@ -1,0 +1,917 @@
+//! Pagefind's index of one language, written by aula.
+//!
+//! The files are the ones Pagefind 1.6 writes (`index/mod.rs`,
+//! `fossick/mod.rs`, `output/mod.rs`; MIT licence) for the records aula
+//! hands it, so Pagefind's own script and WebAssembly read them: the
+//! metadata file (`pagefind.<hash>.pf_meta`), the word index in chunks
+//! (`index/<hash>.pf_index`) and one fragment per page
+//! (`fragment/<hash>.pf_fragment`), CBOR or JSON behind Pagefind's
+//! `pagefind_dcd` signature, gzipped, named by the SHA-1 of their bytes.
+//! Pagefind itself still makes the browser's side (`pagefind.js`, the
+//! WebAssembly of each language): see `assets` in the parent module.
+//!
+//! What writing it here saves (docs/performance.md): each distinct word
+//! is normalised and stemmed once per language and thread instead of at
+//! each of its occurrences; no page is copied (Pagefind's API copies each
+//! page's words twice); the files are gzipped at level 6 instead of 9
+//! (about 1 % larger, a third of the time). The test at the bottom
+//! compares every file with the one Pagefind makes from the same records.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::sync::{Arc, LazyLock};
+
+use minicbor::Encode;
+use pagefind_stem::Stemmer;
+use rayon::prelude::*;
+use regex::Regex;
+use serde::Serialize;
+use sha1::{Digest, Sha1};
+
+use super::digest::Record;
+use super::words::{self, Indexable};
+use super::{BUNDLE, Named};
+
+/// Pagefind's word index chunk size, in locations.
+const CHUNK_SIZE: usize = 20_000;
+
+/// gzip level of every file (Pagefind uses 9).
+const LEVEL: u32 = 6;
+
+/// Pagefind's weight of a word outside any weighted element (1.0 × 24).
+const WEIGHT_MULTIPLIER: f32 = 24.0;
+const WEIGHT_MAX: f32 = 10.0;
+
+static PRIVATE_PAGEFIND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("___PAGEFIND_[\\S]+\\s?").expect("regex"));
+
+/// One language's files and what the entry file says of it.
+pub struct Indexed {
+    /// Paths from the site root.
+    pub files: Named,
+    /// The metadata file's hash (`<lang>_<hex>`).
+    pub hash: String,
+    /// Pages in the index.
+    pub page_count: usize,
+}
+
+/// A word's occurrence on a page.
+struct Position {
+    position: u32,
+    weight: u8,
+    original: Option<String>,
+}
+
+/// A word's occurrence in a page's metadata.
+struct MetaPosition {
+    field: u16,
+    position: u32,
+    original: Option<String>,
+}
+
+/// A heading's anchor in a page's fragment (only from an explicit
+/// `___PAGEFIND_ANCHOR___` marker: aula's digest makes none).
+#[derive(Serialize)]
+struct Anchor {
+    element: String,
+    id: String,
+    text: String,
+    location: u32,
+}
+
+/// The JSON of a page's fragment, in Pagefind's field order.
+#[derive(Serialize)]
+struct Fragment<'a> {
+    url: &'a str,
+    content: &'a str,
+    word_count: usize,
+    filters: BTreeMap<String, Vec<String>>,
+    meta: &'a BTreeMap<String, String>,
+    anchors: &'a [Anchor],
+}
+
+/// A page read: its words and what its fragment shows.
+struct Read<'a> {
+    url: &'a str,
+    words: HashMap<String, Vec<Position>>,
+    meta: BTreeMap<String, String>,
+    meta_words: HashMap<String, Vec<MetaPosition>>,
+    content: String,
+    anchors: Vec<Anchor>,
+    word_count: usize,
+}
+
+#[derive(Encode)]
+struct WordIndex {
+    #[n(0)]
+    words: Vec<PackedWord>,
+}
+
+#[derive(Encode)]
+struct PackedWord {
+    #[n(0)]
+    word: String,
+    #[n(1)]
+    pages: Vec<PackedPage>,
+    #[n(2)]
+    additional_variants: Vec<PackedVariant>,
+}
+
+#[derive(Encode)]
+struct PackedVariant {
+    #[n(0)]
+    form: String,
+    #[n(1)]
+    pages: Vec<PackedPage>,
+}
+
+#[derive(Encode)]
+struct PackedPage {
+    #[n(0)]
+    page_number: usize,
+    #[n(1)]
+    locs: Vec<i32>,
+    #[n(2)]
+    meta_locs: Vec<i32>,
+}
+
+#[derive(Encode)]
+struct MetaIndex {
+    #[n(0)]
+    version: String,
+    #[n(1)]
+    pages: Vec<MetaPage>,
+    #[n(2)]
+    index_chunks: Vec<MetaChunk>,
+    #[n(3)]
+    filters: Vec<()>,
+    #[n(4)]
+    sorts: Vec<()>,
+    #[n(5)]
+    meta_fields: Vec<String>,
+}
+
+#[derive(Encode)]
+struct MetaChunk {
+    #[n(0)]
+    from: String,
+    #[n(1)]
+    to: String,
+    #[n(2)]
+    hash: String,
+}
+
+#[derive(Encode)]
+struct MetaPage {
+    #[n(0)]
+    hash: String,
+    #[n(1)]
+    word_count: u32,
+    #[n(2)]
+    group_hash: String,
+}
+
+/// The index of one language's pages (URL from the site root, record), for
+/// Pagefind `version`; `None` when no page has a word to index. A URL given
+/// twice keeps the later record at the earlier place, as Pagefind does.
+pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Option<Indexed> {
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut unique: Vec<&(String, Record)> = Vec::with_capacity(pages.len());
+    for page in pages {
+        match at.get(page.0.as_str()) {
+            Some(&i) => unique[i] = page,
+            None => {
+                at.insert(&page.0, unique.len());
+                unique.push(page);
+            }
+        }
+    }
+    let read: Vec<Read> = unique
+        .par_iter()
+        .map_init(
+            || (words::stemmer(language), HashMap::new()),
+            |(stemmer, known), (url, record)| read(url, record, stemmer.as_ref(), known),
+        )
+        .filter(|r| !r.words.is_empty())
+        .collect();
+    if read.is_empty() {
+        return None;
+    }
+    let meta_fields: Vec<String> = read
+        .iter()
+        .flat_map(|r| r.meta.keys().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let packed: Vec<(HashMap<String, PackedWord>, String, String, usize)> = read
+        .into_par_iter()
+        .enumerate()
+        .map(|(number, r)| pack(number, r, &meta_fields, language))
+        .collect();
+
+    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
+    let mut fragment_hashes: HashMap<String, usize> = HashMap::new();
+    let mut fragments: Vec<(String, String, usize)> = Vec::with_capacity(packed.len());
+    for (words, full_hash, json, word_count) in packed {
+        for (word, page) in words {
+            match word_map.entry(word) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let all = e.get_mut();
+                    all.pages.extend(page.pages);
+                    for variant in page.additional_variants {
+                        match all
+                            .additional_variants
+                            .iter_mut()
+                            .find(|v| v.form == variant.form)
+                        {
+                            Some(v) => v.pages.extend(variant.pages),
+                            None => all.additional_variants.push(variant),
+                        }
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(page);
+                }
+            }
+        }
+        let mut len = language.len() + 8;
+        while fragment_hashes.contains_key(&full_hash[..len]) && len < full_hash.len() {
+            len += 1;
+        }
+        fragment_hashes.insert(full_hash[..len].to_string(), fragments.len());
+        fragments.push((full_hash[..len].to_string(), json, word_count));
+    }
+    for word in word_map.values_mut() {
+        word.pages.sort_by_key(|p| p.page_number);
+        for variant in &mut word.additional_variants {
+            variant.pages.sort_by_key(|p| p.page_number);
+        }
+    }
+
+    let mut meta = MetaIndex {
+        version: version.to_string(),
+        pages: fragments
+            .iter()
+            .map(|(hash, _, word_count)| MetaPage {
+                hash: hash.clone(),
+                word_count: *word_count as u32,
+                group_hash: String::new(),
+            })
+            .collect(),
+        index_chunks: Vec::new(),
+        filters: Vec::new(),
+        sorts: Vec::new(),
+        meta_fields,
+    };
+    let chunks = chunk_index(word_map);
+    meta.index_chunks = chunk_meta(&chunks);
+    let encoded: Vec<(Vec<u8>, String)> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let mut bytes = Vec::new();
+            let _ = minicbor::encode(
+                WordIndex {
+                    words: delta(chunk),
+                },
+                &mut bytes,
+            );
+            let hash = format!("{language}_{}", full_hash(&bytes));
+            (bytes, hash)
+        })
+        .collect();
+    let mut index_files: Vec<(String, Vec<u8>)> = Vec::with_capacity(encoded.len());
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for (i, (bytes, hash)) in encoded.into_iter().enumerate() {
+        // Pagefind lengthens a colliding chunk name by two characters.
+        let mut len = language.len() + 8;
+        while names.contains(&hash[..len]) && len + 2 <= hash.len() {
+            len += 2;
+        }
+        names.insert(hash[..len].to_string());
+        meta.index_chunks[i].hash = hash[..len].to_string();
+        index_files.push((format!("{BUNDLE}/index/{}.pf_index", &hash[..len]), bytes));
+    }
+    let mut meta_bytes = Vec::new();
+    let _ = minicbor::encode(meta, &mut meta_bytes);
+    let meta_hash = format!(
+        "{language}_{}",
+        full_hash(&meta_bytes)
+            .get(..language.len() + 8)
+            .unwrap_or_default()
+    );
+
+    let page_count = fragments.len();
+    let mut raw: Vec<(String, Vec<u8>)> = fragments
+        .into_iter()
+        .map(|(hash, json, _)| {
+            (
+                format!("{BUNDLE}/fragment/{hash}.pf_fragment"),
+                json.into_bytes(),
+            )
+        })
+        .collect();
+    raw.extend(index_files);
+    raw.push((format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"), meta_bytes));
+    let files = raw
+        .into_par_iter()
+        .map(|(path, bytes)| (path, Arc::from(gzip(&bytes))))
+        .collect();
+    Some(Indexed {
+        files,
+        hash: meta_hash,
+        page_count,
+    })
+}
+
+/// Pagefind's signature and `bytes`, gzipped.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3 + 64),
+        flate2::Compression::new(LEVEL),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = gz.write_all(b"pagefind_dcd");
+    let _ = gz.write_all(bytes);
+    gz.finish().unwrap_or_default()
+}
+
+/// SHA-1 in Pagefind's spelling: each byte in lowercase hex *without*
+/// a leading zero (`{:x?}`), so `0a` is written `a`.
+fn full_hash(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(40);
+    for b in Sha1::digest(bytes) {
+        let _ = write!(out, "{b:x}");
+    }
+    out
+}
+
+/// The words of one page's record (Pagefind's `parse_digest`,
+/// `tidy_meta_and_filters` and `parse_meta_words`), with the words of
+/// text already seen on this thread taken from `known`.
+fn read<'a>(
+    url: &'a str,
+    record: &Record,
+    stemmer: Option<&Stemmer>,
+    known: &mut HashMap<String, Vec<Indexable>>,
+) -> Read<'a> {
+    let mut map: HashMap<String, Vec<Position>> = HashMap::new();
+    let mut anchors = Vec::new();
+    let mut content = String::with_capacity(record.content.len());
+    let mut total: usize = 0;
+    let mut max = 0;
+    let mut weights: Vec<u8> = vec![WEIGHT_MULTIPLIER as u8];
+    for word in record.content.split_whitespace() {
+        if word.starts_with('_') {
+            if let Some(rest) = word.strip_prefix("___PAGEFIND_ANCHOR___") {
+                if let Some((element, id)) =
+                    rest.replace("___PAGEFIND_ANCHOR___", "").split_once(':')
+                    && let Some((_, element_id)) = id.split_once(':')
+                {
+                    anchors.push(Anchor {
+                        element: element.to_string(),
+                        id: element_id.to_string(),
+                        text: String::new(),
+                        location: total as u32,
+                    });
+                }
+                continue;
+            }
+            if word.starts_with("___PAGEFIND_WEIGHT___") {
+                let w = word
+                    .replace("___PAGEFIND_WEIGHT___", "")
+                    .parse::<f32>()
+                    .unwrap_or(1.0);
+                weights.push(if w <= 0.0 {
+                    0
+                } else {
+                    ((w.clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8).max(1)
+                });
+                continue;
+            }
+            if word.starts_with("___PAGEFIND_AUTO_WEIGHT___") {
+                let w = if weights.len() == 1 {
+                    let w = word
+                        .replace("___PAGEFIND_AUTO_WEIGHT___", "")
+                        .parse::<f32>()
+                        .unwrap_or(1.0);
+                    (w.clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8
+                } else {
+                    weights.last().copied().unwrap_or_default()
+                };
+                weights.push(w);
+                continue;
+            }
+            if word.starts_with("___END_PAGEFIND_WEIGHT___") {
+                weights.pop();
+                continue;
+            }
+        }
+        let base = if word.contains('\u{200B}') {
+            std::borrow::Cow::Owned(word.replace('\u{200B}', ""))
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        if base.is_empty() {
+            continue;
+        }
+        content.push_str(&base);
+        content.push(' ');
+        let weight = *weights.last().unwrap_or(&1);
+        let indexable = match known.get(&*base) {
+            Some(found) => found,
+            None => known
+                .entry(base.to_string())
+                .or_insert_with(|| words::of_word(&base, stemmer)),
+        };
+        let compounds = indexable.iter().filter(|w| w.is_compound_part).count();
+        let partial = if compounds > 0 && weight > 0 {
+            (weight / u8::try_from(compounds).unwrap_or(u8::MAX)).max(1)
+        } else {
+            0
+        };
+        for w in indexable {
+            let position = Position {
+                position: total as u32,
+                weight: if w.is_compound_part { partial } else { weight },
+                original: w.original.clone(),
+            };
+            match map.get_mut(&w.stemmed) {
+                Some(all) => all.push(position),
+                None => {
+                    map.insert(w.stemmed.clone(), vec![position]);
+                }
+            }
+        }
+        max = total;
+        total += 1;
+    }
+    if content.ends_with(' ') {
+        content.pop();
+    }
+
+    let meta: BTreeMap<String, String> = record
+        .meta
+        .iter()
+        .map(|(k, v)| (k.clone(), PRIVATE_PAGEFIND.replace_all(v, "").into_owned()))
+        .collect();
+    let mut meta_words: HashMap<String, Vec<MetaPosition>> = HashMap::new();
+    for (field, value) in meta.values().enumerate() {
+        for (position, word) in value.split_whitespace().enumerate() {
+            for w in words::indexable(word, stemmer) {
+                meta_words.entry(w.stemmed).or_default().push(MetaPosition {
+                    field: field as u16,
+                    position: position as u32,
+                    original: w.original,
+                });
+            }
+        }
+    }
+    Read {
+        url,
+        words: map,
+        meta,
+        meta_words,
+        content,
+        anchors,
+        word_count: max + 1,
+    }
+}
+
+/// One page's words as index entries, numbered, and its fragment:
+/// (words, `<lang>_<sha1>` of the fragment, its JSON, word count).
+fn pack(
+    number: usize,
+    read: Read,
+    meta_fields: &[String],
+    language: &str,
+) -> (HashMap<String, PackedWord>, String, String, usize) {
+    let fields: Vec<u16> = read
+        .meta
+        .keys()
+        .map(|k| meta_fields.iter().position(|f| f == k).unwrap_or(0) as u16)
+        .collect();
+    let mut local: HashMap<String, PackedWord> = HashMap::with_capacity(read.words.len());
+    for (word, positions) in read.words {
+        let mut plain = Vec::new();
+        let mut variants: BTreeMap<String, Vec<Position>> = BTreeMap::new();
+        for p in positions {
+            match &p.original {
+                None => plain.push(p),
+                Some(o) => variants.entry(o.clone()).or_default().push(p),
+            }
+        }
+        let packed = local.entry(word.clone()).or_insert_with(|| PackedWord {
+            word,
+            pages: Vec::new(),
+            additional_variants: Vec::new(),
+        });
+        if !plain.is_empty() {
+            packed.pages.push(packed_page(plain, number));
+        }
+        for (form, positions) in variants {
+            let page = packed_page(positions, number);
+            match packed
+                .additional_variants
+                .iter_mut()
+                .find(|v| v.form == form)
+            {
+                Some(v) => v.pages.push(page),
+                None => packed.additional_variants.push(PackedVariant {
+                    form,
+                    pages: vec![page],
+                }),
+            }
+        }
+    }
+    for (word, positions) in read.meta_words {
+        let mut plain = Vec::new();
+        let mut variants: BTreeMap<String, Vec<MetaPosition>> = BTreeMap::new();
+        for mut p in positions {
+            p.field = fields.get(p.field as usize).copied().unwrap_or(p.field);
+            match p.original.clone() {
+                Some(o) => variants.entry(o).or_default().push(p),
+                None => plain.push(p),
+            }
+        }
+        let packed = local.entry(word.clone()).or_insert_with(|| PackedWord {
+            word,
+            pages: Vec::new(),
+            additional_variants: Vec::new(),
+        });
+        if !plain.is_empty() {
+            set_meta_locs(&mut packed.pages, number, meta_locs(plain));
+        }
+        for (form, positions) in variants {
+            let locs = meta_locs(positions);
+            match packed
+                .additional_variants
+                .iter_mut()
+                .find(|v| v.form == form)
+            {
+                Some(v) => set_meta_locs(&mut v.pages, number, locs),
+                None => packed.additional_variants.push(PackedVariant {
+                    form,
+                    pages: vec![PackedPage {
+                        page_number: number,
+                        locs: Vec::new(),
+                        meta_locs: locs,
+                    }],
+                }),
+            }
+        }
+    }
+    let fragment = Fragment {
+        url: read.url,
+        content: &read.content,
+        word_count: read.word_count,
+        filters: BTreeMap::new(),
+        meta: &read.meta,
+        anchors: &read.anchors,
+    };
+    let json = serde_json::to_string(&fragment).unwrap_or_default();
+    let hash = format!("{language}_{}", full_hash(json.as_bytes()));
+    (local, hash, json, read.word_count)
+}
+
+/// Sets the metadata locations of page `number` in `pages`, adding it.
+fn set_meta_locs(pages: &mut Vec<PackedPage>, number: usize, locs: Vec<i32>) {
+    match pages.iter_mut().find(|p| p.page_number == number) {
+        Some(p) => p.meta_locs = locs,
+        None => pages.push(PackedPage {
+            page_number: number,
+            locs: Vec::new(),
+            meta_locs: locs,
+        }),
+    }
+}
+
+/// A word's locations on one page: the most common weight (25) first,
+/// then by weight, each run delta-encoded, a weight change written as
+/// `-(weight + 1)` and an absolute position.
+fn packed_page(mut positions: Vec<Position>, number: usize) -> PackedPage {
+    positions.sort_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+    let mut current = 25;
+    let mut locs = Vec::with_capacity(positions.len());
+    let mut last = 0;
+    for Position {
+        position, weight, ..
+    } in positions
+    {
+        if weight != current {
+            locs.push(-(weight as i32) - 1);
+            locs.push(position as i32);
+            current = weight;
+        } else {
+            locs.push((position - last) as i32);
+        }
+        last = position;
+    }
+    PackedPage {
+        page_number: number,
+        locs,
+        meta_locs: Vec::new(),
+    }
+}
+
+/// Metadata locations: by field, `-(field + 1)` before each field's
+/// delta-encoded positions.
+fn meta_locs(mut positions: Vec<MetaPosition>) -> Vec<i32> {
+    positions.sort_by_key(|p| (p.field, p.position));
+    let mut current: Option<u16> = None;
+    let mut last = 0;
+    let mut out = Vec::with_capacity(positions.len() + 8);
+    for p in positions {
+        if Some(p.field) != current {
+            out.push(-(p.field as i32 + 1));
+            current = Some(p.field);
+            last = 0;
+        }
+        out.push((p.position - last) as i32);
+        last = p.position;
+    }
+    out
+}
+
+/// The words in order, cut into chunks of about [`CHUNK_SIZE`] locations.
+fn chunk_index(word_map: HashMap<String, PackedWord>) -> Vec<Vec<PackedWord>> {
+    let mut words: Vec<PackedWord> = word_map.into_values().collect();
+    words.sort_by(|a, b| a.word.cmp(&b.word));
+    let mut chunks = Vec::new();
+    let mut chunk = Vec::new();
+    let mut size = 0;
+    for word in words {
+        size += word
+            .pages
+            .iter()
+            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
+            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
+            .sum::<usize>()
+            + word.additional_variants.len();
+        chunk.push(word);
+        if size >= CHUNK_SIZE {
+            chunks.push(std::mem::take(&mut chunk));
+            size = 0;
+        }
+    }
+    if !chunk.is_empty() {
+        chunks.push(chunk);
+    }
+    chunks
+}
+
+/// Each chunk's first and last word, shortened to the prefixes that tell
+/// neighbouring chunks apart.
+fn chunk_meta(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+    let mut named: Vec<MetaChunk> = chunks
+        .iter()
+        .map(|c| MetaChunk {
+            from: c.first().map_or(String::new(), |w| w.word.clone()),
+            to: c.last().map_or(String::new(), |w| w.word.clone()),
+            hash: String::new(),
+        })
+        .collect();
+    for i in 1..named.len() {
+        let (a, b) = prefixes(&named[i - 1].to, &named[i].from);
+        if a >= named[i - 1].from {
+            named[i - 1].to = a;
+        }
+        named[i].from = b;
+    }
+    named
+}
+
+/// The shortest prefixes of `a` and `b` that differ (one character past
+/// their common prefix).
+fn prefixes(a: &str, b: &str) -> (String, String) {
+    let common = b.chars().zip(a.chars()).take_while(|(x, y)| x == y).count();
+    (
+        a.chars().take(common + 1).collect(),
+        b.chars().take(common + 1).collect(),
+    )
+}
+
+/// Page numbers as differences from the previous page of the same word.
+fn delta(mut chunk: Vec<PackedWord>) -> Vec<PackedWord> {
+    fn pages(pages: &mut [PackedPage]) {
+        let mut last = 0;
+        for p in pages {
+            let n = p.page_number;
+            p.page_number = n - last;
+            last = n;
+        }
+    }
+    for word in &mut chunk {
+        pages(&mut word.pages);
+        for v in &mut word.additional_variants {
+            pages(&mut v.pages);
+        }
+    }
+    chunk
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Read as _;
+
+    fn record(language: &str, content: &str, meta: &[(&str, &str)]) -> Record {
+        Record {
+            language: language.to_string(),
+            content: content.to_string(),
+            meta: meta
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn gunzip(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .expect("gzip");
+        out
+    }
+
+    /// The index files Pagefind itself makes of `pages`, unzipped.
+    fn pagefinds(pages: &[(String, Record)]) -> BTreeMap<String, Vec<u8>> {
+        use pagefind::api::PagefindIndex;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        let made = runtime.block_on(async {
+            let mut index = PagefindIndex::new(None).expect("index");
+            for (url, r) in pages {
+                index
+                    .add_custom_record(
+                        url.clone(),
+                        r.content.clone(),
+                        r.language.clone(),
+                        Some(r.meta.clone()),
+                        None,
+                        None,
+                    )
+                    .await
+                    .expect("record");
+            }
+            index.get_files().await.expect("files")
+        });
+        made.into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| name.contains(".pf_"))
+            .map(|(name, bytes)| (format!("{BUNDLE}/{name}"), gunzip(&bytes)))
+            .collect()
+    }
+
+    /// The index files aula makes of `pages` (all in `language`), unzipped.
+    fn auls(language: &str, pages: &[(String, Record)]) -> BTreeMap<String, Vec<u8>> {
+        index(language, pages, "1.6.0")
+            .map(|i| i.files)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, bytes)| (name, gunzip(&bytes)))
+            .collect()
+    }
+
+    fn assert_same(language: &str, pages: &[(String, Record)]) {
+        let theirs = pagefinds(pages);
+        let ours = auls(language, pages);
+        let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(names(&ours), names(&theirs), "the same files");
+        for (name, bytes) in &theirs {
+            assert!(ours[name] == *bytes, "{name} differs");
+        }
+    }
+
+    fn page(url: &str, r: Record) -> (String, Record) {
+        (url.to_string(), r)
+    }
+
+    /// Every rule of Pagefind's, on one page or another: diacritics (in
+    /// text and metadata), compound words, dotted tails, emoji, katakana,
+    /// explicit, zero, bad and automatic weights, too many weight ends,
+    /// anchors, zero-width spaces, markers in metadata, a page without
+    /// words (left out), a URL given twice (the later record wins).
+    #[test]
+    fn the_index_is_the_index_pagefind_makes_of_the_same_records() {
+        let es = "es";
+        let pages = vec![
+            page(
+                "/es/a/",
+                record(
+                    es,
+                    "___PAGEFIND_AUTO_WEIGHT___7 Educación abierta. ___END_PAGEFIND_WEIGHT___ \
+                     La educación e-learning y camelCase, sysconfig.is_python_build, café Café CAFÉ \
+                     🎓 カタカナ Straße İstanbul ﬁn 3.14 2026-12-04 _privado __init__ a\u{200B}b \u{200B} \
+                     ___PAGEFIND_WEIGHT___0 cero ___END_PAGEFIND_WEIGHT___ \
+                     ___PAGEFIND_WEIGHT___3.5 peso ___PAGEFIND_AUTO_WEIGHT___6 dentro \
+                     ___END_PAGEFIND_WEIGHT___ ___END_PAGEFIND_WEIGHT___ \
+                     ___PAGEFIND_WEIGHT___abc raro ___END_PAGEFIND_WEIGHT___ \
+                     ___PAGEFIND_ANCHOR___h2:0:intro después ___PAGEFIND_ANCHOR___sin \
+                     ___END_PAGEFIND_WEIGHT___ ___END_PAGEFIND_WEIGHT___ fin. educación",
+                    &[
+                        ("title", "Educación abierta"),
+                        ("image", "/img/a.png"),
+                        ("image_alt", "Café ___PAGEFIND_x y más"),
+                    ],
+                ),
+            ),
+            page(
+                "/es/b/",
+                record(
+                    es,
+                    "Gobernanza universitaria sostenible, café.",
+                    &[("title", "B")],
+                ),
+            ),
+            page(
+                "/es/vacia/",
+                record(
+                    es,
+                    "___PAGEFIND_AUTO_WEIGHT___7 ___END_PAGEFIND_WEIGHT___",
+                    &[],
+                ),
+            ),
+            page(
+                "/es/b/",
+                record(es, "Gobernanza otra vez: Educación.", &[("title", "B")]),
+            ),
+            page("/es/c/", record(es, "educación educacion EDUCACIÓN", &[])),
+        ];
+        assert_same(es, &pages);
+        // Languages without a stemmer, or with a region.
+        assert_same(
+            "gn",
+            &[page("/gn/", record("gn", "Ñe'ẽ Teaching avañe'ẽ", &[]))],
+        );
+        assert_same(
+            "pt-br",
+            &[page("/pt/", record("pt-br", "Educação híbrida", &[]))],
+        );
+    }
+
+    /// More than one chunk of the word index: chunk names and the
+    /// prefixes that tell chunks apart in the metadata file.
+    #[test]
+    fn a_large_index_is_chunked_as_pagefind_chunks_it() {
+        let pages: Vec<(String, Record)> = (0..12)
+            .map(|p| {
+                let text: Vec<String> = (0..3_000)
+                    .map(|w| format!("palabra{}x{}", (w * 7 + p) % 4_000, w % 13))
+                    .collect();
+                page(&format!("/es/{p}/"), record("es", &text.join(" "), &[]))
+            })
+            .collect();
+        let ours = auls("es", &pages);
+        assert!(
+            ours.keys().filter(|n| n.ends_with(".pf_index")).count() > 1,
+            "several chunks"
+        );
+        assert_same("es", &pages);
+    }
+
+    #[test]
+    fn pagefinds_hash_drops_leading_zeros() {
+        // SHA-1 of "abc" is a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d.
+        assert_eq!(full_hash(b"abc"), "a9993e36476816aba3e25717850c26c9cd0d89d");
+        // SHA-1 of "" is da39a3ee 5e6b4b0d 3255bfef 95601890 afd80709.
+        assert_eq!(full_hash(b""), "da39a3ee5e6b4bd3255bfef95601890afd879");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Pages made of tricky words in any order are indexed as
+        /// Pagefind indexes them.
+        #[test]
+        fn any_page_is_indexed_as_pagefind_indexes_it(
+            pages in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "educación", "Educación", "e-learning", "camelCase", "a.b.cD", "café",
+                        "🎓", "x", "___PAGEFIND_AUTO_WEIGHT___5", "___PAGEFIND_WEIGHT___2",
+                        "___END_PAGEFIND_WEIGHT___", "___PAGEFIND_WEIGHT___0", "ñandú",
+                        "gobernanza", "sostenible.", "IA", "2026", "U.S.A.", "¿qué?", "—",
+                    ]),
+                    0..40,
+                ),
+                1..6,
+            ),
+            title in proptest::sample::select(vec!["", "Título", "Café con leche", "IA e-learning"]),
+        ) {
+            let pages: Vec<(String, Record)> = pages
+                .iter()
+                .enumerate()
+                .map(|(i, words)| {
+                    let meta: &[(&str, &str)] = if title.is_empty() { &[] } else { &[("title", title)] };
+                    page(&format!("/es/{i}/"), record("es", &words.join(" "), meta))
+                })
+                .collect();
+            let theirs = pagefinds(&pages);
+            let ours = auls("es", &pages);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+}
