@@ -443,7 +443,7 @@ fn deliver(
     cache: &mut Cache,
     bodies: &mut Vec<Arc<crate::markdown::Rendered>>,
     watch: &mut Stopwatch,
-    indexed: impl FnOnce() -> Option<outputs::search::Made>,
+    indexed: impl FnOnce() -> Option<outputs::search::Made> + Send,
 ) -> Result<(Finished, outputs::budget::Report, usize, Vec<Diagnostic>), Vec<Diagnostic>> {
     match sink {
         Sink::Memory => {
@@ -468,9 +468,8 @@ fn deliver(
             let tree =
                 output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
             watch.lap("create the output folders");
-            let later = |watch: &mut Stopwatch| {
+            let later = move || {
                 let (_, diags) = outputs::search::finish(indexed(), &mut bundle);
-                watch.lap("search index (after the pages were written)");
                 (bundle, diags)
             };
             let streamed =
