@@ -7,29 +7,29 @@
 //! (`index/<hash>.pf_index`) and one fragment per page
 //! (`fragment/<hash>.pf_fragment`), CBOR or JSON behind Pagefind's
 //! `pagefind_dcd` signature, gzipped, named by the SHA-1 of their bytes.
-//! Pagefind itself still makes the browser's side (`pagefind.js`, the
-//! WebAssembly of each language): see `assets` in the parent module.
+//! Each page's words come from `page_words`; Pagefind itself still makes
+//! the browser's side (`pagefind.js`, the WebAssembly of each language):
+//! see `assets` in the parent module.
 //!
 //! What writing it here saves (docs/performance.md): each distinct word
 //! is normalised and stemmed once per language and thread instead of at
 //! each of its occurrences; no page is copied (Pagefind's API copies each
 //! page's words twice); the files are gzipped at level 6 instead of 9
-//! (about 1 % larger, a third of the time). The test at the bottom
-//! compares every file with the one Pagefind makes from the same records.
+//! (0.2 % larger on the 3,000-page corpus). The tests at the bottom
+//! compare every file with the one Pagefind makes from the same records.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use minicbor::Encode;
-use pagefind_stem::Stemmer;
 use rayon::prelude::*;
-use regex::Regex;
 use serde::Serialize;
 use sha1::{Digest, Sha1};
 
 use super::digest::Record;
-use super::words::{self, Indexable};
+use super::page_words::{Anchor, MetaPosition, Position, Read, read};
+use super::words;
 use super::{BUNDLE, Named};
 
 /// Pagefind's word index chunk size, in locations.
@@ -37,13 +37,6 @@ const CHUNK_SIZE: usize = 20_000;
 
 /// gzip level of every file (Pagefind uses 9).
 const LEVEL: u32 = 6;
-
-/// Pagefind's weight of a word outside any weighted element (1.0 × 24).
-const WEIGHT_MULTIPLIER: f32 = 24.0;
-const WEIGHT_MAX: f32 = 10.0;
-
-static PRIVATE_PAGEFIND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("___PAGEFIND_[\\S]+\\s?").expect("regex"));
 
 /// One language's files and what the entry file says of it.
 pub struct Indexed {
@@ -55,30 +48,6 @@ pub struct Indexed {
     pub page_count: usize,
 }
 
-/// A word's occurrence on a page.
-struct Position {
-    position: u32,
-    weight: u8,
-    original: Option<String>,
-}
-
-/// A word's occurrence in a page's metadata.
-struct MetaPosition {
-    field: u16,
-    position: u32,
-    original: Option<String>,
-}
-
-/// A heading's anchor in a page's fragment (only from an explicit
-/// `___PAGEFIND_ANCHOR___` marker: aula's digest makes none).
-#[derive(Serialize)]
-struct Anchor {
-    element: String,
-    id: String,
-    text: String,
-    location: u32,
-}
-
 /// The JSON of a page's fragment, in Pagefind's field order.
 #[derive(Serialize)]
 struct Fragment<'a> {
@@ -88,17 +57,6 @@ struct Fragment<'a> {
     filters: BTreeMap<String, Vec<String>>,
     meta: &'a BTreeMap<String, String>,
     anchors: &'a [Anchor],
-}
-
-/// A page read: its words and what its fragment shows.
-struct Read<'a> {
-    url: &'a str,
-    words: HashMap<String, Vec<Position>>,
-    meta: BTreeMap<String, String>,
-    meta_words: HashMap<String, Vec<MetaPosition>>,
-    content: String,
-    anchors: Vec<Anchor>,
-    word_count: usize,
 }
 
 #[derive(Encode)]
@@ -171,22 +129,26 @@ struct MetaPage {
     group_hash: String,
 }
 
+/// One page's words as index entries and its fragment ([`pack`]).
+struct Packed {
+    words: HashMap<String, PackedWord>,
+    /// `<lang>_<sha1>` of the fragment's JSON.
+    hash: String,
+    json: String,
+    word_count: usize,
+}
+
+/// A fragment to write: its short hash (its name), JSON and word count.
+struct FragmentFile {
+    name: String,
+    json: String,
+    word_count: usize,
+}
+
 /// The index of one language's pages (URL from the site root, record), for
-/// Pagefind `version`; `None` when no page has a word to index. A URL given
-/// twice keeps the later record at the earlier place, as Pagefind does.
+/// Pagefind `version`; `None` when no page has a word to index.
 pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Option<Indexed> {
-    let mut at: HashMap<&str, usize> = HashMap::new();
-    let mut unique: Vec<&(String, Record)> = Vec::with_capacity(pages.len());
-    for page in pages {
-        match at.get(page.0.as_str()) {
-            Some(&i) => unique[i] = page,
-            None => {
-                at.insert(&page.0, unique.len());
-                unique.push(page);
-            }
-        }
-    }
-    let read: Vec<Read> = unique
+    let read: Vec<Read> = unique(pages)
         .par_iter()
         .map_init(
             || (words::stemmer(language), HashMap::new()),
@@ -203,22 +165,87 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let packed: Vec<(HashMap<String, PackedWord>, String, String, usize)> = read
+    let packed: Vec<Packed> = read
         .into_par_iter()
         .enumerate()
         .map(|(number, r)| pack(number, r, &meta_fields, language))
         .collect();
+    let (word_map, fragments) = merge(packed, language);
+    let (index_chunks, index_files) = word_index(word_map, language);
+    let meta = MetaIndex {
+        version: version.to_string(),
+        pages: fragments
+            .iter()
+            .map(|f| MetaPage {
+                hash: f.name.clone(),
+                word_count: f.word_count as u32,
+                group_hash: String::new(),
+            })
+            .collect(),
+        index_chunks,
+        filters: Vec::new(),
+        sorts: Vec::new(),
+        meta_fields,
+    };
+    let mut meta_bytes = Vec::new();
+    let _ = minicbor::encode(meta, &mut meta_bytes);
+    let meta_hash = format!(
+        "{language}_{}",
+        full_hash(&meta_bytes)
+            .get(..language.len() + 8)
+            .unwrap_or_default()
+    );
+    let page_count = fragments.len();
+    let mut raw: Vec<(String, Vec<u8>)> = fragments
+        .into_iter()
+        .map(|f| {
+            let path = format!("{BUNDLE}/fragment/{}.pf_fragment", f.name);
+            (path, f.json.into_bytes())
+        })
+        .collect();
+    raw.extend(index_files);
+    raw.push((format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"), meta_bytes));
+    let files = raw
+        .into_par_iter()
+        .map(|(path, bytes)| (path, Arc::from(gzip(&bytes))))
+        .collect();
+    Some(Indexed {
+        files,
+        hash: meta_hash,
+        page_count,
+    })
+}
 
+/// Each URL once: a URL given twice keeps the later record at the earlier
+/// place, as Pagefind does.
+fn unique(pages: &[(String, Record)]) -> Vec<&(String, Record)> {
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut unique: Vec<&(String, Record)> = Vec::with_capacity(pages.len());
+    for page in pages {
+        match at.get(page.0.as_str()) {
+            Some(&i) => unique[i] = page,
+            None => {
+                at.insert(&page.0, unique.len());
+                unique.push(page);
+            }
+        }
+    }
+    unique
+}
+
+/// Every page's entries under their words, pages in order, and the
+/// fragments named by the shortest unique prefix of their hash.
+fn merge(packed: Vec<Packed>, language: &str) -> (HashMap<String, PackedWord>, Vec<FragmentFile>) {
     let mut word_map: HashMap<String, PackedWord> = HashMap::new();
-    let mut fragment_hashes: HashMap<String, usize> = HashMap::new();
-    let mut fragments: Vec<(String, String, usize)> = Vec::with_capacity(packed.len());
-    for (words, full_hash, json, word_count) in packed {
-        for (word, page) in words {
+    let mut names: HashSet<String> = HashSet::new();
+    let mut fragments: Vec<FragmentFile> = Vec::with_capacity(packed.len());
+    for page in packed {
+        for (word, entry) in page.words {
             match word_map.entry(word) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
                     let all = e.get_mut();
-                    all.pages.extend(page.pages);
-                    for variant in page.additional_variants {
+                    all.pages.extend(entry.pages);
+                    for variant in entry.additional_variants {
                         match all
                             .additional_variants
                             .iter_mut()
@@ -230,16 +257,21 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(page);
+                    e.insert(entry);
                 }
             }
         }
+        let hash = page.hash;
         let mut len = language.len() + 8;
-        while fragment_hashes.contains_key(&full_hash[..len]) && len < full_hash.len() {
+        while names.contains(&hash[..len]) && len < hash.len() {
             len += 1;
         }
-        fragment_hashes.insert(full_hash[..len].to_string(), fragments.len());
-        fragments.push((full_hash[..len].to_string(), json, word_count));
+        names.insert(hash[..len].to_string());
+        fragments.push(FragmentFile {
+            name: hash[..len].to_string(),
+            json: page.json,
+            word_count: page.word_count,
+        });
     }
     for word in word_map.values_mut() {
         word.pages.sort_by_key(|p| p.page_number);
@@ -247,24 +279,17 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
             variant.pages.sort_by_key(|p| p.page_number);
         }
     }
+    (word_map, fragments)
+}
 
-    let mut meta = MetaIndex {
-        version: version.to_string(),
-        pages: fragments
-            .iter()
-            .map(|(hash, _, word_count)| MetaPage {
-                hash: hash.clone(),
-                word_count: *word_count as u32,
-                group_hash: String::new(),
-            })
-            .collect(),
-        index_chunks: Vec::new(),
-        filters: Vec::new(),
-        sorts: Vec::new(),
-        meta_fields,
-    };
+/// The word index in chunks: their entries in the metadata file and the
+/// chunk files (path, bytes).
+fn word_index(
+    word_map: HashMap<String, PackedWord>,
+    language: &str,
+) -> (Vec<MetaChunk>, Vec<(String, Vec<u8>)>) {
     let chunks = chunk_index(word_map);
-    meta.index_chunks = chunk_meta(&chunks);
+    let mut meta = chunk_meta(&chunks);
     let encoded: Vec<(Vec<u8>, String)> = chunks
         .into_par_iter()
         .map(|chunk| {
@@ -279,7 +304,7 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
             (bytes, hash)
         })
         .collect();
-    let mut index_files: Vec<(String, Vec<u8>)> = Vec::with_capacity(encoded.len());
+    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(encoded.len());
     let mut names: BTreeSet<String> = BTreeSet::new();
     for (i, (bytes, hash)) in encoded.into_iter().enumerate() {
         // Pagefind lengthens a colliding chunk name by two characters.
@@ -288,39 +313,10 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
             len += 2;
         }
         names.insert(hash[..len].to_string());
-        meta.index_chunks[i].hash = hash[..len].to_string();
-        index_files.push((format!("{BUNDLE}/index/{}.pf_index", &hash[..len]), bytes));
+        meta[i].hash = hash[..len].to_string();
+        files.push((format!("{BUNDLE}/index/{}.pf_index", &hash[..len]), bytes));
     }
-    let mut meta_bytes = Vec::new();
-    let _ = minicbor::encode(meta, &mut meta_bytes);
-    let meta_hash = format!(
-        "{language}_{}",
-        full_hash(&meta_bytes)
-            .get(..language.len() + 8)
-            .unwrap_or_default()
-    );
-
-    let page_count = fragments.len();
-    let mut raw: Vec<(String, Vec<u8>)> = fragments
-        .into_iter()
-        .map(|(hash, json, _)| {
-            (
-                format!("{BUNDLE}/fragment/{hash}.pf_fragment"),
-                json.into_bytes(),
-            )
-        })
-        .collect();
-    raw.extend(index_files);
-    raw.push((format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"), meta_bytes));
-    let files = raw
-        .into_par_iter()
-        .map(|(path, bytes)| (path, Arc::from(gzip(&bytes))))
-        .collect();
-    Some(Indexed {
-        files,
-        hash: meta_hash,
-        page_count,
-    })
+    (meta, files)
 }
 
 /// Pagefind's signature and `bytes`, gzipped.
@@ -346,146 +342,8 @@ fn full_hash(bytes: &[u8]) -> String {
     out
 }
 
-/// The words of one page's record (Pagefind's `parse_digest`,
-/// `tidy_meta_and_filters` and `parse_meta_words`), with the words of
-/// text already seen on this thread taken from `known`.
-fn read<'a>(
-    url: &'a str,
-    record: &Record,
-    stemmer: Option<&Stemmer>,
-    known: &mut HashMap<String, Vec<Indexable>>,
-) -> Read<'a> {
-    let mut map: HashMap<String, Vec<Position>> = HashMap::new();
-    let mut anchors = Vec::new();
-    let mut content = String::with_capacity(record.content.len());
-    let mut total: usize = 0;
-    let mut max = 0;
-    let mut weights: Vec<u8> = vec![WEIGHT_MULTIPLIER as u8];
-    for word in record.content.split_whitespace() {
-        if word.starts_with('_') {
-            if let Some(rest) = word.strip_prefix("___PAGEFIND_ANCHOR___") {
-                if let Some((element, id)) =
-                    rest.replace("___PAGEFIND_ANCHOR___", "").split_once(':')
-                    && let Some((_, element_id)) = id.split_once(':')
-                {
-                    anchors.push(Anchor {
-                        element: element.to_string(),
-                        id: element_id.to_string(),
-                        text: String::new(),
-                        location: total as u32,
-                    });
-                }
-                continue;
-            }
-            if word.starts_with("___PAGEFIND_WEIGHT___") {
-                let w = word
-                    .replace("___PAGEFIND_WEIGHT___", "")
-                    .parse::<f32>()
-                    .unwrap_or(1.0);
-                weights.push(if w <= 0.0 {
-                    0
-                } else {
-                    ((w.clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8).max(1)
-                });
-                continue;
-            }
-            if word.starts_with("___PAGEFIND_AUTO_WEIGHT___") {
-                let w = if weights.len() == 1 {
-                    let w = word
-                        .replace("___PAGEFIND_AUTO_WEIGHT___", "")
-                        .parse::<f32>()
-                        .unwrap_or(1.0);
-                    (w.clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8
-                } else {
-                    weights.last().copied().unwrap_or_default()
-                };
-                weights.push(w);
-                continue;
-            }
-            if word.starts_with("___END_PAGEFIND_WEIGHT___") {
-                weights.pop();
-                continue;
-            }
-        }
-        let base = if word.contains('\u{200B}') {
-            std::borrow::Cow::Owned(word.replace('\u{200B}', ""))
-        } else {
-            std::borrow::Cow::Borrowed(word)
-        };
-        if base.is_empty() {
-            continue;
-        }
-        content.push_str(&base);
-        content.push(' ');
-        let weight = *weights.last().unwrap_or(&1);
-        let indexable = match known.get(&*base) {
-            Some(found) => found,
-            None => known
-                .entry(base.to_string())
-                .or_insert_with(|| words::of_word(&base, stemmer)),
-        };
-        let compounds = indexable.iter().filter(|w| w.is_compound_part).count();
-        let partial = if compounds > 0 && weight > 0 {
-            (weight / u8::try_from(compounds).unwrap_or(u8::MAX)).max(1)
-        } else {
-            0
-        };
-        for w in indexable {
-            let position = Position {
-                position: total as u32,
-                weight: if w.is_compound_part { partial } else { weight },
-                original: w.original.clone(),
-            };
-            match map.get_mut(&w.stemmed) {
-                Some(all) => all.push(position),
-                None => {
-                    map.insert(w.stemmed.clone(), vec![position]);
-                }
-            }
-        }
-        max = total;
-        total += 1;
-    }
-    if content.ends_with(' ') {
-        content.pop();
-    }
-
-    let meta: BTreeMap<String, String> = record
-        .meta
-        .iter()
-        .map(|(k, v)| (k.clone(), PRIVATE_PAGEFIND.replace_all(v, "").into_owned()))
-        .collect();
-    let mut meta_words: HashMap<String, Vec<MetaPosition>> = HashMap::new();
-    for (field, value) in meta.values().enumerate() {
-        for (position, word) in value.split_whitespace().enumerate() {
-            for w in words::indexable(word, stemmer) {
-                meta_words.entry(w.stemmed).or_default().push(MetaPosition {
-                    field: field as u16,
-                    position: position as u32,
-                    original: w.original,
-                });
-            }
-        }
-    }
-    Read {
-        url,
-        words: map,
-        meta,
-        meta_words,
-        content,
-        anchors,
-        word_count: max + 1,
-    }
-}
-
-/// One page's words as index entries, numbered, and its fragment:
-/// (words, `<lang>_<sha1>` of the fragment, its JSON, word count).
-fn pack(
-    number: usize,
-    read: Read,
-    meta_fields: &[String],
-    language: &str,
-) -> (HashMap<String, PackedWord>, String, String, usize) {
+/// One page's words as index entries, numbered, and its fragment.
+fn pack(number: usize, read: Read, meta_fields: &[String], language: &str) -> Packed {
     let fields: Vec<u16> = read
         .meta
         .keys()
@@ -571,7 +429,12 @@ fn pack(
     };
     let json = serde_json::to_string(&fragment).unwrap_or_default();
     let hash = format!("{language}_{}", full_hash(json.as_bytes()));
-    (local, hash, json, read.word_count)
+    Packed {
+        words: local,
+        hash,
+        json,
+        word_count: read.word_count,
+    }
 }
 
 /// Sets the metadata locations of page `number` in `pages`, adding it.

@@ -31,6 +31,8 @@ mod bundle;
 #[cfg(feature = "search")]
 pub mod digest;
 #[cfg(feature = "search")]
+mod page_words;
+#[cfg(feature = "search")]
 mod words;
 
 use super::{Files, Input};
