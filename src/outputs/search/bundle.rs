@@ -673,6 +673,8 @@ mod tests {
                      ___PAGEFIND_WEIGHT___3.5 peso ___PAGEFIND_AUTO_WEIGHT___6 dentro \
                      ___END_PAGEFIND_WEIGHT___ ___END_PAGEFIND_WEIGHT___ \
                      ___PAGEFIND_WEIGHT___abc raro ___END_PAGEFIND_WEIGHT___ \
+                     ___PAGEFIND_WEIGHT___3___PAGEFIND_AUTO_WEIGHT___ mixto ___END_PAGEFIND_WEIGHT___ \
+                     ___PAGEFIND_AUTO_WEIGHT___2___PAGEFIND_AUTO_WEIGHT___ doble ___END_PAGEFIND_WEIGHT___ \
                      ___PAGEFIND_ANCHOR___h2:0:intro después ___PAGEFIND_ANCHOR___sin \
                      ___END_PAGEFIND_WEIGHT___ ___END_PAGEFIND_WEIGHT___ fin. educación",
                     &[

@@ -70,51 +70,14 @@ pub(super) fn read<'a>(
     let mut anchors = Vec::new();
     let mut content = String::with_capacity(record.content.len());
     let mut total: usize = 0;
-    let mut max = 0;
-    let mut weights: Vec<u8> = vec![WEIGHT_MULTIPLIER as u8];
+    let mut weights = Weights(vec![WEIGHT_MULTIPLIER as u8]);
     for word in record.content.split_whitespace() {
         if word.starts_with('_') {
             if let Some(rest) = word.strip_prefix("___PAGEFIND_ANCHOR___") {
-                if let Some((element, id)) =
-                    rest.replace("___PAGEFIND_ANCHOR___", "").split_once(':')
-                    && let Some((_, element_id)) = id.split_once(':')
-                {
-                    anchors.push(Anchor {
-                        element: element.to_string(),
-                        id: element_id.to_string(),
-                        text: String::new(),
-                        location: total as u32,
-                    });
-                }
+                anchors.extend(anchor(rest, total as u32));
                 continue;
             }
-            if word.starts_with("___PAGEFIND_WEIGHT___") {
-                let w = word
-                    .replace("___PAGEFIND_WEIGHT___", "")
-                    .parse::<f32>()
-                    .unwrap_or(1.0);
-                weights.push(if w <= 0.0 {
-                    0
-                } else {
-                    ((w.clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8).max(1)
-                });
-                continue;
-            }
-            if word.starts_with("___PAGEFIND_AUTO_WEIGHT___") {
-                let w = if weights.len() == 1 {
-                    let w = word
-                        .replace("___PAGEFIND_AUTO_WEIGHT___", "")
-                        .parse::<f32>()
-                        .unwrap_or(1.0);
-                    (w.clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8
-                } else {
-                    weights.last().copied().unwrap_or_default()
-                };
-                weights.push(w);
-                continue;
-            }
-            if word.starts_with("___END_PAGEFIND_WEIGHT___") {
-                weights.pop();
+            if weights.marker(word) {
                 continue;
             }
         }
@@ -128,49 +91,135 @@ pub(super) fn read<'a>(
         }
         content.push_str(&base);
         content.push(' ');
-        let weight = *weights.last().unwrap_or(&1);
         let indexable = match known.get(&*base) {
             Some(found) => found,
             None => known
                 .entry(base.to_string())
                 .or_insert_with(|| words::of_word(&base, stemmer)),
         };
-        let compounds = indexable.iter().filter(|w| w.is_compound_part).count();
-        let partial = if compounds > 0 && weight > 0 {
-            (weight / u8::try_from(compounds).unwrap_or(u8::MAX)).max(1)
-        } else {
-            0
-        };
-        for w in indexable {
-            let position = Position {
-                position: total as u32,
-                weight: if w.is_compound_part { partial } else { weight },
-                original: w.original.clone(),
-            };
-            match map.get_mut(&w.stemmed) {
-                Some(all) => all.push(position),
-                None => {
-                    map.insert(w.stemmed.clone(), vec![position]);
-                }
-            }
-        }
-        max = total;
+        add(&mut map, indexable, total as u32, weights.current());
         total += 1;
     }
     if content.ends_with(' ') {
         content.pop();
     }
-
     let meta: BTreeMap<String, String> = record
         .meta
         .iter()
         .map(|(k, v)| (k.clone(), PRIVATE_PAGEFIND.replace_all(v, "").into_owned()))
         .collect();
-    let mut meta_words: HashMap<String, Vec<MetaPosition>> = HashMap::new();
+    Read {
+        url,
+        words: map,
+        meta_words: meta_words(&meta, stemmer),
+        meta,
+        content,
+        anchors,
+        // Pagefind counts one word on a page without any.
+        word_count: total.max(1),
+    }
+}
+
+/// The weights of the elements the reading is in (Pagefind's weight
+/// stack): the last is the current one.
+struct Weights(Vec<u8>);
+
+impl Weights {
+    /// Opens or closes a weighted element when `word` is one of the
+    /// digest's weight markers (and says whether it was).
+    fn marker(&mut self, word: &str) -> bool {
+        const WEIGHT: &str = "___PAGEFIND_WEIGHT___";
+        const AUTO: &str = "___PAGEFIND_AUTO_WEIGHT___";
+        if word.starts_with(WEIGHT) {
+            let w = parse_weight(word, WEIGHT);
+            self.0.push(if w <= 0.0 {
+                0
+            } else {
+                ((w.clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8).max(1)
+            });
+        } else if word.starts_with(AUTO) {
+            // An automatic (heading) weight only applies outside an
+            // explicitly weighted element, whose weight it inherits.
+            let w = if self.0.len() == 1 {
+                (parse_weight(word, AUTO).clamp(0.0, WEIGHT_MAX) * WEIGHT_MULTIPLIER) as u8
+            } else {
+                self.0.last().copied().unwrap_or_default()
+            };
+            self.0.push(w);
+        } else if word.starts_with("___END_PAGEFIND_WEIGHT___") {
+            self.0.pop();
+        } else {
+            return false;
+        }
+        true
+    }
+
+    /// The current weight (1 when more elements were closed than opened).
+    fn current(&self) -> u8 {
+        self.0.last().copied().unwrap_or(1)
+    }
+}
+
+/// A marker's weight as Pagefind reads it: every copy of `prefix`
+/// removed, 1 when the rest is not a number.
+fn parse_weight(marker: &str, prefix: &str) -> f32 {
+    marker.replace(prefix, "").parse().unwrap_or(1.0)
+}
+
+/// The anchor of a `___PAGEFIND_ANCHOR___<element>:<n>:<id>` marker at
+/// word `location`.
+fn anchor(rest: &str, location: u32) -> Option<Anchor> {
+    let rest = rest.replace("___PAGEFIND_ANCHOR___", "");
+    let (element, id) = rest.split_once(':')?;
+    let (_, element_id) = id.split_once(':')?;
+    Some(Anchor {
+        element: element.to_string(),
+        id: element_id.to_string(),
+        text: String::new(),
+        location,
+    })
+}
+
+/// Adds the entries of one word of text at `position`: a compound word's
+/// parts share its weight among them (at least 1, none for weight 0).
+fn add(
+    map: &mut HashMap<String, Vec<Position>>,
+    indexable: &[Indexable],
+    position: u32,
+    weight: u8,
+) {
+    let compounds = indexable.iter().filter(|w| w.is_compound_part).count();
+    let partial = if compounds > 0 && weight > 0 {
+        (weight / u8::try_from(compounds).unwrap_or(u8::MAX)).max(1)
+    } else {
+        0
+    };
+    for w in indexable {
+        let at = Position {
+            position,
+            weight: if w.is_compound_part { partial } else { weight },
+            original: w.original.clone(),
+        };
+        match map.get_mut(&w.stemmed) {
+            Some(all) => all.push(at),
+            None => {
+                map.insert(w.stemmed.clone(), vec![at]);
+            }
+        }
+    }
+}
+
+/// The words of the metadata, by field (in the fields' order) and
+/// position within the field.
+fn meta_words(
+    meta: &BTreeMap<String, String>,
+    stemmer: Option<&Stemmer>,
+) -> HashMap<String, Vec<MetaPosition>> {
+    let mut out: HashMap<String, Vec<MetaPosition>> = HashMap::new();
     for (field, value) in meta.values().enumerate() {
         for (position, word) in value.split_whitespace().enumerate() {
             for w in words::indexable(word, stemmer) {
-                meta_words.entry(w.stemmed).or_default().push(MetaPosition {
+                out.entry(w.stemmed).or_default().push(MetaPosition {
                     field: field as u16,
                     position: position as u32,
                     original: w.original,
@@ -178,13 +227,5 @@ pub(super) fn read<'a>(
             }
         }
     }
-    Read {
-        url,
-        words: map,
-        meta,
-        meta_words,
-        content,
-        anchors,
-        word_count: max + 1,
-    }
+    out
 }
