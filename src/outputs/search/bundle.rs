@@ -246,14 +246,7 @@ fn merge(packed: Vec<Packed>, language: &str) -> (HashMap<String, PackedWord>, V
                     let all = e.get_mut();
                     all.pages.extend(entry.pages);
                     for variant in entry.additional_variants {
-                        match all
-                            .additional_variants
-                            .iter_mut()
-                            .find(|v| v.form == variant.form)
-                        {
-                            Some(v) => v.pages.extend(variant.pages),
-                            None => all.additional_variants.push(variant),
-                        }
+                        all.variant(variant.form).pages.extend(variant.pages);
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -351,72 +344,28 @@ fn pack(number: usize, read: Read, meta_fields: &[String], language: &str) -> Pa
         .collect();
     let mut local: HashMap<String, PackedWord> = HashMap::with_capacity(read.words.len());
     for (word, positions) in read.words {
-        let mut plain = Vec::new();
-        let mut variants: BTreeMap<String, Vec<Position>> = BTreeMap::new();
-        for p in positions {
-            match &p.original {
-                None => plain.push(p),
-                Some(o) => variants.entry(o.clone()).or_default().push(p),
-            }
-        }
-        let packed = local.entry(word.clone()).or_insert_with(|| PackedWord {
-            word,
-            pages: Vec::new(),
-            additional_variants: Vec::new(),
-        });
+        let (plain, variants) = by_form(positions, |p: &mut Position| p.original.take());
+        let packed = PackedWord::of(&mut local, word);
         if !plain.is_empty() {
             packed.pages.push(packed_page(plain, number));
         }
         for (form, positions) in variants {
             let page = packed_page(positions, number);
-            match packed
-                .additional_variants
-                .iter_mut()
-                .find(|v| v.form == form)
-            {
-                Some(v) => v.pages.push(page),
-                None => packed.additional_variants.push(PackedVariant {
-                    form,
-                    pages: vec![page],
-                }),
-            }
+            packed.variant(form).pages.push(page);
         }
     }
-    for (word, positions) in read.meta_words {
-        let mut plain = Vec::new();
-        let mut variants: BTreeMap<String, Vec<MetaPosition>> = BTreeMap::new();
-        for mut p in positions {
+    for (word, mut positions) in read.meta_words {
+        for p in &mut positions {
             p.field = fields.get(p.field as usize).copied().unwrap_or(p.field);
-            match p.original.clone() {
-                Some(o) => variants.entry(o).or_default().push(p),
-                None => plain.push(p),
-            }
         }
-        let packed = local.entry(word.clone()).or_insert_with(|| PackedWord {
-            word,
-            pages: Vec::new(),
-            additional_variants: Vec::new(),
-        });
+        let (plain, variants) = by_form(positions, |p: &mut MetaPosition| p.original.take());
+        let packed = PackedWord::of(&mut local, word);
         if !plain.is_empty() {
             set_meta_locs(&mut packed.pages, number, meta_locs(plain));
         }
         for (form, positions) in variants {
             let locs = meta_locs(positions);
-            match packed
-                .additional_variants
-                .iter_mut()
-                .find(|v| v.form == form)
-            {
-                Some(v) => set_meta_locs(&mut v.pages, number, locs),
-                None => packed.additional_variants.push(PackedVariant {
-                    form,
-                    pages: vec![PackedPage {
-                        page_number: number,
-                        locs: Vec::new(),
-                        meta_locs: locs,
-                    }],
-                }),
-            }
+            set_meta_locs(&mut packed.variant(form).pages, number, locs);
         }
     }
     let fragment = Fragment {
@@ -434,6 +383,49 @@ fn pack(number: usize, read: Read, meta_fields: &[String], language: &str) -> Pa
         hash,
         json,
         word_count: read.word_count,
+    }
+}
+
+/// Occurrences without diacritics, and the others by their original
+/// form (in order: Pagefind lists a word's variants in that order).
+fn by_form<P>(
+    positions: Vec<P>,
+    mut original: impl FnMut(&mut P) -> Option<String>,
+) -> (Vec<P>, BTreeMap<String, Vec<P>>) {
+    let mut plain = Vec::new();
+    let mut variants: BTreeMap<String, Vec<P>> = BTreeMap::new();
+    for mut p in positions {
+        match original(&mut p) {
+            Some(form) => variants.entry(form).or_default().push(p),
+            None => plain.push(p),
+        }
+    }
+    (plain, variants)
+}
+
+impl PackedWord {
+    /// The entry of `word` in `map`, made empty if there is none.
+    fn of(map: &mut HashMap<String, PackedWord>, word: String) -> &mut PackedWord {
+        map.entry(word).or_insert_with_key(|word| PackedWord {
+            word: word.clone(),
+            pages: Vec::new(),
+            additional_variants: Vec::new(),
+        })
+    }
+
+    /// The variant `form` of this word, added without pages if new.
+    fn variant(&mut self, form: String) -> &mut PackedVariant {
+        let at = match self.additional_variants.iter().position(|v| v.form == form) {
+            Some(at) => at,
+            None => {
+                self.additional_variants.push(PackedVariant {
+                    form,
+                    pages: Vec::new(),
+                });
+                self.additional_variants.len() - 1
+            }
+        };
+        &mut self.additional_variants[at]
     }
 }
 
