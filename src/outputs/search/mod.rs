@@ -76,7 +76,7 @@ struct Work {
     /// filled when the indexing starts (not when the bundle is reused).
     next: std::sync::Mutex<Vec<usize>>,
     /// The index of each language taken, by position.
-    made: std::sync::Mutex<Vec<(usize, Result<Part, String>)>>,
+    made: std::sync::Mutex<Vec<(usize, Part)>>,
     /// Signalled when a language's bundle is added to `made`.
     added: std::sync::Condvar,
 }
@@ -176,10 +176,10 @@ impl Work {
             let Some(i) = self.next.lock().ok().and_then(|mut n| n.pop()) else {
                 return;
             };
-            let made = match docs.iter().nth(i) {
-                Some((language, pages)) => Ok(index_language(language, pages)),
-                None => Err(format!("no language {i}")),
-            };
+            // Positions come from `start`, so every one is a language.
+            let made = docs.iter().nth(i).map_or(Part::NONE, |(language, pages)| {
+                index_language(language, pages)
+            });
             if let Ok(mut all) = self.made.lock() {
                 all.push((i, made));
             }
@@ -196,7 +196,7 @@ impl Work {
         }
         let mut made = std::mem::take(&mut *made);
         made.sort_by_key(|(i, _)| *i);
-        made.into_iter().map(|(_, m)| m).collect()
+        Ok(made.into_iter().map(|(_, m)| m).collect())
     }
 }
 
@@ -312,6 +312,14 @@ struct Part {
     entry: Option<(String, usize)>,
 }
 
+impl Part {
+    /// No page with a word to index.
+    const NONE: Part = Part {
+        files: Vec::new(),
+        entry: None,
+    };
+}
+
 /// The version of Pagefind whose files `bundle` writes; [`assets`] checks
 /// that the Pagefind aula is built with is that one.
 #[cfg_attr(not(feature = "search"), allow(dead_code))]
@@ -325,19 +333,13 @@ fn index_language(language: &str, pages: &[(String, Record)]) -> Part {
             files: i.files,
             entry: Some((i.hash, i.page_count)),
         },
-        None => Part {
-            files: Vec::new(),
-            entry: None,
-        },
+        None => Part::NONE,
     }
 }
 
 #[cfg(not(feature = "search"))]
 fn index_language(_: &str, _: &[(String, Record)]) -> Part {
-    Part {
-        files: Vec::new(),
-        entry: None,
-    }
+    Part::NONE
 }
 
 /// The browser's side of the bundle, made by Pagefind: its script and
@@ -633,13 +635,7 @@ mod tests {
                 "gn",
                 part("gn_1", 1, &[("pagefind/pagefind.gn_1.pf_meta", "gn")]),
             ),
-            (
-                "pt",
-                Part {
-                    files: Vec::new(),
-                    entry: None,
-                },
-            ),
+            ("pt", Part::NONE),
         ];
         let bundle = assemble(languages, assets).expect("assembles");
         let names: Vec<&str> = bundle.iter().map(|(p, _)| p.as_str()).collect();
