@@ -86,6 +86,36 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a build of `site` that wrote `files` files; no
+    /// images, page weights or removal of an old output.
+    fn new(
+        site: &Site,
+        opts: &Options,
+        start: Instant,
+        watch: Stopwatch,
+        files: usize,
+        warnings: Vec<Diagnostic>,
+        translations: translations::Report,
+    ) -> Report {
+        Report {
+            pages_by_language: site
+                .count_by_language()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            files,
+            warnings,
+            elapsed: start.elapsed(),
+            stages: watch.stages,
+            output: opts.output_dir(),
+            fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
+            translations,
+            images: crate::images::Stats::default(),
+            cleanup: None,
+            budget: outputs::budget::Report::default(),
+        }
+    }
+
     /// The one-line summary both `aula build` and `aula serve` print:
     /// `built 30 pages (en 10, es 10, pt 10) and 37 files`.
     pub fn summary(&self) -> String {
@@ -358,23 +388,22 @@ fn run(
         make_outputs(&input, cache, &mut watch, preview, opts.write);
     // What needs the Markdown bodies is done before the passes, so a build
     // that writes can free them first.
-    let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
-    let anchors = translations::anchor_warnings(&site, &status, &explicit);
     let mut more_warnings = markdown_warnings;
-    more_warnings.extend(Diagnostic::default_kind(
-        state.i18n.fallback_warnings(),
-        Kind::UiString,
+    more_warnings.extend(string_and_anchor_warnings(
+        &site,
+        &bodies,
+        &status,
+        &state.i18n,
     ));
-    more_warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
     if !preview {
         diags.extend(make_packages(&input, &mut files, &mut watch));
     }
     // The search index is made on a thread of its own from the pages'
-    // text (Pagefind indexes one page at a time) while the other files
-    // are written; then this thread helps with the languages still to
-    // do. Not while the packages are made: Pagefind's ~200 KB per page
-    // on top of the printable courses, EPUBs and zips raised the peak by
-    // a sixth for no gain in time (docs/performance.md).
+    // text while the other files are written; then the thread that
+    // writes its bundle helps with the languages still to do. Not while
+    // the packages are made: a language's words on top of the printable
+    // courses, EPUBs and zips raised the peak (+90 MiB on the 3,000-page
+    // corpus) for no gain in time (docs/performance.md).
     let indexing = job.map(|job| job.spawn(std::mem::take(&mut cache.search)));
     let indexed = move || indexing.map(outputs::search::Running::finish);
     let (finished, budget, report_files, more) = deliver(
@@ -393,21 +422,9 @@ fn run(
     // For quick updates (`aula serve`): the outputs' own warnings.
     let output_warnings = preview.then_some(output_warnings);
     let report = Report {
-        pages_by_language: site
-            .count_by_language()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-        files: report_files,
-        warnings,
-        elapsed: start.elapsed(),
-        stages: watch.stages,
-        output: opts.output_dir(),
-        fallback_pages: site.pages.iter().filter(|p| p.is_fallback()).count(),
-        translations: status,
         images: image_stats,
-        cleanup: None,
         budget,
+        ..Report::new(&site, opts, start, watch, report_files, warnings, status)
     };
     if let Some(output_warnings) = output_warnings {
         cache.last = Some(quick::Last {
@@ -428,6 +445,21 @@ fn run(
         });
     }
     Ok((finished, report))
+}
+
+/// Warnings of missing UI strings (shown from another language) and of
+/// links to anchors a translation lacks, after the Markdown warnings.
+fn string_and_anchor_warnings(
+    site: &Site,
+    bodies: &[Arc<crate::markdown::Rendered>],
+    status: &translations::Report,
+    i18n: &crate::i18n::I18n,
+) -> Vec<Diagnostic> {
+    let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
+    let anchors = translations::anchor_warnings(site, status, &explicit);
+    let mut warnings = Diagnostic::default_kind(i18n.fallback_warnings(), Kind::UiString);
+    warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
+    warnings
 }
 
 /// The passes over `files` and the search bundle (`indexed` waits for

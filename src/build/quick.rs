@@ -565,13 +565,12 @@ fn warnings(input: &Input, output_warnings: &[Diagnostic]) -> Vec<Diagnostic> {
     let (site, bodies) = (input.site, input.bodies);
     let mut warnings = output_warnings.to_vec();
     warnings.extend(markdown::warnings(site, bodies));
-    warnings.extend(Diagnostic::default_kind(
-        input.i18n.fallback_warnings(),
-        Kind::UiString,
+    warnings.extend(super::string_and_anchor_warnings(
+        site,
+        bodies,
+        input.status,
+        input.i18n,
     ));
-    let explicit: Vec<&[String]> = bodies.iter().map(|b| b.explicit_ids.as_slice()).collect();
-    let anchors = translations::anchor_warnings(site, input.status, &explicit);
-    warnings.extend(Diagnostic::default_kind(anchors, Kind::Translation));
     diagnostic::sort(&mut warnings);
     warnings
 }
@@ -583,22 +582,13 @@ fn report(
     watch: Stopwatch,
     files: usize,
 ) -> Report {
-    Report {
-        pages_by_language: last
-            .site
-            .count_by_language()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
+    Report::new(
+        &last.site,
+        opts,
+        start,
+        watch,
         files,
-        warnings: last.warnings.clone(),
-        elapsed: start.elapsed(),
-        stages: watch.stages,
-        output: opts.output_dir(),
-        fallback_pages: last.site.pages.iter().filter(|p| p.is_fallback()).count(),
-        translations: last.status.clone(),
-        images: crate::images::Stats::default(),
-        cleanup: None,
-        budget: outputs::budget::Report::default(),
-    }
+        last.warnings.clone(),
+        last.status.clone(),
+    )
 }
