@@ -91,11 +91,12 @@ impl<'a> Iterator for Tokens<'a> {
         let html = self.html;
         let b = html.as_bytes();
         while self.i < b.len() {
-            let i = self.i;
-            if b[i] != b'<' {
-                self.i += 1;
-                continue;
-            }
+            let Some(at) = memchr::memchr(b'<', &b[self.i..]) else {
+                self.i = b.len();
+                break;
+            };
+            let i = self.i + at;
+            self.i = i;
             let next = b.get(i + 1).copied().unwrap_or(0);
             let end = if next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?'
             {
@@ -175,22 +176,17 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
 /// The end (exclusive) of the tag, comment or declaration starting at `i`.
 fn tag_end(b: &[u8], i: usize) -> Option<usize> {
     if b[i..].starts_with(b"<!--") {
-        let rest = &b[i + 4..];
-        return rest
-            .windows(3)
-            .position(|w| w == b"-->")
-            .map(|p| i + 4 + p + 3);
+        return memchr::memmem::find(&b[i + 4..], b"-->").map(|p| i + 4 + p + 3);
     }
-    let mut quote = 0u8;
-    for (j, &c) in b.iter().enumerate().skip(i + 1) {
-        match c {
-            b'"' | b'\'' if quote == 0 => quote = c,
-            c if c == quote => quote = 0,
-            b'>' if quote == 0 => return Some(j + 1),
-            _ => {}
+    // `>` ends the tag outside quotes; a quote runs to the next of its kind.
+    let mut j = i + 1;
+    loop {
+        let at = j + memchr::memchr3(b'>', b'"', b'\'', b.get(j..)?)?;
+        match b[at] {
+            b'>' => return Some(at + 1),
+            quote => j = at + 1 + memchr::memchr(quote, &b[at + 1..])? + 1,
         }
     }
-    None
 }
 
 fn parse_tag(raw: &str) -> Tag<'_> {
@@ -227,10 +223,8 @@ fn parse_tag(raw: &str) -> Tag<'_> {
             }
             let (vs, ve, next) = match b.get(j) {
                 Some(&q @ (b'"' | b'\'')) => {
-                    let close = raw[j + 1..inner_end]
-                        .bytes()
-                        .position(|c| c == q)
-                        .map_or(inner_end, |p| j + 1 + p);
+                    let close =
+                        memchr::memchr(q, &b[j + 1..inner_end]).map_or(inner_end, |p| j + 1 + p);
                     (j + 1, close, (close + 1).min(inner_end))
                 }
                 _ => {
@@ -679,6 +673,40 @@ mod tests {
         fn tokens_put_back_together_are_the_input(html in "[<>/!a-c\"'= -]{0,40}|(<script>|</script>|<p>|x){0,6}") {
             proptest::prop_assert_eq!(rejoined(&html), html);
         }
+
+        /// Where a tag ends, found with memchr, is where reading one byte
+        /// at a time finds it: quotes of either kind hide `>`, a comment
+        /// runs to `-->`, an unclosed tag or quote has no end.
+        #[test]
+        fn tags_end_where_a_byte_at_a_time_reading_ends_them(
+            html in "[<>!\"'a= é-]{0,30}"
+        ) {
+            let b = html.as_bytes();
+            for i in (0..b.len()).filter(|&i| b[i] == b'<') {
+                proptest::prop_assert_eq!(tag_end(b, i), tag_end_bytewise(b, i), "at {}", i);
+            }
+        }
+    }
+
+    /// [`tag_end`] as first written, a byte at a time: the oracle.
+    fn tag_end_bytewise(b: &[u8], i: usize) -> Option<usize> {
+        if b[i..].starts_with(b"<!--") {
+            let rest = &b[i + 4..];
+            return rest
+                .windows(3)
+                .position(|w| w == b"-->")
+                .map(|p| i + 4 + p + 3);
+        }
+        let mut quote = 0u8;
+        for (j, &c) in b.iter().enumerate().skip(i + 1) {
+            match c {
+                b'"' | b'\'' if quote == 0 => quote = c,
+                c if c == quote => quote = 0,
+                b'>' if quote == 0 => return Some(j + 1),
+                _ => {}
+            }
+        }
+        None
     }
 
     #[test]
