@@ -2,6 +2,17 @@
 //! the dev server: HTML escaping and percent-decoding, written once.
 //! Pure functions; no allocation beyond their output.
 
+/// `bytes` as text, invalid UTF-8 replaced by U+FFFD (as
+/// `String::from_utf8_lossy`), but checked first with `str::from_utf8`,
+/// which reads ASCII a word at a time: about twice as fast on the pages
+/// aula reads back, which are always valid.
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Appends `s` to `out`, escaped for HTML text and quoted attribute values.
 pub fn push_html_escaped(out: &mut String, s: &str) {
     let mut last = 0;
@@ -113,6 +124,20 @@ pub fn human_bytes(bytes: u64, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Whatever the bytes, the same text as `from_utf8_lossy`,
+        /// borrowed when they are valid UTF-8.
+        #[test]
+        fn lossy_is_from_utf8_lossy(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            let text = lossy(&bytes);
+            proptest::prop_assert_eq!(&*text, &*String::from_utf8_lossy(&bytes));
+            proptest::prop_assert_eq!(
+                matches!(text, std::borrow::Cow::Borrowed(_)),
+                std::str::from_utf8(&bytes).is_ok()
+            );
+        }
+    }
 
     #[test]
     fn xml_escapes_and_drops_what_xml_forbids() {

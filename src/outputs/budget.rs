@@ -508,7 +508,7 @@ pub struct Refs {
 /// Scans `html` (the page at output path `page`) for stylesheets and
 /// images above the fold.
 fn references(page: &str, html: &[u8]) -> Refs {
-    let text = String::from_utf8_lossy(html);
+    let text = crate::text::lossy(html);
     let mut refs = Refs::default();
     let mut images_seen = 0;
     for tag in tags::tags(&text, &["link", "img"]) {

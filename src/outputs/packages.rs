@@ -232,7 +232,7 @@ pub fn entries(
         let Some(Data::Bytes(bytes)) = files.get(path) else {
             continue;
         };
-        let text = String::from_utf8_lossy(bytes);
+        let text = crate::text::lossy(bytes);
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for t in html::tokens(&text) {
             let Token::Start(tag) = t else { continue };
@@ -268,7 +268,8 @@ pub fn entries(
             .get(site_path)
             .expect("members are taken from the files");
         let bytes = if pkg_path.ends_with(".html") {
-            let text = String::from_utf8_lossy(&read(data)?).into_owned();
+            let bytes = read(data)?;
+            let text = crate::text::lossy(&bytes);
             let dir = site_path.rsplit_once('/').map_or("", |(d, _)| d);
             let out = html::rewrite_attrs(&text, |tag, attr, v| {
                 if html::is_url_attr(attr) {

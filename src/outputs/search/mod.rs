@@ -271,7 +271,7 @@ fn indexed_pages(input: &Input, files: &Files) -> Docs {
     let read: Vec<(String, String, Record)> = pages
         .into_par_iter()
         .map(|(url, html)| {
-            let (lang, record) = read(&String::from_utf8_lossy(html));
+            let (lang, record) = read(&crate::text::lossy(html));
             (lang, url, record)
         })
         .collect();
