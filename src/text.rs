@@ -1,5 +1,6 @@
-//! Small text codecs shared by the Markdown renderer, the highlighter and
-//! the dev server: HTML escaping and percent-decoding, written once.
+//! Small text codecs shared by the Markdown renderer, the highlighter,
+//! the outputs and the dev server: HTML escaping, percent-decoding and
+//! reading bytes as text, written once.
 //! Pure functions; no allocation beyond their output.
 
 /// `bytes` as text, invalid UTF-8 replaced by U+FFFD (as

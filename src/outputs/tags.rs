@@ -95,17 +95,9 @@ fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
     bytes.len()
 }
 
+/// Where `needle` first occurs in `hay` at or after `from`.
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    let (&first, more) = needle.split_first()?;
-    let mut at = from;
-    while at < hay.len() {
-        let i = at + hay[at..].iter().position(|&c| c == first)?;
-        if hay[i + 1..].starts_with(more) {
-            return Some(i);
-        }
-        at = i + 1;
-    }
-    None
+    memchr::memmem::find(hay.get(from..)?, needle).map(|at| from + at)
 }
 
 /// The attributes of the tag whose name ends at `from` (only when
@@ -210,6 +202,17 @@ pub fn resolve(page: &str, reference: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_starts_at_from_and_needs_the_whole_needle() {
+        let hay = b"a<!-- b -- c -->";
+        assert_eq!(find(hay, 0, b"<"), Some(1));
+        assert_eq!(find(hay, 2, b"<"), None);
+        assert_eq!(find(hay, 0, b"-->"), Some(13));
+        assert_eq!(find(hay, 14, b"-->"), None);
+        assert_eq!(find(hay, hay.len() + 1, b"<"), None);
+        assert_eq!(find(b"--", 0, b"-->"), None);
+    }
 
     #[test]
     fn tags_with_values_and_where_they_sit() {
