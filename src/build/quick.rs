@@ -192,28 +192,7 @@ impl Session {
                 deferred,
             });
         }
-        // Swap the documents in the site; every page showing one is affected.
-        let mut affected = Vec::new();
-        for (old, new) in &docs {
-            let before = affected.len();
-            for (i, page) in last.site.pages.iter_mut().enumerate() {
-                match &mut page.source {
-                    PageSource::File(d) | PageSource::Fallback(d) if Arc::ptr_eq(d, old) => {
-                        *d = Arc::clone(new);
-                        affected.push(i);
-                    }
-                    _ => {}
-                }
-            }
-            if affected.len() == before {
-                return Err(Fallback);
-            }
-        }
-        affected.sort_unstable();
-        affected.dedup();
-        for &i in &affected {
-            last.fingerprints.docs[i] = markdown::doc_fingerprint(&last.site.pages[i]);
-        }
+        let affected = swap_documents(&mut last, &docs)?;
         let Some((_, state)) = self.cache.theme.as_ref() else {
             return Err(Fallback);
         };
@@ -227,15 +206,7 @@ impl Session {
         };
         for &i in &affected {
             let (_, body) = markdown::render_page(&last.site, i, &tools, &self.cache.markdown);
-            let old = &last.bodies[i];
-            // What the site-wide files read from bodies must stay as it was:
-            // the files each page uses (where they are named in the text
-            // only places errors, and the last build had none), and whether
-            // syntax.css is made.
-            let paths = |b: &Rendered| b.assets.iter().map(|a| a.path.clone()).collect::<Vec<_>>();
-            if paths(&body) != paths(old) || body.has_code != old.has_code {
-                return Err(Fallback);
-            }
+            same_site_wide_reads(&body, &last.bodies[i])?;
             last.bodies[i] = body;
         }
         watch.lap("render Markdown");
@@ -561,6 +532,50 @@ fn same(a: &Data, b: &Data) -> bool {
 
 /// Every warning a build of this site reports, in the order a build
 /// gives them (see `build::run`).
+/// Puts each changed document in place of the one it replaces in the
+/// last build's site; returns the pages that show one (sorted, each
+/// once), their fingerprints updated. A document no page shows cannot be
+/// updated in place.
+fn swap_documents(last: &mut Last, docs: &[Swap]) -> Result<Vec<usize>, Fallback> {
+    let mut affected = Vec::new();
+    for (old, new) in docs {
+        let before = affected.len();
+        for (i, page) in last.site.pages.iter_mut().enumerate() {
+            match &mut page.source {
+                PageSource::File(d) | PageSource::Fallback(d) if Arc::ptr_eq(d, old) => {
+                    *d = Arc::clone(new);
+                    affected.push(i);
+                }
+                _ => {}
+            }
+        }
+        if affected.len() == before {
+            return Err(Fallback);
+        }
+    }
+    affected.sort_unstable();
+    affected.dedup();
+    for &i in &affected {
+        last.fingerprints.docs[i] = markdown::doc_fingerprint(&last.site.pages[i]);
+    }
+    Ok(affected)
+}
+
+/// What the site-wide files read from a page's body must stay as it was:
+/// the files the page uses (where they are named in the text only places
+/// errors, and the last build had none), and whether syntax.css is made.
+fn same_site_wide_reads(new: &Rendered, old: &Rendered) -> Result<(), Fallback> {
+    let same_paths = new
+        .assets
+        .iter()
+        .map(|a| &a.path)
+        .eq(old.assets.iter().map(|a| &a.path));
+    if !same_paths || new.has_code != old.has_code {
+        return Err(Fallback);
+    }
+    Ok(())
+}
+
 fn warnings(input: &Input, output_warnings: &[Diagnostic]) -> Vec<Diagnostic> {
     let (site, bodies) = (input.site, input.bodies);
     let mut warnings = output_warnings.to_vec();
