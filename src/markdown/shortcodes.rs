@@ -194,21 +194,10 @@ fn call_at(
         inner_body = Some(tag.range.end..end.start);
         extent.end = end.end;
     }
-    let names = opts.shortcodes.names;
-    if !names.contains(&name) {
-        let known = if names.is_empty() {
-            "this site has none".to_owned()
-        } else {
-            format!("known shortcodes: {}", names.join(", "))
-        };
-        let hint = crate::diagnostic::did_you_mean(&name, names.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`? "))
-            .unwrap_or_default();
+    if !opts.shortcodes.names.contains(&name) {
         found.errors.push(error(
             format!("unknown shortcode `{name}`"),
-            format!(
-                "{hint}{known}; a shortcode is a template in templates/shortcodes/<name>.html of the site or theme"
-            ),
+            unknown_help(&name, opts.shortcodes.names),
         ));
         return (extent, None);
     }
@@ -238,6 +227,22 @@ fn call_at(
             (extent, None)
         }
     }
+}
+
+/// The help of an unknown shortcode `name`: the closest of `names`, and
+/// all of them.
+fn unknown_help(name: &str, names: &[String]) -> String {
+    let known = if names.is_empty() {
+        "this site has none".to_owned()
+    } else {
+        format!("known shortcodes: {}", names.join(", "))
+    };
+    let hint = crate::diagnostic::did_you_mean(name, names.iter().map(String::as_str))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    format!(
+        "{hint}{known}; a shortcode is a template in templates/shortcodes/<name>.html of the site or theme"
+    )
 }
 
 fn warning(line: usize, column: usize, message: String, help: String) -> MarkdownWarning {
