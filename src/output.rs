@@ -40,6 +40,29 @@ pub enum Data {
     Bytes(std::sync::Arc<[u8]>),
     /// Copied from a source file (colocated assets).
     Copy(PathBuf),
+    /// Already finished and written into the temporary folder of the
+    /// output being built, at this path (`aula build` writes most files
+    /// as soon as they are made): read back from there when another
+    /// output needs it, never written again.
+    Written(PathBuf),
+}
+
+impl Data {
+    /// The file's bytes: shared, or read from the file it names.
+    pub fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Data::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Data::Copy(p) | Data::Written(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// The file's length in bytes; 0 for a file that cannot be read.
+    pub fn size(&self) -> u64 {
+        match self {
+            Data::Bytes(b) => b.len() as u64,
+            Data::Copy(p) | Data::Written(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+        }
+    }
 }
 
 /// All output files by path relative to the output folder (`/`-separated).
@@ -210,6 +233,7 @@ impl Tree {
     pub fn put(&self, rel: &str, data: &Data) -> Result<(), Diagnostic> {
         match data {
             Data::Bytes(b) => self.put_bytes(rel, b),
+            Data::Written(_) => Ok(()),
             Data::Copy(src) => {
                 let path = self.tmp.join(rel);
                 std::fs::copy(src, &path)
@@ -217,6 +241,11 @@ impl Tree {
                     .map_err(|e| io_error(src, &e, "cannot copy this file into the output"))
             }
         }
+    }
+
+    /// Where the file at `rel` is written.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.join(rel)
     }
 
     /// Writes `bytes` as the file at `rel`.
@@ -736,6 +765,27 @@ fn io_error(path: &Path, e: &std::io::Error, what: &str) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn data_is_read_from_memory_or_from_its_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("page.html");
+        std::fs::write(&file, b"written").expect("write");
+        let shared = Data::Bytes(b"shared"[..].into());
+        assert!(matches!(
+            shared.read(),
+            Ok(std::borrow::Cow::Borrowed(b"shared"))
+        ));
+        assert_eq!(shared.size(), 6);
+        for data in [Data::Copy(file.clone()), Data::Written(file.clone())] {
+            assert_eq!(&*data.read().expect("read"), b"written");
+            assert_eq!(data.size(), 7);
+        }
+        let gone = Data::Written(dir.path().join("gone"));
+        assert!(gone.read().is_err());
+        assert_eq!(gone.size(), 0);
+    }
+
     use super::*;
 
     #[test]

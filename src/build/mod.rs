@@ -384,10 +384,8 @@ fn run(
     };
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
-    let (mut files, mut diags, image_stats, job) =
+    let (files, diags, image_stats, job) =
         make_outputs(&input, cache, &mut watch, preview, opts.write);
-    // What needs the Markdown bodies is done before the passes, so a build
-    // that writes can free them first.
     let mut more_warnings = markdown_warnings;
     more_warnings.extend(string_and_anchor_warnings(
         &site,
@@ -395,27 +393,18 @@ fn run(
         &status,
         &state.i18n,
     ));
-    if !preview {
-        diags.extend(make_packages(&input, &mut files, &mut watch));
-    }
-    // The search index is made on a thread of its own from the pages'
-    // text while the other files are written; then the thread that
-    // writes its bundle helps with the languages still to do. Not while
-    // the packages are made: a language's words on top of the printable
-    // courses, EPUBs and zips raised the peak (+90 MiB on the 3,000-page
-    // corpus) for no gain in time (docs/performance.md).
-    let indexing = job.map(|job| job.spawn(std::mem::take(&mut cache.search)));
-    let indexed = move || indexing.map(outputs::search::Running::finish);
-    let (finished, budget, report_files, more) = deliver(
-        opts,
-        sink,
-        &site,
-        files,
-        cache,
-        &mut bodies,
-        &mut watch,
-        indexed,
-    )?;
+    let (finished, budget, report_files, more) = match sink {
+        Sink::Memory => in_memory(&input, files, cache, job, preview, opts, &mut watch),
+        Sink::Disk => {
+            let (writer, files, bundle, diags) = write(&input, files, opts, &mut watch)?;
+            // Nothing is kept for a next build, and the Markdown bodies are
+            // freed before the search index is made.
+            *cache = Cache::default();
+            drop(std::mem::take(&mut bodies));
+            write_the_rest(&site, writer, files, (bundle, job), diags, &mut watch)?
+        }
+    };
+    let mut diags = diags;
     diags.extend(more);
     cache.theme = Some((theme_fp, state));
     let (output_warnings, warnings) = sort_out(diags, more_warnings, opts.strict)?;
@@ -462,58 +451,95 @@ fn string_and_anchor_warnings(
     warnings
 }
 
-/// The passes over `files` and the search bundle (`indexed` waits for
-/// it), into memory or straight into the output's temporary folder
-/// (which a failed build then removes): the files, the weights, how many
-/// files there are, and the diagnostics of the bundle and the passes.
-#[allow(clippy::too_many_arguments)]
-fn deliver(
-    opts: &Options,
-    sink: Sink,
-    site: &Site,
-    mut files: Files,
+/// What [`in_memory`] and [`write`] give: the files, the page weights,
+/// how many files there are, and the diagnostics of the passes, the
+/// packages and the search bundle.
+type Delivered = (Finished, outputs::budget::Report, usize, Vec<Diagnostic>);
+
+/// The rest of a build kept in memory: the passes that shape files
+/// (minify, fingerprint), the packages (not in a preview) shaped the same
+/// way, the search bundle, then page weights and precompressed copies.
+fn in_memory(
+    input: &Input,
+    files: Files,
     cache: &mut Cache,
-    bodies: &mut Vec<Arc<crate::markdown::Rendered>>,
+    job: Option<outputs::search::Job>,
+    preview: bool,
+    opts: &Options,
     watch: &mut Stopwatch,
-    indexed: impl FnOnce() -> Option<outputs::search::Made> + Send,
-) -> Result<(Finished, outputs::budget::Report, usize, Vec<Diagnostic>), Vec<Diagnostic>> {
-    match sink {
-        Sink::Memory => {
-            let (search, mut diags) = outputs::search::finish(indexed(), &mut files);
-            cache.search = search;
-            watch.lap("search index (after the packages)");
-            let (files, budget, more) =
-                passes::run(site, files, &mut cache.passes, opts.budget_gzip, watch);
-            diags.extend(more);
-            let count = files.len();
-            Ok((Finished::Files(files), budget, count, diags))
-        }
-        Sink::Disk => {
-            // Nothing is kept for a next build: every page's bytes are
-            // freed once written.
-            *cache = Cache::default();
-            drop(std::mem::take(bodies));
-            let io = |d| finish(Diagnostic::default_kind(vec![d], Kind::Io));
-            // The bundle's folder is written once the bundle is made, with
-            // whatever else the site has in it (a clash is found then).
-            let (mut bundle, files) = files.split_folder(outputs::search::BUNDLE);
-            let tree =
-                output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
-            watch.lap("create the output folders");
-            let later = move || {
-                let (_, diags) = outputs::search::finish(indexed(), &mut bundle);
-                (bundle, diags)
-            };
-            let streamed =
-                passes::stream(site, files, opts.budget_gzip, &tree, watch, later).map_err(io)?;
-            Ok((
-                Finished::Written(tree),
-                streamed.budget,
-                streamed.written,
-                streamed.diags,
-            ))
-        }
+) -> Delivered {
+    let site = input.site;
+    let (mut files, shaped, mut diags) = passes::shape(site, files, &mut cache.passes, watch);
+    if !preview {
+        diags.extend(make_packages(input, &mut files, &shaped, watch));
     }
+    let indexing = job.map(|job| job.spawn(std::mem::take(&mut cache.search)));
+    let (search, more) =
+        outputs::search::finish(indexing.map(outputs::search::Running::finish), &mut files);
+    cache.search = search;
+    diags.extend(more);
+    watch.lap("search index (after the packages)");
+    let (files, budget, more) =
+        passes::settle(site, files, &mut cache.passes, opts.budget_gzip, watch);
+    diags.extend(more);
+    let count = files.len();
+    (Finished::Files(files), budget, count, diags)
+}
+
+/// A build that writes, into the output's temporary folder (which a
+/// failed build then removes): every file is finished and written as soon
+/// as it is made and its bytes are dropped ([`passes::Writer`]); the
+/// packages read the pages they need back from the disk. Returns the
+/// writer, the files (as written), the files of the search bundle's
+/// folder, still to be written with the bundle, and the diagnostics.
+fn write(
+    input: &Input,
+    files: Files,
+    opts: &Options,
+    watch: &mut Stopwatch,
+) -> Result<(passes::Writer, Files, Files, Vec<Diagnostic>), Vec<Diagnostic>> {
+    // The bundle's folder is written once the bundle is made, with
+    // whatever else the site has in it (a clash is found then).
+    let (bundle, files) = files.split_folder(outputs::search::BUNDLE);
+    let tree = output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
+    watch.lap("create the output folders");
+    let (writer, mut files, mut diags) =
+        passes::Writer::begin(input.site, files, opts.budget_gzip, tree, watch).map_err(io)?;
+    diags.extend(make_packages(input, &mut files, &writer, watch));
+    Ok((writer, files, bundle, diags))
+}
+
+/// The end of a build that writes: the search index made from the pages'
+/// text (on a thread of its own, the build's thread helping once the
+/// copied files are written) and its bundle written with the files of
+/// its folder; then the page weights.
+fn write_the_rest(
+    site: &Site,
+    writer: passes::Writer,
+    files: Files,
+    (mut bundle, job): (Files, Option<outputs::search::Job>),
+    mut diags: Vec<Diagnostic>,
+    watch: &mut Stopwatch,
+) -> Result<Delivered, Vec<Diagnostic>> {
+    let indexing = job.map(|job| job.spawn(Default::default()));
+    let later = move || {
+        let (_, diags) =
+            outputs::search::finish(indexing.map(outputs::search::Running::finish), &mut bundle);
+        (bundle, diags)
+    };
+    let (streamed, tree) = writer.end(site, files, watch, later).map_err(io)?;
+    diags.extend(streamed.diags);
+    Ok((
+        Finished::Written(tree),
+        streamed.budget,
+        streamed.written,
+        diags,
+    ))
+}
+
+/// An input or output error, as the errors of a failed build.
+fn io(d: Diagnostic) -> Vec<Diagnostic> {
+    finish(Diagnostic::default_kind(vec![d], Kind::Io))
 }
 
 /// Every output module in turn but the packages, into one [`Files`];
@@ -570,8 +596,14 @@ fn make_outputs(
     (files, diags, image_stats, job)
 }
 
-/// Printable courses, EPUBs and packages (`[packages]`).
-fn make_packages(input: &Input, files: &mut Files, watch: &mut Stopwatch) -> Vec<Diagnostic> {
+/// Printable courses, EPUBs and packages (`[packages]`), each file
+/// finished by `finish` as it is made.
+fn make_packages(
+    input: &Input,
+    files: &mut Files,
+    finish: &dyn outputs::Finish,
+    watch: &mut Stopwatch,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     // Printable pages and EPUBs first: the packages and the course pages'
     // download sizes are made from them.
@@ -579,17 +611,20 @@ fn make_packages(input: &Input, files: &mut Files, watch: &mut Stopwatch) -> Vec
     if want.print || want.epub {
         let all: &Files = files;
         let made = outputs::book::each(input, |book| {
+            let new = |r: Result<(String, Vec<u8>), Diagnostic>| {
+                r.and_then(|(path, bytes)| all.new_file(finish, path, bytes))
+            };
             (
-                want.print.then(|| outputs::print::make(input, book)),
-                want.epub.then(|| outputs::epub::one(input, book, all)),
+                want.print.then(|| new(outputs::print::make(input, book))),
+                want.epub.then(|| new(outputs::epub::one(input, book, all))),
             )
         });
         let (print, epub): (Vec<_>, Vec<_>) = made.into_iter().unzip();
-        diags.extend(files.add_made(print.into_iter().flatten()));
-        diags.extend(files.add_made(epub.into_iter().flatten()));
+        diags.extend(files.add_finished(print.into_iter().flatten()));
+        diags.extend(files.add_finished(epub.into_iter().flatten()));
     }
     watch.lap("printable courses and EPUBs");
-    diags.extend(outputs::packages::add(input, files));
+    diags.extend(outputs::packages::add(input, files, finish));
     watch.lap("packages");
     diags
 }

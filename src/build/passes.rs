@@ -5,6 +5,13 @@
 //! and renaming so it sees the bytes that are published, and
 //! precompressing comes last so the siblings match their files.
 //!
+//! Minify and fingerprint ([`shape`]) run before the packages, so the
+//! printable courses, EPUBs and zips are made from the pages as published;
+//! each file the packages make is shaped the same way as it is added
+//! ([`Shaped`], or [`Writer`] in `aula build`, which also measures,
+//! precompresses and writes it at once). Measure and precompress
+//! ([`settle`]) run last.
+//!
 //! Each pass keeps what it made for the next `aula serve` rebuild, by
 //! output path and the bytes it was made from ([`crate::memo::Derived`]):
 //! a rebuild redoes only the files that changed.
@@ -16,7 +23,7 @@ use crate::outputs::{self, Data, Files, budget, fingerprint, minify, precompress
 use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What the passes keep between builds.
 #[derive(Default)]
@@ -35,6 +42,21 @@ pub(super) fn run(
     gzip: budget::Gzip,
     watch: &mut Stopwatch,
 ) -> (Files, budget::Report, Vec<Diagnostic>) {
+    let (files, _, mut diags) = shape(site, files, memory, watch);
+    let (files, report, more) = settle(site, files, memory, gzip, watch);
+    diags.extend(more);
+    (files, report, diags)
+}
+
+/// The passes that change what files say, in memory: minify, then
+/// fingerprint. Returns the files and how to shape, the same way, the
+/// files made after them (the packages).
+pub(super) fn shape(
+    site: &Site,
+    files: Files,
+    memory: &mut Memory,
+    watch: &mut Stopwatch,
+) -> (Files, Shaped, Vec<Diagnostic>) {
     let output = site.config.output;
     let mut diags = Vec::new();
     let files = if output.minify {
@@ -46,7 +68,9 @@ pub(super) fn run(
     } else {
         files
     };
+    let mut renames = BTreeMap::new();
     let files = if output.fingerprint {
+        renames = fingerprint::renames(&files);
         let (files, kept, errors) = fingerprint::pass(files, &memory.fingerprint);
         memory.fingerprint = kept;
         diags.extend(errors);
@@ -55,11 +79,28 @@ pub(super) fn run(
     } else {
         files
     };
+    let shaped = Shaped {
+        renames,
+        minify: output.minify,
+    };
+    (files, shaped, diags)
+}
+
+/// The measurement and the last pass, in memory: page weights, then
+/// precompressed copies.
+pub(super) fn settle(
+    site: &Site,
+    files: Files,
+    memory: &mut Memory,
+    gzip: budget::Gzip,
+    watch: &mut Stopwatch,
+) -> (Files, budget::Report, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let (report, over, kept) = outputs::budget::measure(site, &files, &memory.budget, gzip);
     memory.budget = kept;
     diags.extend(over);
     watch.lap("measure page weight");
-    let files = if output.precompress {
+    let files = if site.config.output.precompress {
         let (files, kept, errors) = precompress::pass(files, &memory.precompress);
         memory.precompress = kept;
         diags.extend(errors);
@@ -71,108 +112,241 @@ pub(super) fn run(
     (files, report, diags)
 }
 
-/// What [`stream`] did: the weights, the diagnostics of the passes and
-/// the number of files written.
+/// Shapes a file made after [`shape`] as it shaped the others, in memory.
+pub(super) struct Shaped {
+    renames: BTreeMap<String, String>,
+    minify: bool,
+}
+
+impl outputs::Finish for Shaped {
+    fn finish(&self, path: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
+        Ok(Data::Bytes(shape_page(
+            path,
+            bytes,
+            self.minify,
+            &self.renames,
+        )))
+    }
+}
+
+/// A file at `path` minified (when `minify` and it is a page) and its
+/// references to the stylesheets and scripts `renames` renames rewritten:
+/// the same steps as the minify and fingerprint passes, for one file.
+fn shape_page(
+    path: &str,
+    bytes: Arc<[u8]>,
+    minify: bool,
+    renames: &BTreeMap<String, String>,
+) -> Arc<[u8]> {
+    if !path.ends_with(".html") {
+        return bytes;
+    }
+    let bytes: Arc<[u8]> = match minify.then(|| minify::html(&bytes)) {
+        Some(Some(small)) => small.into(),
+        _ => bytes,
+    };
+    match fingerprint::rewrite(path, &bytes, renames) {
+        Some(new) => new.into(),
+        None => bytes,
+    }
+}
+
+/// What a build that writes did: the weights, the diagnostics of the
+/// passes and the number of files written.
 pub(super) struct Streamed {
     pub budget: budget::Report,
     pub diags: Vec<Diagnostic>,
     pub written: usize,
 }
 
-/// The same passes as [`run`], for a build that writes: each file goes
-/// through all of them (minify, fingerprint, measure, precompress) and
-/// straight into `tree`, on every core at once, and its bytes are dropped
-/// as soon as they are written. Only the stylesheets and scripts, which
-/// the pages refer to by their new names, are done first. Gives the same
-/// files and the same report as [`run`] (a test compares them); keeps
-/// nothing for a next build.
-///
-/// `later` gives the files that are still being made while these are
-/// written (the search bundle, whose indexing runs on its own thread) and
-/// the problems of making them; it is called on a thread of its own as
-/// the others start to be written, and its files go through the same
-/// passes there, one at a time, as soon as they are made. Their paths
-/// must not be among `files`' (they are written without the clash checks
-/// of [`Plan::make`]): they are never fingerprinted, being in a folder.
-pub(super) fn stream(
-    site: &Site,
-    files: Files,
+/// The passes for a build that writes: each file goes through all of them
+/// (minify, fingerprint, measure, precompress) and straight into the
+/// tree, and its bytes are dropped; [`Files`] keeps [`Data::Written`] in
+/// their place, which a later output (the packages) reads back from the
+/// disk. Only the stylesheets and scripts, which the pages refer to by
+/// their new names, are done first. Gives the same files and the same
+/// report as [`shape`] and [`settle`] in memory (a test compares them);
+/// keeps nothing for a next build.
+pub(super) struct Writer {
+    plan: Plan,
+    output: crate::config::OutputConfig,
     gzip: budget::Gzip,
-    tree: &output::Tree,
-    watch: &mut Stopwatch,
-    later: impl FnOnce() -> (Files, Vec<Diagnostic>) + Send,
-) -> Result<Streamed, Diagnostic> {
-    let output = site.config.output;
-    let mut map = files.into_map();
-    let (plan, mut diags) = Plan::make(&mut map, output, gzip);
-    watch.lap("minify and fingerprint stylesheets and scripts");
-    let plan_ref = &plan;
-    let finish = |(path, data): (String, Data), taken: &HashMap<String, Data>| {
-        plan_ref.finish(&path, data, output, gzip, tree, taken)
-    };
-    let (pages, bundle) = std::thread::scope(|scope| {
-        // The bundle is written on a thread of its own as soon as it is
-        // made, beside the pages: its ~3,000 fragments share one folder,
-        // and threads creating files in one folder wait for its lock
-        // (spinning: ~1.4 CPU s on the 3,000-page corpus when the build's
-        // threads wrote them).
-        let bundle = scope.spawn(|| -> Result<(Vec<Done>, Vec<Diagnostic>), Diagnostic> {
-            let (more, more_diags) = later();
-            let more = more.into_map();
-            tree.add_folders(more.keys())?;
-            let taken: HashMap<String, Data> = more
-                .iter()
-                .filter(|(name, _)| {
-                    output.precompress && (name.ends_with(".br") || name.ends_with(".gz"))
-                })
-                .map(|(name, data)| (name.clone(), data.clone()))
-                .collect();
-            let done = more
-                .into_iter()
-                .map(|file| finish(file, &taken))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((done, more_diags))
-        });
-        let pages: Result<Vec<Done>, Diagnostic> = map
+    tree: output::Tree,
+    /// What was written so far.
+    done: Mutex<Written>,
+}
+
+/// The files a [`Writer`] wrote, by final name (a file written again
+/// replaces its first version), with its pages' weights.
+#[derive(Default)]
+struct Written {
+    names: BTreeSet<String>,
+    measured: BTreeMap<String, budget::Measured>,
+    clashes: Vec<Diagnostic>,
+}
+
+impl Writer {
+    /// Makes the plan from `files` (their stylesheets and scripts minified
+    /// and renamed) and writes every file aula generated, in parallel:
+    /// returns the files under their final names, each generated one as
+    /// [`Data::Written`]. Copied files stay as they are until [`Writer::end`].
+    pub(super) fn begin(
+        site: &Site,
+        files: Files,
+        gzip: budget::Gzip,
+        tree: output::Tree,
+        watch: &mut Stopwatch,
+    ) -> Result<(Writer, Files, Vec<Diagnostic>), Diagnostic> {
+        let output = site.config.output;
+        let mut map = files.into_map();
+        let (plan, diags) = Plan::make(&mut map, output, gzip);
+        watch.lap("minify and fingerprint stylesheets and scripts");
+        let writer = Writer {
+            plan,
+            output,
+            gzip,
+            tree,
+            done: Mutex::new(Written::default()),
+        };
+        let written: Vec<(String, Data)> = map
             .into_par_iter()
-            .map(|file| finish(file, &plan_ref.taken))
-            .collect();
+            .map(|(path, data)| {
+                let name = writer.plan.final_name(&path).to_string();
+                match data {
+                    Data::Bytes(b) => Ok((name, writer.write(&path, b)?)),
+                    other => Ok((name, other)),
+                }
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        // Two files under one final name were reported by `Plan::make`.
+        let mut files = Files::new();
+        for (name, data) in written {
+            let _ = files.add(name, data);
+        }
         watch.lap("minify, fingerprint, measure and write pages");
-        let bundle = bundle.join().unwrap_or_else(|_| {
-            Err(
-                Diagnostic::error("writing the search bundle failed unexpectedly")
-                    .help("this is a bug in aula: please report it"),
-            )
-        });
-        (pages, bundle)
-    });
-    let (bundle, more_diags) = bundle?;
-    let mut measured = Vec::new();
-    let mut written = 0;
-    for d in pages?.into_iter().chain(bundle) {
-        measured.extend(d.measured);
-        diags.extend(d.clashes);
-        written += d.files;
+        Ok((writer, files, diags))
     }
-    diags.extend(more_diags);
-    watch.lap("search index and bundle (after the pages were written)");
-    measured.sort_by(|a, b| a.0.cmp(&b.0));
-    let pages: Vec<(&String, &budget::Measured)> = measured.iter().map(|(p, m)| (p, m)).collect();
-    let linked: BTreeSet<&String> = pages.iter().flat_map(|(_, m)| m.stylesheets()).collect();
-    let sheets: BTreeMap<String, budget::Sizes> = plan
-        .sheets
-        .into_iter()
-        .filter(|(name, _)| linked.contains(name))
-        .collect();
-    let (report, over) =
-        budget::assemble(site, &pages, sheets, |name| plan.lengths.get(name).copied());
-    diags.extend(over);
-    watch.lap("measure page weight");
-    Ok(Streamed {
-        budget: report,
-        diags,
-        written,
-    })
+
+    /// Finishes one generated file and writes it (over its first version,
+    /// for a page made again).
+    fn write(&self, path: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
+        let (name, done) = self.plan.finish(
+            path,
+            bytes,
+            self.output,
+            self.gzip,
+            &self.tree,
+            &self.plan.taken,
+        )?;
+        let mut w = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        w.names.extend(done.written);
+        if let Some((page, measured)) = done.measured {
+            w.measured.insert(page, measured);
+        }
+        w.clashes.extend(done.clashes);
+        Ok(Data::Written(self.tree.path(&name)))
+    }
+
+    /// Writes the copied files of `files` and, on a thread of its own,
+    /// the files `later` gives (the search bundle, whose indexing runs
+    /// beside the build; its paths must not be among `files`', being
+    /// written without their clash checks, and are never fingerprinted,
+    /// being in a folder); then assembles the page weights. Gives back
+    /// the tree, every file written, for the caller to put in place.
+    pub(super) fn end(
+        self,
+        site: &Site,
+        files: Files,
+        watch: &mut Stopwatch,
+        later: impl FnOnce() -> (Files, Vec<Diagnostic>) + Send,
+    ) -> Result<(Streamed, output::Tree), Diagnostic> {
+        let copies: Vec<(String, Data)> = files
+            .into_map()
+            .into_iter()
+            .filter(|(_, d)| matches!(d, Data::Copy(_)))
+            .collect();
+        let Writer {
+            plan,
+            output,
+            gzip,
+            tree: owned,
+            done,
+        } = self;
+        let tree = &owned;
+        let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+        let copied = copies.len();
+        let (copies, bundle) = std::thread::scope(|scope| {
+            // The bundle's ~3,000 fragments share one folder, and threads
+            // creating files in one folder wait for its lock (spinning:
+            // ~1.4 CPU s on the 3,000-page corpus when the build's threads
+            // wrote them): one thread writes them, one at a time.
+            let bundle = scope.spawn(|| -> Result<(Vec<Done>, Vec<Diagnostic>), Diagnostic> {
+                let (more, more_diags) = later();
+                let more = more.into_map();
+                tree.add_folders(more.keys())?;
+                let taken: HashMap<String, Data> = more
+                    .iter()
+                    .filter(|(name, _)| {
+                        output.precompress && (name.ends_with(".br") || name.ends_with(".gz"))
+                    })
+                    .map(|(name, data)| (name.clone(), data.clone()))
+                    .collect();
+                let done = more
+                    .into_iter()
+                    .map(|(path, data)| plan.put(&path, data, output, gzip, tree, &taken))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((done, more_diags))
+            });
+            let copies: Result<(), Diagnostic> = copies
+                .into_par_iter()
+                .try_for_each(|(path, data)| tree.put(plan.final_name(&path), &data));
+            watch.lap("copy files");
+            let bundle = bundle.join().unwrap_or_else(|_| {
+                Err(
+                    Diagnostic::error("writing the search bundle failed unexpectedly")
+                        .help("this is a bug in aula: please report it"),
+                )
+            });
+            (copies, bundle)
+        });
+        copies?;
+        let (bundle, more_diags) = bundle?;
+        let mut diags = std::mem::take(&mut done.clashes);
+        let mut written = done.names.len() + copied;
+        for d in bundle {
+            done.measured.extend(d.measured);
+            diags.extend(d.clashes);
+            written += d.written.len();
+        }
+        diags.extend(more_diags);
+        watch.lap("search index and bundle (after the packages)");
+        let pages: Vec<(&String, &budget::Measured)> = done.measured.iter().collect();
+        let linked: BTreeSet<&String> = pages.iter().flat_map(|(_, m)| m.stylesheets()).collect();
+        let sheets: BTreeMap<String, budget::Sizes> = plan
+            .sheets
+            .iter()
+            .filter(|(name, _)| linked.contains(name))
+            .map(|(name, sizes)| (name.clone(), *sizes))
+            .collect();
+        let (report, over) =
+            budget::assemble(site, &pages, sheets, |name| plan.lengths.get(name).copied());
+        diags.extend(over);
+        watch.lap("measure page weight");
+        let streamed = Streamed {
+            budget: report,
+            diags,
+            written,
+        };
+        Ok((streamed, owned))
+    }
+}
+
+impl outputs::Finish for Writer {
+    fn finish(&self, path: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
+        // Files made after the others may be in new folders (`print/`).
+        self.tree.add_folders([&path.to_string()])?;
+        self.write(path, bytes)
+    }
 }
 
 /// What every file of a streamed build needs to know of the others,
@@ -230,7 +404,9 @@ impl Plan {
             .filter_map(|(name, data)| {
                 let sizes = match data {
                     Data::Bytes(b) => budget::Measured::sheet(b, gzip).sizes(),
-                    Data::Copy(p) => budget::Measured::sheet(&std::fs::read(p).ok()?, gzip).sizes(),
+                    Data::Copy(p) | Data::Written(p) => {
+                        budget::Measured::sheet(&std::fs::read(p).ok()?, gzip).sizes()
+                    }
                 };
                 Some(((*name).clone(), sizes))
             })
@@ -256,10 +432,14 @@ impl Plan {
         (plan, diags)
     }
 
-    /// One file through the passes and into `tree`: minified and its
-    /// references rewritten (a page), measured (a page), written, and its
-    /// precompressed copies written.
-    fn finish(
+    /// The name a file at `path` is written under.
+    fn final_name<'p>(&'p self, path: &'p str) -> &'p str {
+        self.renames.get(path).map_or(path, String::as_str)
+    }
+
+    /// One file through the passes and into `tree`, as [`Plan::finish`]
+    /// does for generated files; a copied file is copied.
+    fn put(
         &self,
         path: &str,
         data: Data,
@@ -268,33 +448,40 @@ impl Plan {
         tree: &output::Tree,
         taken: &HashMap<String, Data>,
     ) -> Result<Done, Diagnostic> {
-        let name = self.renames.get(path).map_or(path, String::as_str);
-        let bytes = match data {
-            Data::Copy(_) => {
-                tree.put(name, &data)?;
-                return Ok(Done {
-                    files: 1,
+        match data {
+            Data::Bytes(b) => Ok(self.finish(path, b, output, gzip, tree, taken)?.1),
+            other => {
+                let name = self.final_name(path);
+                tree.put(name, &other)?;
+                Ok(Done {
+                    written: vec![name.to_string()],
                     ..Done::default()
-                });
+                })
             }
-            Data::Bytes(b) => b,
-        };
+        }
+    }
+
+    /// One generated file through the passes and into `tree`: minified
+    /// and its references rewritten (a page), measured (a page), written,
+    /// and its precompressed copies written. Returns its final name.
+    fn finish(
+        &self,
+        path: &str,
+        bytes: Arc<[u8]>,
+        output: crate::config::OutputConfig,
+        gzip: budget::Gzip,
+        tree: &output::Tree,
+        taken: &HashMap<String, Data>,
+    ) -> Result<(String, Done), Diagnostic> {
+        let name = self.final_name(path);
         let html = path.ends_with(".html");
-        let bytes: Arc<[u8]> = match (html && output.minify).then(|| minify::html(&bytes)) {
-            Some(Some(small)) => small.into(),
-            _ => bytes,
-        };
-        let bytes: Arc<[u8]> = match html.then(|| fingerprint::rewrite(path, &bytes, &self.renames))
-        {
-            Some(Some(new)) => new.into(),
-            _ => bytes,
-        };
+        let bytes = shape_page(path, bytes, output.minify, &self.renames);
         let measured = html.then(|| (name.to_string(), budget::Measured::page(name, &bytes, gzip)));
         tree.put_bytes(name, &bytes)?;
         let mut done = Done {
             measured,
             clashes: Vec::new(),
-            files: 1,
+            written: vec![name.to_string()],
         };
         if output.precompress && precompress::wanted(name, bytes.len()) {
             for (ext, made) in [
@@ -307,20 +494,20 @@ impl Plan {
                     Some(_) => done.clashes.push(precompress::clash(name, ext)),
                     None => {
                         tree.put_bytes(&sibling, &made)?;
-                        done.files += 1;
+                        done.written.push(sibling);
                     }
                 }
             }
         }
-        Ok(done)
+        Ok((name.to_string(), done))
     }
 }
 
-/// What [`stream`] keeps of one file.
+/// What one file's passes did.
 #[derive(Default)]
 struct Done {
     measured: Option<(String, budget::Measured)>,
     clashes: Vec<Diagnostic>,
-    /// Files written: the file and its precompressed copies.
-    files: usize,
+    /// The names written: the file and its precompressed copies.
+    written: Vec<String>,
 }

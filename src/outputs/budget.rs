@@ -253,7 +253,7 @@ pub fn measure(
         .filter(|(path, _)| path.ends_with(".html"))
         .filter_map(|(path, data)| match data {
             Data::Bytes(b) => Some((path, b)),
-            Data::Copy(_) => None,
+            Data::Copy(_) | Data::Written(_) => None,
         })
         .collect();
     let measured: Vec<DerivedEntry<Measured>> = html
@@ -275,7 +275,7 @@ pub fn measure(
             Data::Bytes(b) => {
                 Some(previous.get_or_make(p, b, gzip as u64, || Measured::sheet(b, gzip)))
             }
-            Data::Copy(f) => {
+            Data::Copy(f) | Data::Written(f) => {
                 let b: Arc<[u8]> = std::fs::read(f).ok()?.into();
                 Some(previous.get_or_make(p, &b, gzip as u64, || Measured::sheet(&b, gzip)))
             }
@@ -449,11 +449,7 @@ pub fn kb(bytes: u64) -> String {
 }
 
 pub fn stored_len(data: Option<&Data>) -> u64 {
-    match data {
-        Some(Data::Bytes(b)) => b.len() as u64,
-        Some(Data::Copy(p)) => std::fs::metadata(p).map_or(0, |m| m.len()),
-        None => 0,
-    }
+    data.map_or(0, Data::size)
 }
 
 /// Gzip (RFC 1952) length at [`GZIP_LEVEL`].

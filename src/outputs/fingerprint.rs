@@ -61,7 +61,7 @@ pub fn pass(files: Files, previous: &Memory) -> (Files, Memory, Vec<Diagnostic>)
             Data::Bytes(b) => Some(previous.get_or_make(path, b, params, || {
                 rewrite(path, b, &renames).map_or_else(|| b.clone(), Arc::from)
             })),
-            Data::Copy(_) => None,
+            Data::Copy(_) | Data::Written(_) => None,
         })
         .collect();
     let mut rewritten: BTreeMap<&str, &Arc<[u8]>> = BTreeMap::new();
@@ -88,10 +88,7 @@ pub fn renames(map: &crate::output::Files) -> BTreeMap<String, String> {
     map.iter()
         .filter(|(path, _)| is_fingerprinted(path))
         .filter_map(|(path, data)| {
-            let bytes = match data {
-                Data::Bytes(b) => b.to_vec(),
-                Data::Copy(p) => std::fs::read(p).ok()?,
-            };
+            let bytes = data.read().ok()?;
             Some((path.clone(), hashed_name(path, &bytes)))
         })
         .collect()

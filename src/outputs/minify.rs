@@ -46,7 +46,7 @@ pub fn pass(files: Files, previous: &Memory) -> (Files, Memory, Vec<Diagnostic>)
                     previous
                         .get_or_make(path, b, 0, || how(b).map_or_else(|| b.clone(), Arc::from)),
                 ),
-                Data::Copy(_) => None,
+                Data::Copy(_) | Data::Written(_) => None,
             }
         })
         .collect();

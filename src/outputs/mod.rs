@@ -28,7 +28,9 @@
 //!
 //! A new artifact (packages, search, badges) is one more module here, or
 //! one pass over [`Files`]; see `ARCHITECTURE.md`. Outputs never write to
-//! disk: [`crate::output`] does, once everything is in `Files`.
+//! disk themselves: the printable courses, EPUBs and packages, made after
+//! minification and fingerprints, hand each file to a [`Finish`], which
+//! in `aula build` writes it at once (`build::passes::Writer`).
 
 pub mod assets;
 pub mod badges;
@@ -173,24 +175,70 @@ impl Files {
         self.0
     }
 
-    /// Replaces a file aula generated earlier in the build (a course page
-    /// rendered again once its downloads' sizes are known).
-    pub fn replace_generated(
-        &mut self,
-        path: impl Into<String>,
-        bytes: impl Into<Arc<[u8]>>,
-    ) -> Result<(), Diagnostic> {
-        let path = path.into();
+    /// Puts `data` in place of a file aula generated earlier in the build
+    /// (a course page rendered again once its downloads' sizes are known;
+    /// see [`Files::replacement`]).
+    pub fn replace_generated(&mut self, path: String, data: Data) -> Result<(), Diagnostic> {
         match self.0.get_mut(&path) {
-            Some(slot @ Data::Bytes(_)) => {
-                *slot = Data::Bytes(bytes.into());
+            Some(slot @ (Data::Bytes(_) | Data::Written(_))) => {
+                *slot = data;
                 Ok(())
             }
-            _ => Err(Diagnostic::error(format!(
-                "no generated file {path} to replace"
-            ))
-            .help("this is a bug in aula or its theme: please report it with the site that shows it")),
+            _ => Err(not_generated(&path)),
         }
+    }
+
+    /// A file made after the passes, finished by `finish`, for a path no
+    /// file has yet; added with [`Files::add_finished`]. Takes `&self`,
+    /// so outputs can make their files in parallel.
+    pub fn new_file(
+        &self,
+        finish: &dyn Finish,
+        path: String,
+        bytes: impl Into<Arc<[u8]>>,
+    ) -> Result<(String, Data), Diagnostic> {
+        if self.0.contains_key(&path) {
+            return Err(Diagnostic::error(format!(
+                "aula makes {path} (a printable course, book or package), but the site already has a file there"
+            ))
+            .kind(crate::diagnostic::Kind::Asset)
+            .help(format!(
+                "rename or move the site's own file (static/{path}, or a file next to the course's Markdown under content/)"
+            )));
+        }
+        let data = finish.finish(&path, bytes.into())?;
+        Ok((path, data))
+    }
+
+    /// The new content of a file aula generated earlier, finished by
+    /// `finish`; put in place with [`Files::replace_generated`].
+    pub fn replacement(
+        &self,
+        finish: &dyn Finish,
+        path: String,
+        bytes: impl Into<Arc<[u8]>>,
+    ) -> Result<(String, Data), Diagnostic> {
+        match self.0.get(&path) {
+            Some(Data::Bytes(_) | Data::Written(_)) => {
+                let data = finish.finish(&path, bytes.into())?;
+                Ok((path, data))
+            }
+            _ => Err(not_generated(&path)),
+        }
+    }
+
+    /// Adds files made with [`Files::new_file`]; returns the errors of
+    /// making and of adding them, in order.
+    pub fn add_finished(
+        &mut self,
+        made: impl IntoIterator<Item = Result<(String, Data), Diagnostic>>,
+    ) -> Vec<Diagnostic> {
+        made.into_iter()
+            .filter_map(|r| {
+                r.and_then(|(path, data)| self.add(path, data).map_err(|c| taken(&c.path)))
+                    .err()
+            })
+            .collect()
     }
 
     /// Adds a file that aula generates itself under a path it controls.
@@ -199,24 +247,42 @@ impl Files {
         path: impl Into<String>,
         bytes: impl Into<Arc<[u8]>>,
     ) -> Result<(), Diagnostic> {
-        self.add(path.into(), Data::Bytes(bytes.into())).map_err(|c| {
-            Diagnostic::error(format!("two generated files want the path {}", c.path))
-                .help("this is a bug in aula or its theme: please report it with the site that shows it")
-        })
+        self.add(path.into(), Data::Bytes(bytes.into()))
+            .map_err(|c| taken(&c.path))
     }
+}
 
-    /// Adds every file an output made (in parallel, say); returns the
-    /// errors of making them and of adding them, in order.
-    pub fn add_made<B: Into<Arc<[u8]>>>(
-        &mut self,
-        made: impl IntoIterator<Item = Result<(String, B), Diagnostic>>,
-    ) -> Vec<Diagnostic> {
-        made.into_iter()
-            .filter_map(|r| {
-                r.and_then(|(path, bytes)| self.add_generated(path, bytes))
-                    .err()
-            })
-            .collect()
+/// Two of aula's own files want one path.
+fn taken(path: &str) -> Diagnostic {
+    Diagnostic::error(format!("two generated files want the path {path}"))
+        .help("this is a bug in aula or its theme: please report it with the site that shows it")
+}
+
+/// A file to replace is not one aula generated.
+fn not_generated(path: &str) -> Diagnostic {
+    Diagnostic::error(format!("no generated file {path} to replace"))
+        .help("this is a bug in aula or its theme: please report it with the site that shows it")
+}
+
+/// What becomes of a file made after the passes have shaped the others
+/// (printable courses, EPUBs, packages, and course pages rendered again
+/// with their downloads' sizes): it is shaped the same way (a page
+/// minified, its references to renamed stylesheets and scripts
+/// rewritten), and in a build that writes it is written at once and
+/// kept as [`Data::Written`]. So the packages are made from the pages as
+/// the site publishes them, and a build need not hold every page until
+/// the end (`build::passes`).
+pub trait Finish: Sync {
+    /// The file at `path` with `bytes`, finished: what [`Files`] keeps.
+    fn finish(&self, path: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic>;
+}
+
+/// Files kept as they are made (tests of the outputs).
+pub struct AsMade;
+
+impl Finish for AsMade {
+    fn finish(&self, _: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
+        Ok(Data::Bytes(bytes))
     }
 }
 
@@ -224,5 +290,94 @@ impl std::ops::Deref for Files {
     type Target = crate::output::Files;
     fn deref(&self) -> &Self::Target {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Finishes every file by upper-casing it, so a test sees it ran.
+    struct Upper;
+
+    impl Finish for Upper {
+        fn finish(&self, _: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
+            Ok(Data::Bytes(bytes.to_ascii_uppercase().into()))
+        }
+    }
+
+    fn bytes(files: &Files, path: &str) -> Vec<u8> {
+        files[path].read().expect("in memory").into_owned()
+    }
+
+    #[test]
+    fn a_new_file_is_finished_and_may_not_take_a_path() {
+        let mut files = Files::new();
+        files
+            .add_generated("a/index.html", b"page".to_vec())
+            .unwrap();
+        let made = files.new_file(&Upper, "a/a.zip".into(), b"zip".to_vec());
+        let (path, data) = made.expect("a free path");
+        assert_eq!(
+            (path.as_str(), data),
+            ("a/a.zip", Data::Bytes(b"ZIP"[..].into()))
+        );
+        let taken = files
+            .new_file(&Upper, "a/index.html".into(), b"x".to_vec())
+            .expect_err("taken");
+        assert!(taken.message.contains("a/index.html"), "{}", taken.message);
+        assert!(
+            taken
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("static/a/index.html")
+        );
+        let errors = files.add_finished([
+            files.new_file(&Upper, "a/b.zip".into(), b"b".to_vec()),
+            Ok(("a/index.html".to_string(), Data::Bytes(b"other"[..].into()))),
+        ]);
+        assert_eq!(errors.len(), 1, "the second one is taken");
+        assert_eq!(bytes(&files, "a/b.zip"), b"B");
+        assert_eq!(bytes(&files, "a/index.html"), b"page");
+    }
+
+    #[test]
+    fn only_a_generated_file_is_replaced() {
+        let mut files = Files::new();
+        files
+            .add_generated("c/index.html", b"first".to_vec())
+            .unwrap();
+        files
+            .add("c/logo.png".into(), Data::Copy("logo.png".into()))
+            .unwrap();
+        let (path, data) = files
+            .replacement(&Upper, "c/index.html".into(), b"second".to_vec())
+            .expect("generated");
+        files.replace_generated(path, data).expect("replaced");
+        assert_eq!(bytes(&files, "c/index.html"), b"SECOND");
+        for path in ["c/logo.png", "c/none.html"] {
+            assert!(
+                files
+                    .replacement(&Upper, path.into(), b"x".to_vec())
+                    .is_err(),
+                "{path}"
+            );
+            assert!(
+                files
+                    .replace_generated(path.into(), Data::Bytes(b"x"[..].into()))
+                    .is_err(),
+                "{path}"
+            );
+        }
+        // A file already written (`aula build`) is replaced the same way.
+        files
+            .replace_generated("c/index.html".into(), Data::Written("/tmp/x".into()))
+            .expect("generated");
+        assert!(
+            files
+                .replacement(&AsMade, "c/index.html".into(), b"3".to_vec())
+                .is_ok()
+        );
     }
 }

@@ -7,8 +7,10 @@
 //! (`m/index.html`), so it works unzipped and opened from disk, and is
 //! what Kolibri imports as an HTML5 app.
 //!
-//! Made from the files of the build (`Files`), after pages, EPUBs and
-//! printable pages exist: the package's folder is moved to the zip's root,
+//! Made from the files of the build (`Files`) as the site publishes them
+//! (minified, stylesheets and scripts under their fingerprinted names;
+//! in `aula build` read back from the output's temporary folder), after
+//! pages, EPUBs and printable pages exist: the package's folder is moved to the zip's root,
 //! files outside it that its pages load (style.css, aula.js, quiz.js,
 //! syntax.css) keep their place under that root, and every `href` and
 //! `src` is rewritten: to the file inside the package, or, for a page not
@@ -25,7 +27,7 @@
 //! and permissions, deflate.
 
 use super::html::{self, Edit, Token};
-use super::{Data, Files, Input};
+use super::{Data, Files, Finish, Input};
 use crate::diagnostic::Diagnostic;
 use crate::render::downloads::Download;
 use rayon::prelude::*;
@@ -36,8 +38,9 @@ use std::io::Write as _;
 /// A package's bytes and the warnings about files it leaves out.
 type Made = Result<(Vec<u8>, Vec<Diagnostic>), Diagnostic>;
 
-/// A course's zips by site path, and the warnings about files they leave out.
-type Zips = Result<(Vec<(String, Vec<u8>)>, Vec<Diagnostic>), Diagnostic>;
+/// A course's or a language's zips by site path, finished, and the
+/// warnings about files they leave out.
+type Zips = Result<(Vec<(String, Data)>, Vec<Diagnostic>), Diagnostic>;
 
 /// One file of a zip: its name and bytes.
 pub type Entry = (String, Cow<'static, [u8]>);
@@ -60,7 +63,9 @@ fn is_archive(path: &str) -> bool {
         .any(|e| path.ends_with(e))
 }
 
-pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
+/// Adds every course's packages, the course pages offering them, and
+/// the language zips; each file goes through `finish` as it is made.
+pub fn add(input: &Input, files: &mut Files, finish: &dyn Finish) -> Vec<Diagnostic> {
     let site = input.site;
     let want = site.config.packages;
     let mut diags = Vec::new();
@@ -82,30 +87,23 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
                 let (entries, warnings) = entries(all, dir, base)?;
                 let mut zips = Vec::new();
                 if want.offline {
-                    zips.push((course_zip(dir), zip_of(&entries, dir)?));
+                    zips.push(all.new_file(finish, course_zip(dir), zip_of(&entries, dir)?)?);
                 }
-                zips.extend(super::scorm::make(input, i, &entries)?);
+                for (path, bytes) in super::scorm::make(input, i, &entries)? {
+                    zips.push(all.new_file(finish, path, bytes)?);
+                }
                 Ok((zips, warnings))
             })
             .collect()
     };
-    for r in made {
-        match r.and_then(|(zips, warnings)| {
-            diags.extend(warnings);
-            zips.into_iter()
-                .try_for_each(|(path, bytes)| files.add_generated(path, bytes))
-        }) {
-            Ok(()) => {}
-            Err(d) => diags.push(d),
-        }
-    }
-    let pages: Vec<Result<(String, String), Diagnostic>> = {
+    add_zips(files, made, &mut diags);
+    let pages: Vec<Result<(String, Data), Diagnostic>> = {
         let all: &Files = files;
         courses
             .par_iter()
             .map(|&i| {
                 let downloads = downloads(input, all, i);
-                crate::render::downloads::course_page(
+                let html = crate::render::downloads::course_page(
                     input.renderer,
                     input.theme,
                     input.i18n,
@@ -114,36 +112,45 @@ pub fn add(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
                     i,
                     &input.bodies[i],
                     &downloads,
-                )
-                .map(|html| (format!("{}/index.html", site.pages[i].dir), html))
+                )?;
+                let path = format!("{}/index.html", site.pages[i].dir);
+                all.replacement(finish, path, html.into_bytes())
             })
             .collect()
     };
     for r in pages {
-        if let Err(d) = r.and_then(|(path, html)| files.replace_generated(path, html.into_bytes()))
-        {
+        if let Err(d) = r.and_then(|(path, data)| files.replace_generated(path, data)) {
             diags.push(d);
         }
     }
-    let langs: Vec<(String, Made)> = {
+    let langs: Vec<Zips> = {
         let all: &Files = files;
         site.config
             .languages
             .par_iter()
             .filter(|_| want.campus)
-            .map(|l| (language_zip(&l.code), package(all, &l.code, base)))
+            .map(|l| {
+                let (bytes, warnings) = package(all, &l.code, base)?;
+                let zip = all.new_file(finish, language_zip(&l.code), bytes)?;
+                Ok((vec![zip], warnings))
+            })
             .collect()
     };
-    for (path, r) in langs {
-        match r.and_then(|(bytes, warnings)| {
-            diags.extend(warnings);
-            files.add_generated(path, bytes)
-        }) {
-            Ok(()) => {}
+    add_zips(files, langs, &mut diags);
+    diags
+}
+
+/// Adds made zips to `files`, their warnings and errors to `diags`.
+fn add_zips(files: &mut Files, made: Vec<Zips>, diags: &mut Vec<Diagnostic>) {
+    for r in made {
+        match r {
+            Ok((zips, warnings)) => {
+                diags.extend(warnings);
+                diags.extend(files.add_finished(zips.into_iter().map(Ok)));
+            }
             Err(d) => diags.push(d),
         }
     }
-    diags
 }
 
 /// What course page `i` offers: its zip, EPUB and printable page, those
@@ -168,28 +175,28 @@ fn downloads(input: &Input, files: &Files, i: usize) -> Vec<Download> {
     found
         .into_iter()
         .filter_map(|(kind, file, url)| {
-            let bytes = match files.get(&file)? {
-                Data::Bytes(b) => b.len() as u64,
-                Data::Copy(path) => std::fs::metadata(path).ok()?.len(),
-            };
+            let bytes = files.get(&file)?.size();
             Some(Download::new(kind, url, bytes, &p.lang))
         })
         .collect()
 }
 
-/// The bytes of a built file.
+/// The bytes of a built file, owned (for a package's entry).
 pub fn read(data: &Data) -> Result<Cow<'static, [u8]>, Diagnostic> {
-    match data {
-        Data::Bytes(b) => Ok(Cow::Owned(b.to_vec())),
-        Data::Copy(path) => std::fs::read(path).map(Cow::Owned).map_err(|e| {
-            Diagnostic::error(format!(
-                "could not read {} for a package: {e}",
-                path.display()
-            ))
+    borrow(data).map(|b| Cow::Owned(b.into_owned()))
+}
+
+/// The bytes of a built file: shared, or read from its file.
+fn borrow(data: &Data) -> Result<Cow<'_, [u8]>, Diagnostic> {
+    data.read().map_err(|e| {
+        let path = match data {
+            Data::Copy(p) | Data::Written(p) => p.display().to_string(),
+            Data::Bytes(_) => String::new(),
+        };
+        Diagnostic::error(format!("could not read {path} for a package: {e}"))
             .kind(crate::diagnostic::Kind::Io)
             .help("check that the file is readable, then build again")
-        }),
-    }
+    })
 }
 
 /// The package of folder `prefix` (a course's, or a language's): the zip
@@ -229,10 +236,12 @@ pub fn entries(
     let mut warnings = Vec::new();
     let mut outside = BTreeSet::new();
     for (path, _) in members.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let Some(Data::Bytes(bytes)) = files.get(path) else {
-            continue;
+        // A page copied from `static/` is not read for its links.
+        let bytes = match files.get(path) {
+            Some(data @ (Data::Bytes(_) | Data::Written(_))) => borrow(data)?,
+            _ => continue,
         };
-        let text = crate::text::lossy(bytes);
+        let text = crate::text::lossy(&bytes);
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for t in html::tokens(&text) {
             let Token::Start(tag) = t else { continue };
@@ -268,7 +277,7 @@ pub fn entries(
             .get(site_path)
             .expect("members are taken from the files");
         let bytes = if pkg_path.ends_with(".html") {
-            let bytes = read(data)?;
+            let bytes = borrow(data)?;
             let text = crate::text::lossy(&bytes);
             let dir = site_path.rsplit_once('/').map_or("", |(d, _)| d);
             let out = html::rewrite_attrs(&text, |tag, attr, v| {

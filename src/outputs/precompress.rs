@@ -146,7 +146,7 @@ mod tests {
         );
         let get = |p: &str| match &files[p] {
             Data::Bytes(b) => b.to_vec(),
-            Data::Copy(_) => unreachable!("generated"),
+            Data::Copy(_) | Data::Written(_) => unreachable!("generated"),
         };
         let mut gz = Vec::new();
         flate2::read::GzDecoder::new(&get("es/index.html.gz")[..])

@@ -189,7 +189,7 @@ fn file(key: &str, data: &Data, snap: &Snapshot) -> Option<Response> {
     if is_html(key) {
         let body = match data {
             Data::Bytes(b) => inject(b, snap),
-            Data::Copy(p) => inject(&std::fs::read(p).ok()?, snap),
+            Data::Copy(p) | Data::Written(p) => inject(&std::fs::read(p).ok()?, snap),
         };
         return Some(bytes(200, kind, body));
     }
@@ -199,7 +199,7 @@ fn file(key: &str, data: &Data, snap: &Snapshot) -> Option<Response> {
             headers: headers(kind),
             body: Body::Shared(Arc::clone(b)),
         },
-        Data::Copy(p) => {
+        Data::Copy(p) | Data::Written(p) => {
             let f = match std::fs::File::open(p) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
@@ -229,7 +229,7 @@ fn busy() -> Response {
 fn not_found(snap: &Snapshot) -> Response {
     let page = match snap.files.get("404.html") {
         Some(Data::Bytes(b)) => Some(b.to_vec()),
-        Some(Data::Copy(p)) => std::fs::read(p).ok(),
+        Some(Data::Copy(p) | Data::Written(p)) => std::fs::read(p).ok(),
         None => None,
     };
     let page = page.map(|p| rebase(&p)).unwrap_or_else(|| {

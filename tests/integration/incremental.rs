@@ -38,6 +38,7 @@ fn bytes(files: &Files, root: &Path) -> Vec<(String, Vec<u8>)> {
                     };
                     std::fs::read(&p).unwrap_or_default()
                 }
+                Data::Written(p) => panic!("a build in memory wrote {}", p.display()),
             };
             (k.clone(), b)
         })

@@ -21,6 +21,23 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
     (out, public)
 }
 
+/// Whether `names` has `stem.ext` at the root, under its plain name or
+/// its fingerprinted one (`stem.3f2a9c1e.ext`).
+fn has_root(names: &[String], stem: &str, ext: &str) -> bool {
+    names.iter().any(|n| {
+        !n.contains('/')
+            && n.strip_prefix(&format!("{stem}."))
+                .and_then(|rest| {
+                    rest.strip_suffix(&format!(".{ext}"))
+                        .or((rest == ext).then_some(""))
+                })
+                .is_some_and(|hash| {
+                    hash.is_empty()
+                        || hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+    })
+}
+
 fn all_with(public: &Path, ext: &str) -> Vec<String> {
     files(public)
         .into_iter()
@@ -46,8 +63,9 @@ fn every_zip_works_unzipped_from_disk() {
             names.contains(&"index.html".to_string()),
             "{z} has index.html at its root"
         );
-        assert!(names.contains(&"style.css".to_string()), "{z} has its CSS");
-        assert!(names.contains(&"aula.js".to_string()), "{z} has its script");
+        // As published: fingerprinted names (`style.3f2a9c1e.css`).
+        assert!(has_root(&names, "style", "css"), "{z} has its CSS");
+        assert!(has_root(&names, "aula", "js"), "{z} has its script");
         assert!(
             !names
                 .iter()
@@ -65,9 +83,10 @@ fn every_zip_works_unzipped_from_disk() {
             .expect("zip"),
         dir.path(),
     );
-    for n in ["primeros-pasos/index.html", "print/index.html", "quiz.js"] {
+    for n in ["primeros-pasos/index.html", "print/index.html"] {
         assert!(names.contains(&n.to_string()), "{n} in {names:?}");
     }
+    assert!(has_root(&names, "quiz", "js"), "quiz.js in {names:?}");
     let index = read(dir.path(), "index.html");
     assert!(index.contains("href=\"primeros-pasos/index.html\""));
     assert!(
@@ -333,4 +352,67 @@ fn packages_are_the_same_bytes_in_two_builds() {
     // Per course and language a zip, an EPUB, a printable page, a SCORM
     // zip and a cartridge; a campus zip per language.
     assert!(compared >= 9 * 5 + 3, "{compared}");
+}
+
+/// A package is made from the site as published: its stylesheet and
+/// scripts are the site's own files, minified, under their fingerprinted
+/// names, byte for byte.
+#[test]
+fn a_package_holds_the_files_as_the_site_publishes_them() {
+    let (_out, public) = sample();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let names = unzip(
+        &std::fs::read(public.join("es/cursos/docencia-hibrida/docencia-hibrida.zip"))
+            .expect("zip"),
+        dir.path(),
+    );
+    let roots: Vec<&String> = names
+        .iter()
+        .filter(|n| !n.contains('/') && (n.ends_with(".css") || n.ends_with(".js")))
+        .collect();
+    assert!(roots.len() >= 3, "style, aula and quiz: {roots:?}");
+    for n in roots {
+        assert!(
+            !["style.css", "aula.js", "quiz.js"].contains(&n.as_str()),
+            "{n} fingerprinted"
+        );
+        assert!(
+            std::fs::read(dir.path().join(n)).ok() == std::fs::read(public.join(n)).ok(),
+            "{n} is the published file"
+        );
+    }
+    // The pages inside are the minified ones: no blank lines between tags.
+    let module = read(dir.path(), "primeros-pasos/index.html");
+    assert!(!module.contains(">\n\n<"), "minified");
+}
+
+/// Packages are made after the pages are written into the output's
+/// temporary folder; a file of the site where a package goes still fails
+/// the build with its path, and the failed build leaves the previous
+/// output as it was and no temporary folder.
+#[test]
+fn a_file_where_a_package_goes_fails_the_build_and_writes_nothing() {
+    let site = site("basic");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    let before = files(&public);
+    let dir = site.path().join("static/es/cursos/alfa-es");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("alfa-es.zip"), "mine").expect("write");
+    let errors = build(site.path()).expect_err("the package's path is taken");
+    let text = render(&errors);
+    assert!(text.contains("es/cursos/alfa-es/alfa-es.zip"), "{text}");
+    assert!(
+        text.contains("static/es/cursos/alfa-es/alfa-es.zip"),
+        "{text}"
+    );
+    assert!(!text.contains("bug in aula"), "{text}");
+    assert_eq!(files(&public), before, "the previous output is kept");
+    let leftovers: Vec<String> = std::fs::read_dir(site.path())
+        .expect("read")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("aula-tmp") || n.contains("aula-old"))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
 }

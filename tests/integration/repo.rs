@@ -195,6 +195,7 @@ fn a_written_build_equals_the_build_in_memory() {
             let want = match data {
                 aula::output::Data::Bytes(b) => b.to_vec(),
                 aula::output::Data::Copy(p) => std::fs::read(p).expect("source"),
+                aula::output::Data::Written(p) => panic!("in memory, yet written: {}", p.display()),
             };
             assert!(
                 std::fs::read(public.join(path)).expect("written") == want,
