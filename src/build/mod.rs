@@ -396,10 +396,11 @@ fn run(
     let (finished, budget, report_files, more) = match sink {
         Sink::Memory => in_memory(&input, files, cache, job, preview, opts, &mut watch),
         Sink::Disk => {
-            let (writer, files, bundle, diags) = write(&input, files, opts, &mut watch)?;
-            // Nothing is kept for a next build, and the Markdown bodies are
-            // freed before the search index is made.
+            // Nothing is kept for a next build: the cached pages would
+            // keep every page's bytes alive after it is written.
             *cache = Cache::default();
+            let (writer, files, bundle, diags) = write(&input, files, opts, &mut watch)?;
+            // The Markdown bodies are freed before the search index is made.
             drop(std::mem::take(&mut bodies));
             write_the_rest(&site, writer, files, (bundle, job), diags, &mut watch)?
         }

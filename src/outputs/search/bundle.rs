@@ -29,8 +29,9 @@ use sha1::{Digest, Sha1};
 
 use super::digest::Record;
 use super::page_words::{Anchor, MetaPosition, Position, Read, read};
-use super::words;
+use super::words::{self, Indexable};
 use super::{BUNDLE, Named};
+use pagefind_stem::Stemmer;
 
 /// Pagefind's word index chunk size, in locations.
 const CHUNK_SIZE: usize = 20_000;
@@ -134,44 +135,53 @@ struct Packed {
     words: HashMap<String, PackedWord>,
     /// `<lang>_<sha1>` of the fragment's JSON.
     hash: String,
-    json: String,
+    /// The fragment's JSON, gzipped.
+    gz: Arc<[u8]>,
     word_count: usize,
 }
 
-/// A fragment to write: its short hash (its name), JSON and word count.
+/// A fragment to write: its short hash (its name), gzipped JSON and word
+/// count.
 struct FragmentFile {
     name: String,
-    json: String,
+    gz: Arc<[u8]>,
     word_count: usize,
 }
+
+/// Pages read and packed at a time: each batch's words are merged into
+/// the language's index before the next batch is read, so indexing never
+/// holds every page's words at once (as read, then as packed: ~90 KB a
+/// page), only the merged index and one batch.
+const BATCH: usize = 128;
 
 /// The index of one language's pages (URL from the site root, record), for
 /// Pagefind `version`; `None` when no page has a word to index.
 pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Option<Indexed> {
-    let read: Vec<Read> = unique(pages)
-        .par_iter()
-        .map_init(
-            || (words::stemmer(language), HashMap::new()),
-            |(stemmer, known), (url, record)| read(url, record, stemmer.as_ref(), known),
-        )
-        .filter(|r| !r.words.is_empty())
-        .collect();
-    if read.is_empty() {
-        return None;
-    }
-    let meta_fields: Vec<String> = read
+    let pages = unique(pages);
+    // Pagefind numbers the metadata fields of the pages with words; each
+    // page's words are packed with those numbers. Every page's fields are
+    // the guess (the same set, unless a page without words has a field of
+    // its own), checked after reading, and read again with the fields
+    // found when they differ.
+    let guess: Vec<String> = pages
         .iter()
-        .flat_map(|r| r.meta.keys().cloned())
+        .flat_map(|(_, record)| record.meta.keys().cloned())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let packed: Vec<Packed> = read
-        .into_par_iter()
-        .enumerate()
-        .map(|(number, r)| pack(number, r, &meta_fields, language))
-        .collect();
-    let (word_map, fragments) = merge(packed, language);
-    let (index_chunks, index_files) = word_index(word_map, language);
+    let readers = Readers::new(language);
+    let (mut merged, found) = read_and_merge(language, &pages, &guess, &readers);
+    let meta_fields = if found == guess {
+        guess
+    } else {
+        merged = read_and_merge(language, &pages, &found, &readers).0;
+        found
+    };
+    if merged.fragments.is_empty() {
+        return None;
+    }
+    let (word_map, fragments) = merged.finish();
+    let (index_chunks, mut index_files) = word_index(word_map, language);
     let meta = MetaIndex {
         version: version.to_string(),
         pages: fragments
@@ -196,19 +206,19 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
             .unwrap_or_default()
     );
     let page_count = fragments.len();
-    let mut raw: Vec<(String, Vec<u8>)> = fragments
+    let mut files: Vec<(String, Arc<[u8]>)> = fragments
         .into_iter()
         .map(|f| {
             let path = format!("{BUNDLE}/fragment/{}.pf_fragment", f.name);
-            (path, f.json.into_bytes())
+            (path, f.gz)
         })
         .collect();
-    raw.extend(index_files);
-    raw.push((format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"), meta_bytes));
-    let files = raw
-        .into_par_iter()
-        .map(|(path, bytes)| (path, Arc::from(gzip(&bytes))))
-        .collect();
+    index_files.push((format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"), meta_bytes));
+    files.par_extend(
+        index_files
+            .into_par_iter()
+            .map(|(path, bytes)| (path, Arc::from(gzip(&bytes)))),
+    );
     Some(Indexed {
         files,
         hash: meta_hash,
@@ -233,46 +243,124 @@ fn unique(pages: &[(String, Record)]) -> Vec<&(String, Record)> {
     unique
 }
 
-/// Every page's entries under their words, pages in order, and the
-/// fragments named by the shortest unique prefix of their hash.
-fn merge(packed: Vec<Packed>, language: &str) -> (HashMap<String, PackedWord>, Vec<FragmentFile>) {
-    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
-    let mut names: HashSet<String> = HashSet::new();
-    let mut fragments: Vec<FragmentFile> = Vec::with_capacity(packed.len());
-    for page in packed {
-        for (word, entry) in page.words {
-            match word_map.entry(word) {
-                std::collections::hash_map::Entry::Occupied(mut e) => {
-                    let all = e.get_mut();
-                    all.pages.extend(entry.pages);
-                    for variant in entry.additional_variants {
-                        all.variant(variant.form).pages.extend(variant.pages);
+/// Each batch of `pages` read (with the readers' stemmers and words
+/// already seen), packed with `meta_fields` and merged in page order;
+/// and the metadata fields of the pages with words.
+fn read_and_merge(
+    language: &str,
+    pages: &[&(String, Record)],
+    meta_fields: &[String],
+    readers: &Readers,
+) -> (Merged, Vec<String>) {
+    let mut merged = Merged::default();
+    let mut found = BTreeSet::new();
+    for batch in pages.chunks(BATCH) {
+        let read: Vec<Read> = batch
+            .par_iter()
+            .map(|(url, record)| readers.with(|stemmer, known| read(url, record, stemmer, known)))
+            .filter(|r| !r.words.is_empty())
+            .collect();
+        found.extend(read.iter().flat_map(|r| r.meta.keys().cloned()));
+        let first = merged.fragments.len();
+        let packed: Vec<Packed> = read
+            .into_par_iter()
+            .enumerate()
+            .map(|(number, r)| pack(first + number, r, meta_fields, language))
+            .collect();
+        merged.add(packed, language);
+    }
+    (merged, found.into_iter().collect())
+}
+
+/// What reading a page keeps on each of rayon's threads: the language's
+/// stemmer and the words of text already seen (`page_words::read`).
+struct Readers {
+    language: String,
+    slots: Vec<std::sync::Mutex<Reader>>,
+}
+
+type Reader = (Option<Stemmer>, HashMap<String, Vec<Indexable>>);
+
+impl Readers {
+    fn new(language: &str) -> Readers {
+        Readers {
+            language: language.to_string(),
+            slots: (0..rayon::current_num_threads())
+                .map(|_| std::sync::Mutex::new((words::stemmer(language), HashMap::new())))
+                .collect(),
+        }
+    }
+
+    /// Runs `f` with this thread's reader (a fresh one off rayon's
+    /// threads, or if the slot is busy).
+    fn with<T>(
+        &self,
+        f: impl FnOnce(Option<&Stemmer>, &mut HashMap<String, Vec<Indexable>>) -> T,
+    ) -> T {
+        let slot = rayon::current_thread_index()
+            .and_then(|i| self.slots.get(i))
+            .and_then(|m| m.try_lock().ok());
+        match slot {
+            Some(mut reader) => {
+                let (stemmer, known) = &mut *reader;
+                f(stemmer.as_ref(), known)
+            }
+            None => f(words::stemmer(&self.language).as_ref(), &mut HashMap::new()),
+        }
+    }
+}
+
+/// Every page's entries under their words and the fragments named by the
+/// shortest unique prefix of their hash, pages added in order.
+#[derive(Default)]
+struct Merged {
+    word_map: HashMap<String, PackedWord>,
+    names: HashSet<String>,
+    fragments: Vec<FragmentFile>,
+}
+
+impl Merged {
+    /// Adds the next pages, in order.
+    fn add(&mut self, packed: Vec<Packed>, language: &str) {
+        for page in packed {
+            for (word, entry) in page.words {
+                match self.word_map.entry(word) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        let all = e.get_mut();
+                        all.pages.extend(entry.pages);
+                        for variant in entry.additional_variants {
+                            all.variant(variant.form).pages.extend(variant.pages);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(entry);
                     }
                 }
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(entry);
-                }
+            }
+            let hash = page.hash;
+            let mut len = language.len() + 8;
+            while self.names.contains(&hash[..len]) && len < hash.len() {
+                len += 1;
+            }
+            self.names.insert(hash[..len].to_string());
+            self.fragments.push(FragmentFile {
+                name: hash[..len].to_string(),
+                gz: page.gz,
+                word_count: page.word_count,
+            });
+        }
+    }
+
+    /// The word map with each word's pages in page order, and the fragments.
+    fn finish(mut self) -> (HashMap<String, PackedWord>, Vec<FragmentFile>) {
+        for word in self.word_map.values_mut() {
+            word.pages.sort_by_key(|p| p.page_number);
+            for variant in &mut word.additional_variants {
+                variant.pages.sort_by_key(|p| p.page_number);
             }
         }
-        let hash = page.hash;
-        let mut len = language.len() + 8;
-        while names.contains(&hash[..len]) && len < hash.len() {
-            len += 1;
-        }
-        names.insert(hash[..len].to_string());
-        fragments.push(FragmentFile {
-            name: hash[..len].to_string(),
-            json: page.json,
-            word_count: page.word_count,
-        });
+        (self.word_map, self.fragments)
     }
-    for word in word_map.values_mut() {
-        word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
-    }
-    (word_map, fragments)
 }
 
 /// The word index in chunks: their entries in the metadata file and the
@@ -381,7 +469,7 @@ fn pack(number: usize, read: Read, meta_fields: &[String], language: &str) -> Pa
     Packed {
         words: local,
         hash,
-        json,
+        gz: gzip(json.as_bytes()).into(),
         word_count: read.word_count,
     }
 }
@@ -728,6 +816,78 @@ mod tests {
             "several chunks"
         );
         assert_same("es", &pages);
+    }
+
+    /// Pages are read, packed and merged [`BATCH`] at a time: words,
+    /// their variants and the fragments' names across batches come out
+    /// as Pagefind makes them of all the pages at once.
+    #[test]
+    fn more_pages_than_a_batch_are_indexed_as_pagefind_indexes_them() {
+        let forms = [
+            "educación",
+            "Educación",
+            "educacion",
+            "café",
+            "Café",
+            "gobernanza",
+        ];
+        let pages: Vec<(String, Record)> = (0..BATCH * 2 + 17)
+            .map(|p| {
+                let text: Vec<String> = (0..40)
+                    .map(|w| match (p + w) % 5 {
+                        0 => forms[(p * 3 + w) % forms.len()].to_string(),
+                        1 => format!("módulo{}", (p * 7 + w) % 90),
+                        _ => format!("palabra{}", (p + w * 11) % 300),
+                    })
+                    .collect();
+                let title = format!("Página {} café", p % 17);
+                page(
+                    &format!("/es/{p}/"),
+                    record("es", &text.join(" "), &[("title", &title)]),
+                )
+            })
+            .collect();
+        assert_same("es", &pages);
+    }
+
+    /// Pagefind numbers only the metadata fields of pages with words: a
+    /// field that only a page without words has (the guess) is read again
+    /// without it.
+    #[test]
+    fn a_field_of_a_page_without_words_is_not_numbered() {
+        let mut pages: Vec<(String, Record)> = (0..BATCH + 3)
+            .map(|p| {
+                page(
+                    &format!("/es/{p}/"),
+                    record(
+                        "es",
+                        &format!("texto número {p}"),
+                        &[("title", "Título común")],
+                    ),
+                )
+            })
+            .collect();
+        pages.insert(
+            5,
+            page(
+                "/es/vacia/",
+                record(
+                    "es",
+                    "___PAGEFIND_AUTO_WEIGHT___7 ___END_PAGEFIND_WEIGHT___",
+                    &[("author", "Ana"), ("title", "Vacía")],
+                ),
+            ),
+        );
+        assert_same("es", &pages);
+        let readers = Readers::new("es");
+        let pages = unique(&pages);
+        let fields = vec!["author".to_string(), "title".to_string()];
+        let (_, found) = read_and_merge("es", &pages, &fields, &readers);
+        assert_eq!(
+            found,
+            vec!["title".to_string()],
+            "the page without words is left out"
+        );
     }
 
     #[test]
