@@ -384,8 +384,12 @@ fn run(
     };
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
+    let (writer, index) = match sink {
+        Sink::Memory => (None, opts.write && !preview),
+        Sink::Disk => (Some(begin_writing(&input, cache, opts, &mut watch)?), true),
+    };
     let (files, diags, image_stats, job) =
-        make_outputs(&input, cache, &mut watch, preview, opts.write);
+        make_outputs(&input, cache, &mut watch, writer.as_ref(), index);
     let mut more_warnings = markdown_warnings;
     more_warnings.extend(string_and_anchor_warnings(
         &site,
@@ -399,7 +403,8 @@ fn run(
             // Nothing is kept for a next build: the cached pages would
             // keep every page's bytes alive after it is written.
             *cache = Cache::default();
-            let (writer, files, bundle, diags) = write(&input, files, opts, &mut watch)?;
+            let writer = writer.ok_or_else(|| io(not_begun()))?;
+            let (writer, files, bundle, diags) = write(&input, writer, files, &mut watch)?;
             // The Markdown bodies are freed before the search index is made.
             drop(std::mem::take(&mut bodies));
             write_the_rest(&site, writer, files, (bundle, job), diags, &mut watch)?
@@ -487,25 +492,59 @@ fn in_memory(
     (Finished::Files(files), budget, count, diags)
 }
 
-/// A build that writes, into the output's temporary folder (which a
-/// failed build then removes): every file is finished and written as soon
-/// as it is made and its bytes are dropped ([`passes::Writer`]); the
-/// packages read the pages they need back from the disk. Returns the
-/// writer, the files (as written), the files of the search bundle's
-/// folder, still to be written with the bundle, and the diagnostics.
+/// The start of a build that writes: the output's temporary folder with
+/// the folders of the pages, and the writer that takes each page there as
+/// soon as it is rendered, its plan made from the stylesheets and scripts
+/// the pages name (made here once more for it: few small files).
+fn begin_writing(
+    input: &Input,
+    cache: &Cache,
+    opts: &Options,
+    watch: &mut Stopwatch,
+) -> Result<passes::Writer, Vec<Diagnostic>> {
+    let mut sheets = Files::new();
+    // Their problems are reported when they are made for the site.
+    let _ = outputs::statics::add(input, &mut sheets);
+    let _ = outputs::syntax_css::add(input, &cache.highlighter, &mut sheets);
+    let pages: Vec<String> = input
+        .site
+        .pages
+        .iter()
+        .map(|p| format!("{}/index.html", p.dir))
+        .collect();
+    let tree = output::Tree::begin(&opts.output_dir(), &opts.root, &pages).map_err(io)?;
+    watch.lap("create the output folders");
+    Ok(passes::Writer::new(
+        input.site,
+        sheets,
+        opts.budget_gzip,
+        tree,
+    ))
+}
+
+/// A writer was not made for a build that writes: a bug.
+fn not_begun() -> Diagnostic {
+    Diagnostic::error("the output folder was not prepared before writing")
+        .help("this is a bug in aula: please report it")
+}
+
+/// The rest of a build that writes, into the output's temporary folder
+/// (which a failed build then removes): every file not yet written is
+/// finished and written and its bytes dropped ([`passes::Writer`]); then
+/// the packages, which read the pages they need back from the disk, each
+/// file written as it is made. Returns the writer, the files (as
+/// written), the files of the search bundle's folder, still to be written
+/// with the bundle, and the diagnostics.
 fn write(
     input: &Input,
+    mut writer: passes::Writer,
     files: Files,
-    opts: &Options,
     watch: &mut Stopwatch,
 ) -> Result<(passes::Writer, Files, Files, Vec<Diagnostic>), Vec<Diagnostic>> {
     // The bundle's folder is written once the bundle is made, with
     // whatever else the site has in it (a clash is found then).
     let (bundle, files) = files.split_folder(outputs::search::BUNDLE);
-    let tree = output::Tree::begin(&opts.output_dir(), &opts.root, files.keys()).map_err(io)?;
-    watch.lap("create the output folders");
-    let (writer, mut files, mut diags) =
-        passes::Writer::begin(input.site, files, opts.budget_gzip, tree, watch).map_err(io)?;
+    let (mut files, mut diags) = writer.write_all(files, watch).map_err(io)?;
     diags.extend(make_packages(input, &mut files, &writer, watch));
     Ok((writer, files, bundle, diags))
 }
@@ -543,14 +582,15 @@ fn io(d: Diagnostic) -> Vec<Diagnostic> {
     finish(Diagnostic::default_kind(vec![d], Kind::Io))
 }
 
-/// Every output module in turn but the packages, into one [`Files`];
+/// Every output module in turn but the packages, into one [`Files`]
+/// (the pages written at once by `writer`, in a build that writes);
 /// errors and warnings together; and, when `index`, the search index
 /// still to be made.
 fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
-    preview: bool,
+    writer: Option<&passes::Writer>,
     index: bool,
 ) -> (
     Files,
@@ -559,9 +599,26 @@ fn make_outputs(
     Option<outputs::search::Job>,
 ) {
     let mut files = Files::new();
-    let (pages, mut diags) = outputs::pages::add(input, &cache.pages, &mut files);
-    cache.pages = pages;
-    watch.lap("render pages");
+    let (read, mut diags) = match writer {
+        None => {
+            let (pages, diags) = outputs::pages::add(input, &cache.pages, &mut files);
+            cache.pages = pages;
+            watch.lap("render pages");
+            (None, diags)
+        }
+        // Each page is written as soon as it is rendered; search keeps
+        // its text.
+        Some(writer) => {
+            let (read, diags) =
+                outputs::pages::add_finished(input, &mut files, writer, |i, html| {
+                    index
+                        .then(|| outputs::search::page_text(input, i, html))
+                        .flatten()
+                });
+            watch.lap("render, minify, measure and write pages");
+            (index.then_some(read), diags)
+        }
+    };
     let mut roots = Vec::new();
     let previous = &cache.root_pages;
     diags.extend(outputs::pages::add_root(
@@ -591,7 +648,7 @@ fn make_outputs(
     let (image_diags, image_stats) = outputs::images::add(input, images, &mut files);
     diags.extend(image_diags);
     watch.lap("resize images");
-    let (job, more) = outputs::search::start(input, index && !preview, &mut files);
+    let (job, more) = outputs::search::start(input, index, read, &mut files);
     diags.extend(more);
     watch.lap("read the pages' text for search");
     (files, diags, image_stats, job)

@@ -10,7 +10,8 @@
 //! each file the packages make is shaped the same way as it is added
 //! ([`Shaped`], or [`Writer`] in `aula build`, which also measures,
 //! precompresses and writes it at once). Measure and precompress
-//! ([`settle`]) run last.
+//! ([`settle`]) run last. In `aula build` the [`Writer`] exists before
+//! the pages are rendered, so each page is written as soon as it is.
 //!
 //! Each pass keeps what it made for the next `aula serve` rebuild, by
 //! output path and the bytes it was made from ([`crate::memo::Derived`]):
@@ -186,32 +187,60 @@ struct Written {
 }
 
 impl Writer {
-    /// Makes the plan from `files` (their stylesheets and scripts minified
-    /// and renamed) and writes every file aula generated, in parallel:
-    /// returns the files under their final names, each generated one as
-    /// [`Data::Written`]. Copied files stay as they are until [`Writer::end`].
-    pub(super) fn begin(
+    /// A writer into `tree`, its plan made from `sheets`: the site's
+    /// stylesheets and scripts at the root of the output, the files that
+    /// pages name by their fingerprinted names. Pages can then be written
+    /// as they are rendered ([`outputs::Finish`]); [`Writer::write_all`]
+    /// makes the plan again from every file.
+    pub(super) fn new(
         site: &Site,
-        files: Files,
+        sheets: Files,
         gzip: budget::Gzip,
         tree: output::Tree,
-        watch: &mut Stopwatch,
-    ) -> Result<(Writer, Files, Vec<Diagnostic>), Diagnostic> {
+    ) -> Writer {
         let output = site.config.output;
-        let mut map = files.into_map();
-        let (plan, diags) = Plan::make(&mut map, output, gzip);
-        watch.lap("minify and fingerprint stylesheets and scripts");
-        let writer = Writer {
+        let (plan, _) = Plan::make(&mut sheets.into_map(), output, gzip);
+        Writer {
             plan,
             output,
             gzip,
             tree,
             done: Mutex::new(Written::default()),
-        };
+        }
+    }
+
+    /// Makes the plan from `files` (their stylesheets and scripts minified
+    /// and renamed) and writes every file aula generated that is not yet
+    /// written, in parallel: returns the files under their final names,
+    /// each generated one as [`Data::Written`]. Copied files stay as they
+    /// are until [`Writer::end`].
+    pub(super) fn write_all(
+        &mut self,
+        files: Files,
+        watch: &mut Stopwatch,
+    ) -> Result<(Files, Vec<Diagnostic>), Diagnostic> {
+        let mut map = files.into_map();
+        self.tree.add_folders(map.keys())?;
+        let (plan, mut diags) = Plan::make(&mut map, self.output, self.gzip);
+        if plan.renames != self.plan.renames {
+            return Err(Diagnostic::error(
+                "the stylesheets and scripts changed while the pages were written",
+            )
+            .help("this is a bug in aula: please report it with the site that shows it"));
+        }
+        self.plan = plan;
+        watch.lap("minify and fingerprint stylesheets and scripts");
+        let writer = &*self;
         let written: Vec<(String, Data)> = map
             .into_par_iter()
             .map(|(path, data)| {
                 let name = writer.plan.final_name(&path).to_string();
+                if !matches!(data, Data::Written(_)) && writer.is_written(&name) {
+                    // A file of the site named like a page's precompressed
+                    // copy, which was written with the page.
+                    writer.check_same(&name, &data);
+                    return Ok((name.clone(), Data::Written(writer.tree.path(&name))));
+                }
                 match data {
                     Data::Bytes(b) => Ok((name, writer.write(&path, b)?)),
                     other => Ok((name, other)),
@@ -223,8 +252,28 @@ impl Writer {
         for (name, data) in written {
             let _ = files.add(name, data);
         }
-        watch.lap("minify, fingerprint, measure and write pages");
-        Ok((writer, files, diags))
+        diags.extend(std::mem::take(&mut self.lock().clashes));
+        watch.lap("minify, fingerprint, measure and write the other files");
+        Ok((files, diags))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Written> {
+        self.done.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether a file of this name was written.
+    fn is_written(&self, name: &str) -> bool {
+        self.lock().names.contains(name)
+    }
+
+    /// A clash unless the file written as `name` has the bytes of `data`.
+    fn check_same(&self, name: &str, data: &Data) {
+        let written = std::fs::read(self.tree.path(name));
+        let same = matches!((data.read(), written), (Ok(a), Ok(b)) if *a == b[..]);
+        if !same {
+            let (page, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+            self.lock().clashes.push(precompress::clash(page, ext));
+        }
     }
 
     /// Finishes one generated file and writes it (over its first version,
@@ -238,7 +287,7 @@ impl Writer {
             &self.tree,
             &self.plan.taken,
         )?;
-        let mut w = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = self.lock();
         w.names.extend(done.written);
         if let Some((page, measured)) = done.measured {
             w.measured.insert(page, measured);
@@ -344,7 +393,10 @@ impl Writer {
 impl outputs::Finish for Writer {
     fn finish(&self, path: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
         // Files made after the others may be in new folders (`print/`).
-        self.tree.add_folders([&path.to_string()])?;
+        let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        if !self.tree.path(folder).is_dir() {
+            self.tree.add_folders([&path.to_string()])?;
+        }
         self.write(path, bytes)
     }
 }

@@ -253,7 +253,7 @@ impl Files {
 }
 
 /// Two of aula's own files want one path.
-fn taken(path: &str) -> Diagnostic {
+pub(crate) fn taken(path: &str) -> Diagnostic {
     Diagnostic::error(format!("two generated files want the path {path}"))
         .help("this is a bug in aula or its theme: please report it with the site that shows it")
 }

@@ -4,7 +4,7 @@
 //! changed: its own text, its language's shared lists, its course's
 //! outline, any URL, the configuration or the theme.
 
-use super::{Files, Input};
+use super::{Data, Files, Finish, Input};
 use crate::diagnostic::Diagnostic;
 use crate::memo::{Entry, Memo};
 use rayon::prelude::*;
@@ -42,6 +42,45 @@ pub fn add(
         }
     }
     (Memo::from_results(memo), merge_repeated(errors))
+}
+
+/// Renders every page and hands each to `finish` as soon as it is
+/// rendered (`aula build` writes it then, so no page is held until the
+/// end), after `read` took what it needs of the HTML as rendered (the
+/// text for search); adds what `finish` keeps to `files`. Returns what
+/// `read` gave for each page rendered, in page order, and the errors.
+/// Keeps no memo: a build that writes is not rebuilt.
+pub fn add_finished<T: Send>(
+    input: &Input,
+    files: &mut Files,
+    finish: &dyn Finish,
+    read: impl Fn(usize, &[u8]) -> T + Sync,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let site = input.site;
+    let results: Vec<Result<(Data, T), Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let html = input.page_html(i)?.into_bytes();
+            let kept = read(i, &html);
+            let path = format!("{}/index.html", site.pages[i].dir);
+            Ok((finish.finish(&path, html.into())?, kept))
+        })
+        .collect();
+    let mut reads = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for (page, r) in site.pages.iter().zip(results) {
+        match r.and_then(|(data, kept)| {
+            let path = format!("{}/index.html", page.dir);
+            files
+                .add(path, data)
+                .map_err(|c| super::taken(&c.path))
+                .map(|()| kept)
+        }) {
+            Ok(kept) => reads.push(kept),
+            Err(d) => errors.push(d),
+        }
+    }
+    (reads, merge_repeated(errors))
 }
 
 /// Each page's cache inputs: the global fingerprint, its own document, its

@@ -380,3 +380,36 @@ fn output_table_turns_passes_off_and_precompress_on() {
         "no siblings for images"
     );
 }
+
+/// `aula build` writes each page and its precompressed copies as soon as
+/// the page is rendered, before the site's other files: a static file or
+/// a page's own file named like a page's copy is still an error, and the
+/// failed build leaves no output.
+#[test]
+fn a_file_named_like_a_pages_precompressed_copy_fails_a_written_build() {
+    for (at, link) in [
+        ("static/es/index.html.br", false),
+        ("content/index.html.br", true),
+    ] {
+        let site = site("basic");
+        let toml = site.path().join("aula.toml");
+        let text =
+            std::fs::read_to_string(&toml).expect("read") + "\n[output]\nprecompress = true\n";
+        std::fs::write(&toml, text).expect("write");
+        let file = site.path().join(at);
+        std::fs::create_dir_all(file.parent().expect("folder")).expect("mkdir");
+        std::fs::write(&file, "not brotli").expect("write");
+        if link {
+            let home = site.path().join("content/_index.es.md");
+            let text = std::fs::read_to_string(&home).expect("read") + "\n[copia](index.html.br)\n";
+            std::fs::write(&home, text).expect("write");
+        }
+        let errors = build(site.path()).expect_err("the copy's name is taken");
+        let text = render(&errors);
+        assert!(
+            text.contains("es/index.html.br would replace the precompressed copy of es/index.html"),
+            "{at}: {text}"
+        );
+        assert!(!site.path().join("public").exists(), "{at}: no output");
+    }
+}

@@ -286,8 +286,9 @@ fn verbose_build_prints_each_stage_with_its_time_and_memory() {
     let stages: Vec<&str> = stderr.lines().filter(|l| l.contains(" ms  ")).collect();
     for name in [
         "render Markdown",
-        "render pages",
-        "minify, fingerprint, measure and write pages",
+        "render, minify, measure and write pages",
+        "minify, fingerprint, measure and write the other files",
+        "packages",
         "put the new output in place",
     ] {
         assert!(

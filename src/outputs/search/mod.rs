@@ -207,10 +207,21 @@ impl Work {
 /// `indexing` is false for `aula serve` and `aula check`: the index is
 /// made whole, so every edit would index the whole site again; their
 /// search pages say search is built by `aula build`.
-pub fn start(input: &Input, indexing: bool, files: &mut Files) -> (Option<Job>, Vec<Diagnostic>) {
+///
+/// `read` is each page's text when the pages output read it already
+/// ([`page_text`], in page order), for pages no longer in `files`.
+pub fn start(
+    input: &Input,
+    indexing: bool,
+    read: Option<Vec<Option<Indexed>>>,
+    files: &mut Files,
+) -> (Option<Job>, Vec<Diagnostic>) {
     let diags = pages(input, ENABLED && indexing, files);
     let job = (ENABLED && indexing).then(|| Job {
-        docs: Arc::new(indexed_pages(input, files)),
+        docs: Arc::new(match read {
+            Some(read) => docs(read),
+            None => indexed_pages(input, files),
+        }),
         work: Arc::default(),
     });
     (job, diags)
@@ -258,25 +269,38 @@ pub struct Record;
 /// build can then write and free.
 fn indexed_pages(input: &Input, files: &Files) -> Docs {
     use rayon::prelude::*;
-    let pages: Vec<(String, &[u8])> = input
-        .site
-        .pages
-        .iter()
-        .filter(|p| !p.is_fallback() && !p.is_generated())
-        .filter_map(|p| match files.get(&format!("{}/index.html", p.dir)) {
-            Some(Data::Bytes(b)) => Some((format!("/{}", p.url), &**b)),
-            _ => None,
-        })
-        .collect();
-    let read: Vec<(String, String, Record)> = pages
+    let read: Vec<Option<Indexed>> = (0..input.site.pages.len())
         .into_par_iter()
-        .map(|(url, html)| {
-            let (lang, record) = read(&crate::text::lossy(html));
-            (lang, url, record)
-        })
+        .map(
+            |i| match files.get(&format!("{}/index.html", input.site.pages[i].dir)) {
+                Some(Data::Bytes(b)) => page_text(input, i, b),
+                _ => None,
+            },
+        )
         .collect();
+    docs(read)
+}
+
+/// What the index takes of one page: its language, URL and record.
+pub struct Indexed(String, String, Record);
+
+/// What the index takes of page `i`, whose HTML is `html` (as rendered,
+/// before minification); `None` for a page not indexed (a fallback or
+/// generated page) or a build that does not index. For a build that
+/// writes each page as soon as it is rendered (`outputs::pages::add`).
+pub fn page_text(input: &Input, i: usize, html: &[u8]) -> Option<Indexed> {
+    let p = &input.site.pages[i];
+    if !ENABLED || p.is_fallback() || p.is_generated() {
+        return None;
+    }
+    let (lang, record) = read(&crate::text::lossy(html));
+    Some(Indexed(lang, format!("/{}", p.url), record))
+}
+
+/// The pages' texts by language, in page order.
+fn docs(read: Vec<Option<Indexed>>) -> Docs {
     let mut docs = Docs::new();
-    for (lang, url, record) in read {
+    for Indexed(lang, url, record) in read.into_iter().flatten() {
         docs.entry(lang).or_default().push((url, record));
     }
     docs
