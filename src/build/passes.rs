@@ -220,7 +220,12 @@ impl Writer {
         watch: &mut Stopwatch,
     ) -> Result<(Files, Vec<Diagnostic>), Diagnostic> {
         let mut map = files.into_map();
-        self.tree.add_folders(map.keys())?;
+        // The pages' folders were made before the pages were written.
+        self.tree.add_folders(
+            map.iter()
+                .filter(|(_, data)| !matches!(data, Data::Written(_)))
+                .map(|(path, _)| path),
+        )?;
         let (plan, mut diags) = Plan::make(&mut map, self.output, self.gzip);
         if plan.renames != self.plan.renames {
             return Err(Diagnostic::error(
