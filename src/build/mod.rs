@@ -400,8 +400,8 @@ fn run(
     let (finished, budget, report_files, more) = match sink {
         Sink::Memory => in_memory(&input, files, cache, job, preview, opts, &mut watch),
         Sink::Disk => {
-            // Nothing is kept for a next build: the cached pages would
-            // keep every page's bytes alive after it is written.
+            // Nothing is kept for a next build: what the cache holds
+            // (root pages, images) is freed before the packages.
             *cache = Cache::default();
             let writer = writer.ok_or_else(|| io(not_begun()))?;
             let (writer, files, bundle, diags) = write(&input, writer, files, &mut watch)?;
