@@ -384,10 +384,12 @@ fn run(
     };
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
-    let (writer, index) = match sink {
-        Sink::Memory => (None, opts.write && !preview),
-        Sink::Disk => (Some(begin_writing(&input, cache, opts, &mut watch)?), true),
+    // A build that writes has its writer (`Sink::Disk`); one in memory not.
+    let writer = match sink {
+        Sink::Memory => None,
+        Sink::Disk => Some(begin_writing(&input, cache, opts, &mut watch)?),
     };
+    let index = opts.write && !preview;
     let (files, diags, image_stats, job) =
         make_outputs(&input, cache, &mut watch, writer.as_ref(), index);
     let mut more_warnings = markdown_warnings;
@@ -397,13 +399,12 @@ fn run(
         &status,
         &state.i18n,
     ));
-    let (finished, budget, report_files, more) = match sink {
-        Sink::Memory => in_memory(&input, files, cache, job, preview, opts, &mut watch),
-        Sink::Disk => {
+    let (finished, budget, report_files, more) = match writer {
+        None => in_memory(&input, files, cache, job, preview, opts, &mut watch),
+        Some(writer) => {
             // Nothing is kept for a next build: what the cache holds
             // (root pages, images) is freed before the packages.
             *cache = Cache::default();
-            let writer = writer.ok_or_else(|| io(not_begun()))?;
             let (writer, files, bundle, diags) = write(&input, writer, files, &mut watch)?;
             // The Markdown bodies are freed before the search index is made.
             drop(std::mem::take(&mut bodies));
@@ -522,12 +523,6 @@ fn begin_writing(
     ))
 }
 
-/// A writer was not made for a build that writes: a bug.
-fn not_begun() -> Diagnostic {
-    Diagnostic::error("the output folder was not prepared before writing")
-        .help("this is a bug in aula: please report it")
-}
-
 /// The rest of a build that writes, into the output's temporary folder
 /// (which a failed build then removes): every file not yet written is
 /// finished and written and its bytes dropped ([`passes::Writer`]); then
@@ -609,8 +604,9 @@ fn make_outputs(
         // Each page is written as soon as it is rendered; search keeps
         // its text.
         Some(writer) => {
+            let pages = passes::Pages(writer);
             let (read, diags) =
-                outputs::pages::add_finished(input, &mut files, writer, |i, html| {
+                outputs::pages::add_finished(input, &mut files, &pages, |i, html| {
                     index
                         .then(|| outputs::search::page_text(input, i, html))
                         .flatten()

@@ -395,6 +395,16 @@ impl Writer {
     }
 }
 
+/// The writer for the pages, whose folders [`Writer::new`]'s tree has
+/// from the start: no folder is looked for on the way.
+pub(super) struct Pages<'a>(pub &'a Writer);
+
+impl outputs::Finish for Pages<'_> {
+    fn finish(&self, path: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
+        self.0.write(path, bytes)
+    }
+}
+
 impl outputs::Finish for Writer {
     fn finish(&self, path: &str, bytes: Arc<[u8]>) -> Result<Data, Diagnostic> {
         // Files made after the others may be in new folders (`print/`).

@@ -449,7 +449,7 @@ pub fn kb(bytes: u64) -> String {
 }
 
 pub fn stored_len(data: Option<&Data>) -> u64 {
-    data.map_or(0, Data::size)
+    data.and_then(|d| d.size().ok()).unwrap_or(0)
 }
 
 /// Gzip (RFC 1952) length at [`GZIP_LEVEL`].

@@ -175,7 +175,7 @@ fn downloads(input: &Input, files: &Files, i: usize) -> Vec<Download> {
     found
         .into_iter()
         .filter_map(|(kind, file, url)| {
-            let bytes = files.get(&file)?.size();
+            let bytes = files.get(&file)?.size().ok()?;
             Some(Download::new(kind, url, bytes, &p.lang))
         })
         .collect()

@@ -57,20 +57,20 @@ pub fn add_finished<T: Send>(
     read: impl Fn(usize, &[u8]) -> T + Sync,
 ) -> (Vec<T>, Vec<Diagnostic>) {
     let site = input.site;
-    let results: Vec<Result<(Data, T), Diagnostic>> = (0..site.pages.len())
+    let results: Vec<Result<(String, Data, T), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let html = input.page_html(i)?.into_bytes();
             let kept = read(i, &html);
             let path = format!("{}/index.html", site.pages[i].dir);
-            Ok((finish.finish(&path, html.into())?, kept))
+            let data = finish.finish(&path, html.into())?;
+            Ok((path, data, kept))
         })
         .collect();
     let mut reads = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for (page, r) in site.pages.iter().zip(results) {
-        match r.and_then(|(data, kept)| {
-            let path = format!("{}/index.html", page.dir);
+    for r in results {
+        match r.and_then(|(path, data, kept)| {
             files
                 .add(path, data)
                 .map_err(|c| super::taken(&c.path))

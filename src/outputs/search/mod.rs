@@ -213,7 +213,7 @@ impl Work {
 pub fn start(
     input: &Input,
     indexing: bool,
-    read: Option<Vec<Option<Indexed>>>,
+    read: Option<Vec<Option<PageText>>>,
     files: &mut Files,
 ) -> (Option<Job>, Vec<Diagnostic>) {
     let diags = pages(input, ENABLED && indexing, files);
@@ -269,7 +269,7 @@ pub struct Record;
 /// build can then write and free.
 fn indexed_pages(input: &Input, files: &Files) -> Docs {
     use rayon::prelude::*;
-    let read: Vec<Option<Indexed>> = (0..input.site.pages.len())
+    let read: Vec<Option<PageText>> = (0..input.site.pages.len())
         .into_par_iter()
         .map(
             |i| match files.get(&format!("{}/index.html", input.site.pages[i].dir)) {
@@ -282,25 +282,25 @@ fn indexed_pages(input: &Input, files: &Files) -> Docs {
 }
 
 /// What the index takes of one page: its language, URL and record.
-pub struct Indexed(String, String, Record);
+pub struct PageText(String, String, Record);
 
 /// What the index takes of page `i`, whose HTML is `html` (as rendered,
 /// before minification); `None` for a page not indexed (a fallback or
 /// generated page) or a build that does not index. For a build that
 /// writes each page as soon as it is rendered (`outputs::pages::add`).
-pub fn page_text(input: &Input, i: usize, html: &[u8]) -> Option<Indexed> {
+pub fn page_text(input: &Input, i: usize, html: &[u8]) -> Option<PageText> {
     let p = &input.site.pages[i];
     if !ENABLED || p.is_fallback() || p.is_generated() {
         return None;
     }
     let (lang, record) = read(&crate::text::lossy(html));
-    Some(Indexed(lang, format!("/{}", p.url), record))
+    Some(PageText(lang, format!("/{}", p.url), record))
 }
 
 /// The pages' texts by language, in page order.
-fn docs(read: Vec<Option<Indexed>>) -> Docs {
+fn docs(read: Vec<Option<PageText>>) -> Docs {
     let mut docs = Docs::new();
-    for Indexed(lang, url, record) in read.into_iter().flatten() {
+    for PageText(lang, url, record) in read.into_iter().flatten() {
         docs.entry(lang).or_default().push((url, record));
     }
     docs
