@@ -411,5 +411,6 @@ fn a_file_named_like_a_pages_precompressed_copy_fails_a_written_build() {
             "{at}: {text}"
         );
         assert!(!site.path().join("public").exists(), "{at}: no output");
+        assert_eq!(leftovers(site.path()), Vec::<String>::new(), "{at}");
     }
 }

@@ -127,12 +127,7 @@ fn failed_build_keeps_previous_output() {
         .map(|f| (f.clone(), std::fs::read(public.join(&f)).expect("read")))
         .collect();
     assert!(before == after, "public/ changed after a failed build");
-    let names: Vec<String> = std::fs::read_dir(site.path())
-        .expect("ls")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("aula-tmp") || n.contains("aula-old"))
-        .collect();
+    let names = leftovers(site.path());
     assert!(names.is_empty(), "temporary folders left behind: {names:?}");
 }
 

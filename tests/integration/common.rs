@@ -266,3 +266,14 @@ pub fn broken_in_package(dir: &Path) -> Vec<String> {
     });
     broken
 }
+
+/// What a build left beside the output folder in `dir`: temporary or set
+/// aside folders (`.public.aula-tmp-…`, `.public.aula-old-…`).
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read the site folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("aula-tmp") || n.contains("aula-old"))
+        .collect()
+}

@@ -408,11 +408,5 @@ fn a_file_where_a_package_goes_fails_the_build_and_writes_nothing() {
     );
     assert!(!text.contains("bug in aula"), "{text}");
     assert_eq!(files(&public), before, "the previous output is kept");
-    let leftovers: Vec<String> = std::fs::read_dir(site.path())
-        .expect("read")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("aula-tmp") || n.contains("aula-old"))
-        .collect();
-    assert_eq!(leftovers, Vec::<String>::new());
+    assert_eq!(leftovers(site.path()), Vec::<String>::new());
 }

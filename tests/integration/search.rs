@@ -342,13 +342,7 @@ fn a_static_file_where_the_bundle_goes_is_an_error_and_nothing_is_written() {
     let text = render(&errors);
     assert!(text.contains("pagefind/pagefind.js"), "{text}");
     assert!(!site.path().join("public").exists(), "no output");
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .expect("read")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("aula-tmp"))
-        .collect();
-    assert_eq!(leftovers, Vec::<String>::new());
+    assert_eq!(leftovers(site.path()), Vec::<String>::new());
     // Without the clash, the site's own file in that folder is written
     // beside the bundle.
     std::fs::remove_file(dir.join("pagefind.js")).expect("rm");
