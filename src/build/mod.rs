@@ -390,7 +390,7 @@ fn run(
         Sink::Disk => Some(begin_writing(&input, cache, opts, &mut watch)?),
     };
     let index = opts.write && !preview;
-    let (files, diags, image_stats, job) =
+    let (files, diags, image_stats) =
         make_outputs(&input, cache, &mut watch, writer.as_ref(), index);
     let mut more_warnings = markdown_warnings;
     more_warnings.extend(string_and_anchor_warnings(
@@ -400,12 +400,15 @@ fn run(
         &state.i18n,
     ));
     let (finished, budget, report_files, more) = match writer {
-        None => in_memory(&input, files, cache, job, preview, opts, &mut watch),
+        None => in_memory(&input, files, cache, index, preview, opts, &mut watch),
         Some(writer) => {
             // Nothing is kept for a next build: what the cache holds
             // (root pages, images) is freed before the packages.
             *cache = Cache::default();
             let (writer, files, bundle, diags) = write(&input, writer, files, &mut watch)?;
+            let job = index
+                .then(|| outputs::search::job(&input, &files, false))
+                .flatten();
             // The Markdown bodies are freed before the search index is made.
             drop(std::mem::take(&mut bodies));
             write_the_rest(&site, writer, files, (bundle, job), diags, &mut watch)?
@@ -465,12 +468,13 @@ type Delivered = (Finished, outputs::budget::Report, usize, Vec<Diagnostic>);
 
 /// The rest of a build kept in memory: the passes that shape files
 /// (minify, fingerprint), the packages (not in a preview) shaped the same
-/// way, the search bundle, then page weights and precompressed copies.
+/// way, the search bundle of the published pages (when `index`), then
+/// page weights and precompressed copies.
 fn in_memory(
     input: &Input,
     files: Files,
     cache: &mut Cache,
-    job: Option<outputs::search::Job>,
+    index: bool,
     preview: bool,
     opts: &Options,
     watch: &mut Stopwatch,
@@ -480,6 +484,9 @@ fn in_memory(
     if !preview {
         diags.extend(make_packages(input, &mut files, &shaped, watch));
     }
+    let job = index
+        .then(|| outputs::search::job(input, &files, true))
+        .flatten();
     let indexing = job.map(|job| job.spawn(std::mem::take(&mut cache.search)));
     let (search, more) =
         outputs::search::finish(indexing.map(outputs::search::Running::finish), &mut files);
@@ -544,10 +551,11 @@ fn write(
     Ok((writer, files, bundle, diags))
 }
 
-/// The end of a build that writes: the search index made from the pages'
-/// text (on a thread of its own, the build's thread helping once the
-/// copied files are written) and its bundle written with the files of
-/// its folder; then the page weights.
+/// The end of a build that writes: the search index made from the pages
+/// as written, read back language by language (on a thread of its own,
+/// the build's thread helping once the copied files are written), and
+/// its bundle written with the files of its folder; then the page
+/// weights.
 fn write_the_rest(
     site: &Site,
     writer: passes::Writer,
@@ -577,42 +585,30 @@ fn io(d: Diagnostic) -> Vec<Diagnostic> {
     finish(Diagnostic::default_kind(vec![d], Kind::Io))
 }
 
-/// Every output module in turn but the packages, into one [`Files`]
-/// (the pages written at once by `writer`, in a build that writes);
-/// errors and warnings together; and, when `index`, the search index
-/// still to be made.
+/// Every output module in turn but the packages and the search index,
+/// into one [`Files`] (the pages written at once by `writer`, in a build
+/// that writes); errors and warnings together. `index`: the search pages
+/// say the site is indexed.
 fn make_outputs(
     input: &Input,
     cache: &mut Cache,
     watch: &mut Stopwatch,
     writer: Option<&passes::Writer>,
     index: bool,
-) -> (
-    Files,
-    Vec<Diagnostic>,
-    crate::images::Stats,
-    Option<outputs::search::Job>,
-) {
+) -> (Files, Vec<Diagnostic>, crate::images::Stats) {
     let mut files = Files::new();
-    let (read, mut diags) = match writer {
+    let mut diags = match writer {
         None => {
             let (pages, diags) = outputs::pages::add(input, &cache.pages, &mut files);
             cache.pages = pages;
             watch.lap("render pages");
-            (None, diags)
+            diags
         }
-        // Each page is written as soon as it is rendered; search keeps
-        // its text.
+        // Each page is written as soon as it is rendered.
         Some(writer) => {
-            let pages = passes::Pages(writer);
-            let (read, diags) =
-                outputs::pages::add_finished(input, &mut files, &pages, |i, html| {
-                    index
-                        .then(|| outputs::search::page_text(input, i, html))
-                        .flatten()
-                });
+            let diags = outputs::pages::add_finished(input, &mut files, &passes::Pages(writer));
             watch.lap("render, minify, measure and write pages");
-            (index.then_some(read), diags)
+            diags
         }
     };
     let mut roots = Vec::new();
@@ -644,10 +640,8 @@ fn make_outputs(
     let (image_diags, image_stats) = outputs::images::add(input, images, &mut files);
     diags.extend(image_diags);
     watch.lap("resize images");
-    let (job, more) = outputs::search::start(input, index, read, &mut files);
-    diags.extend(more);
-    watch.lap("read the pages' text for search");
-    (files, diags, image_stats, job)
+    diags.extend(outputs::search::add(input, index, &mut files));
+    (files, diags, image_stats)
 }
 
 /// Printable courses, EPUBs and packages (`[packages]`), each file

@@ -46,41 +46,28 @@ pub fn add(
 
 /// Renders every page and hands each to `finish` as soon as it is
 /// rendered (`aula build` writes it then, so no page is held until the
-/// end), after `read` took what it needs of the HTML as rendered (the
-/// text for search); adds what `finish` keeps to `files`. Returns what
-/// `read` gave for each page rendered, in page order, and the errors.
-/// Keeps no memo: a build that writes is not rebuilt.
-pub fn add_finished<T: Send>(
-    input: &Input,
-    files: &mut Files,
-    finish: &dyn Finish,
-    read: impl Fn(usize, &[u8]) -> T + Sync,
-) -> (Vec<T>, Vec<Diagnostic>) {
+/// end); adds what `finish` keeps to `files`. Returns the errors. Keeps
+/// no memo: a build that writes is not rebuilt.
+pub fn add_finished(input: &Input, files: &mut Files, finish: &dyn Finish) -> Vec<Diagnostic> {
     let site = input.site;
-    let results: Vec<Result<(String, Data, T), Diagnostic>> = (0..site.pages.len())
+    let results: Vec<Result<(String, Data), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let html = input.page_html(i)?.into_bytes();
-            let kept = read(i, &html);
             let path = format!("{}/index.html", site.pages[i].dir);
             let data = finish.finish(&path, html.into())?;
-            Ok((path, data, kept))
+            Ok((path, data))
         })
         .collect();
-    let mut reads = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
-        match r.and_then(|(path, data, kept)| {
-            files
-                .add(path, data)
-                .map_err(|c| super::taken(&c.path))
-                .map(|()| kept)
-        }) {
-            Ok(kept) => reads.push(kept),
-            Err(d) => errors.push(d),
+        if let Err(d) =
+            r.and_then(|(path, data)| files.add(path, data).map_err(|c| super::taken(&c.path)))
+        {
+            errors.push(d);
         }
     }
-    (reads, merge_repeated(errors))
+    merge_repeated(errors)
 }
 
 /// Each page's cache inputs: the global fingerprint, its own document, its

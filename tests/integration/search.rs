@@ -138,6 +138,33 @@ fn index_files_exist_for_every_language() {
     assert!(public.join("pagefind/pagefind.js").is_file());
 }
 
+/// The index is made from the pages as published, after the packages
+/// added each course's downloads box to its page: the course's own text
+/// is found, the box (file names and sizes) is not indexed.
+#[cfg(feature = "search")]
+#[test]
+fn a_courses_downloads_box_is_published_but_not_indexed() {
+    let site = site("basic");
+    build_ok(site.path());
+    let public = site.path().join("public");
+    let page = read(&public, "es/cursos/alfa-es/index.html");
+    assert!(page.contains("class=\"downloads\""), "the box is published");
+    let mut course = None;
+    for f in files(&public.join("pagefind/fragment")) {
+        let json: serde_json::Value =
+            serde_json::from_slice(&unpack(&public.join("pagefind/fragment").join(&f)))
+                .expect("fragment JSON");
+        if json["url"] == "/es/cursos/alfa-es/" {
+            course = Some(json["content"].as_str().expect("content").to_string());
+        }
+    }
+    let course = course.expect("the course page is indexed");
+    assert!(!course.is_empty());
+    for word in ["ZIP", "EPUB", "KB"] {
+        assert!(!course.contains(word), "{word} is indexed: {course}");
+    }
+}
+
 #[cfg(feature = "search")]
 #[test]
 fn notice_pages_are_not_indexed() {

@@ -18,6 +18,7 @@
 //! (0.2 % larger on the 3,000-page corpus). The tests at the bottom
 //! compare every file with the one Pagefind makes from the same records.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::sync::Arc;
@@ -152,37 +153,30 @@ struct FragmentFile {
 /// the language's index before the next batch is read, so indexing never
 /// holds every page's words at once (as read, then as packed), only the
 /// merged index and one batch: the search stage's peak at 3,162 pages
-/// fell from 349 to below the build's 314 MiB (`--verbose`).
+/// fell from 349 to below the build's 314 MiB (`--verbose`). The pages'
+/// records are read batch by batch too.
 const BATCH: usize = 128;
 
-/// The index of one language's pages (URL from the site root, record), for
-/// Pagefind `version`; `None` when no page has a word to index.
-pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Option<Indexed> {
+/// The index of one language's pages, for Pagefind `version`: each
+/// page's URL from the site root and what `record` reads its record from
+/// (the page's HTML, or the record itself). A page is read when its batch
+/// is, so indexing holds the records of one batch, never all of them.
+/// `None` when no page has a word to index; the first error `record`
+/// gives stops the indexing.
+pub fn index<T: Sync, E: Send>(
+    language: &str,
+    pages: &[(String, T)],
+    version: &str,
+    record: impl for<'a> Fn(&str, &'a T) -> Result<Cow<'a, Record>, E> + Sync,
+) -> Result<Option<Indexed>, E> {
     let pages = unique(pages);
-    // Pagefind numbers the metadata fields of the pages with words; each
-    // page's words are packed with those numbers. Every page's fields are
-    // the guess (the same set, unless a page without words has a field of
-    // its own), checked after reading, and read again with the fields
-    // found when they differ.
-    let guess: Vec<String> = pages
-        .iter()
-        .flat_map(|(_, record)| record.meta.keys().cloned())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
     let readers = Readers::new(language);
-    let (mut merged, found) = read_and_merge(language, &pages, &guess, &readers);
-    let meta_fields = if found == guess {
-        guess
-    } else {
-        merged = read_and_merge(language, &pages, &found, &readers).0;
-        found
-    };
+    let merged = read_and_merge(language, &pages, &record, &readers)?;
     if merged.fragments.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let (word_map, fragments) = merged.finish();
-    let (index_chunks, mut index_files) = word_index(word_map, language);
+    let (word_map, fragments, fields) = merged.finish();
+    let (index_chunks, mut index_files) = word_index(word_map, fields.number.as_deref(), language);
     let meta = MetaIndex {
         version: version.to_string(),
         pages: fragments
@@ -196,7 +190,7 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
         index_chunks,
         filters: Vec::new(),
         sorts: Vec::new(),
-        meta_fields,
+        meta_fields: fields.names,
     };
     let mut meta_bytes = Vec::new();
     let _ = minicbor::encode(meta, &mut meta_bytes);
@@ -220,18 +214,29 @@ pub fn index(language: &str, pages: &[(String, Record)], version: &str) -> Optio
             .into_par_iter()
             .map(|(path, bytes)| (path, Arc::from(gzip(&bytes)))),
     );
-    Some(Indexed {
+    Ok(Some(Indexed {
         files,
         hash: meta_hash,
         page_count,
-    })
+    }))
 }
 
-/// Each URL once: a URL given twice keeps the later record at the earlier
+/// [`index`] of records already read.
+#[cfg(test)]
+pub fn index_records(language: &str, pages: &[(String, Record)], version: &str) -> Option<Indexed> {
+    match index(language, pages, version, |_, r| {
+        Ok::<_, std::convert::Infallible>(Cow::Borrowed(r))
+    }) {
+        Ok(indexed) => indexed,
+        Err(never) => match never {},
+    }
+}
+
+/// Each URL once: a URL given twice keeps the later page at the earlier
 /// place, as Pagefind does.
-fn unique(pages: &[(String, Record)]) -> Vec<&(String, Record)> {
+fn unique<T>(pages: &[(String, T)]) -> Vec<&(String, T)> {
     let mut at: HashMap<&str, usize> = HashMap::new();
-    let mut unique: Vec<&(String, Record)> = Vec::with_capacity(pages.len());
+    let mut unique: Vec<&(String, T)> = Vec::with_capacity(pages.len());
     for page in pages {
         match at.get(page.0.as_str()) {
             Some(&i) => unique[i] = page,
@@ -244,33 +249,43 @@ fn unique(pages: &[(String, Record)]) -> Vec<&(String, Record)> {
     unique
 }
 
-/// Each batch of `pages` read (with the readers' stemmers and words
-/// already seen), packed with `meta_fields` and merged in page order;
-/// and the metadata fields of the pages with words.
-fn read_and_merge(
+/// Each batch of `pages` read (their records, then their words, with the
+/// readers' stemmers and words already seen), packed and merged in page
+/// order. Metadata fields are numbered as they are first seen on a page
+/// with words ([`Merged::finish`] puts them in Pagefind's order).
+fn read_and_merge<T: Sync, E: Send>(
     language: &str,
-    pages: &[&(String, Record)],
-    meta_fields: &[String],
+    pages: &[&(String, T)],
+    record: &(impl for<'a> Fn(&str, &'a T) -> Result<Cow<'a, Record>, E> + Sync),
     readers: &Readers,
-) -> (Merged, Vec<String>) {
+) -> Result<Merged, E> {
     let mut merged = Merged::default();
-    let mut found = BTreeSet::new();
     for batch in pages.chunks(BATCH) {
         let read: Vec<Read> = batch
             .par_iter()
-            .map(|(url, record)| readers.with(|stemmer, known| read(url, record, stemmer, known)))
-            .filter(|r| !r.words.is_empty())
-            .collect();
-        found.extend(read.iter().flat_map(|r| r.meta.keys().cloned()));
+            .map(|(url, page)| {
+                let r = record(url, page)?;
+                Ok(readers.with(|stemmer, known| read(url, &r, stemmer, known)))
+            })
+            .filter(|r: &Result<Read, E>| r.as_ref().map_or(true, |r| !r.words.is_empty()))
+            .collect::<Result<_, E>>()?;
+        for r in &read {
+            for field in r.meta.keys() {
+                if !merged.fields.contains(field) {
+                    merged.fields.push(field.clone());
+                }
+            }
+        }
         let first = merged.fragments.len();
+        let fields = &merged.fields;
         let packed: Vec<Packed> = read
             .into_par_iter()
             .enumerate()
-            .map(|(number, r)| pack(first + number, r, meta_fields, language))
+            .map(|(number, r)| pack(first + number, r, fields, language))
             .collect();
         merged.add(packed, language);
     }
-    (merged, found.into_iter().collect())
+    Ok(merged)
 }
 
 /// What reading a page keeps on each of rayon's threads: the language's
@@ -315,9 +330,107 @@ impl Readers {
 /// shortest unique prefix of their hash, pages added in order.
 #[derive(Default)]
 struct Merged {
-    word_map: HashMap<String, PackedWord>,
+    word_map: HashMap<String, Held>,
     names: HashSet<String>,
     fragments: Vec<FragmentFile>,
+    /// The metadata fields of the pages with words, numbered in the order
+    /// they were first seen.
+    fields: Vec<String>,
+}
+
+/// One word's pages in the merged index, held compactly until the index
+/// is encoded (a language of ~1,000 pages has ~320,000 word-page entries:
+/// as [`PackedPage`]s, two vectors each, they were ~115 bytes apiece).
+/// Each form's pages in one buffer ([`hold`]), its forms in the order
+/// they were first seen.
+#[derive(Default)]
+struct Held {
+    plain: Vec<i32>,
+    variants: Vec<(String, Vec<i32>)>,
+}
+
+/// Appends `pages` to a word's buffer: each page as its number, the
+/// count of its locations, the locations, the count of its metadata
+/// locations and those.
+fn hold(buffer: &mut Vec<i32>, pages: Vec<PackedPage>) {
+    for p in pages {
+        buffer.push(p.page_number as i32);
+        buffer.push(p.locs.len() as i32);
+        buffer.extend(p.locs);
+        buffer.push(p.meta_locs.len() as i32);
+        buffer.extend(p.meta_locs);
+    }
+}
+
+/// The pages of a buffer [`hold`] made, in page order, their metadata
+/// fields numbered by `number` (when given; see [`renumber`]).
+fn unhold(buffer: &[i32], number: Option<&[usize]>) -> Vec<PackedPage> {
+    fn take(rest: &mut &[i32]) -> Option<Vec<i32>> {
+        let (&count, tail) = rest.split_first()?;
+        let (taken, tail) = tail.split_at_checked(usize::try_from(count).ok()?)?;
+        *rest = tail;
+        Some(taken.to_vec())
+    }
+    let mut pages = Vec::new();
+    let mut rest = buffer;
+    while let Some((&page_number, tail)) = rest.split_first() {
+        rest = tail;
+        let (Some(locs), Some(mut meta_locs)) = (take(&mut rest), take(&mut rest)) else {
+            break;
+        };
+        if let Some(number) = number {
+            renumber(&mut meta_locs, number);
+        }
+        pages.push(PackedPage {
+            page_number: page_number as usize,
+            locs,
+            meta_locs,
+        });
+    }
+    // Pages are added in order: this keeps them so, whatever comes.
+    pages.sort_by_key(|p| p.page_number);
+    pages
+}
+
+/// What a word adds to the size of its chunk ([`chunk_index`]): each
+/// page's locations and metadata locations and one, and one per variant.
+fn chunk_size(held: &Held) -> usize {
+    // A page is three numbers and its locations: it adds its length
+    // less two.
+    let size = |buffer: &[i32]| -> usize {
+        let count = |at: usize| buffer.get(at).map_or(0, |&n| n.max(0) as usize);
+        let (mut at, mut pages) = (0, 0);
+        while at < buffer.len() {
+            let locs = count(at + 1);
+            at += 3 + locs + count(at + 2 + locs);
+            pages += 1;
+        }
+        buffer.len().saturating_sub(2 * pages)
+    };
+    size(&held.plain)
+        + held
+            .variants
+            .iter()
+            .map(|(_, b)| size(b) + 1)
+            .sum::<usize>()
+}
+
+impl Held {
+    /// The word, as encoded in its chunk.
+    fn unhold(self, word: String, number: Option<&[usize]>) -> PackedWord {
+        PackedWord {
+            word,
+            pages: unhold(&self.plain, number),
+            additional_variants: self
+                .variants
+                .into_iter()
+                .map(|(form, buffer)| PackedVariant {
+                    form,
+                    pages: unhold(&buffer, number),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Merged {
@@ -325,17 +438,17 @@ impl Merged {
     fn add(&mut self, packed: Vec<Packed>, language: &str) {
         for page in packed {
             for (word, entry) in page.words {
-                match self.word_map.entry(word) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        let all = e.get_mut();
-                        all.pages.extend(entry.pages);
-                        for variant in entry.additional_variants {
-                            all.variant(variant.form).pages.extend(variant.pages);
+                let held = self.word_map.entry(word).or_default();
+                hold(&mut held.plain, entry.pages);
+                for variant in entry.additional_variants {
+                    let at = match held.variants.iter().position(|(f, _)| *f == variant.form) {
+                        Some(at) => at,
+                        None => {
+                            held.variants.push((variant.form, Vec::new()));
+                            held.variants.len() - 1
                         }
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(entry);
-                    }
+                    };
+                    hold(&mut held.variants[at].1, variant.pages);
                 }
             }
             let hash = page.hash;
@@ -352,22 +465,58 @@ impl Merged {
         }
     }
 
-    /// The word map with each word's pages in page order, and the fragments.
-    fn finish(mut self) -> (HashMap<String, PackedWord>, Vec<FragmentFile>) {
-        for word in self.word_map.values_mut() {
-            word.pages.sort_by_key(|p| p.page_number);
-            for variant in &mut word.additional_variants {
-                variant.pages.sort_by_key(|p| p.page_number);
-            }
-        }
-        (self.word_map, self.fragments)
+    /// The word map, the fragments, the metadata fields as Pagefind
+    /// numbers them (in order) and, when that is not the order they were
+    /// first seen in, each field's new number.
+    fn finish(self) -> (HashMap<String, Held>, Vec<FragmentFile>, Fields) {
+        let mut sorted = self.fields.clone();
+        sorted.sort();
+        let number: Vec<usize> = self
+            .fields
+            .iter()
+            .map(|f| sorted.binary_search(f).unwrap_or(0))
+            .collect();
+        let renumbered = number.iter().enumerate().any(|(i, n)| i != *n);
+        let fields = Fields {
+            names: sorted,
+            number: renumbered.then_some(number),
+        };
+        (self.word_map, self.fragments, fields)
     }
+}
+
+/// The metadata fields of an index: their names in Pagefind's order and,
+/// when they were first numbered otherwise, each old number's new one.
+struct Fields {
+    names: Vec<String>,
+    number: Option<Vec<usize>>,
+}
+
+/// Metadata locations ([`meta_locs`]) with each field `f` numbered
+/// `number[f]`, the fields' runs in the new order.
+fn renumber(locs: &mut Vec<i32>, number: &[usize]) {
+    let mut runs: Vec<(usize, &[i32])> = Vec::new();
+    let mut rest: &[i32] = locs;
+    while let Some((&marker, after)) = rest.split_first() {
+        let end = after.iter().position(|&l| l < 0).unwrap_or(after.len());
+        let field = (-(marker + 1)) as usize;
+        runs.push((number.get(field).copied().unwrap_or(field), &after[..end]));
+        rest = &after[end..];
+    }
+    runs.sort_by_key(|(field, _)| *field);
+    let mut out = Vec::with_capacity(locs.len());
+    for (field, run) in runs {
+        out.push(-(field as i32) - 1);
+        out.extend_from_slice(run);
+    }
+    *locs = out;
 }
 
 /// The word index in chunks: their entries in the metadata file and the
 /// chunk files (path, bytes).
 fn word_index(
-    word_map: HashMap<String, PackedWord>,
+    word_map: HashMap<String, Held>,
+    number: Option<&[usize]>,
     language: &str,
 ) -> (Vec<MetaChunk>, Vec<(String, Vec<u8>)>) {
     let chunks = chunk_index(word_map);
@@ -375,10 +524,14 @@ fn word_index(
     let encoded: Vec<(Vec<u8>, String)> = chunks
         .into_par_iter()
         .map(|chunk| {
+            let words = chunk
+                .into_iter()
+                .map(|(word, held)| held.unhold(word, number))
+                .collect();
             let mut bytes = Vec::new();
             let _ = minicbor::encode(
                 WordIndex {
-                    words: delta(chunk),
+                    words: delta(words),
                 },
                 &mut bytes,
             );
@@ -578,20 +731,14 @@ fn meta_locs(mut positions: Vec<MetaPosition>) -> Vec<i32> {
 }
 
 /// The words in order, cut into chunks of about [`CHUNK_SIZE`] locations.
-fn chunk_index(word_map: HashMap<String, PackedWord>) -> Vec<Vec<PackedWord>> {
-    let mut words: Vec<PackedWord> = word_map.into_values().collect();
-    words.sort_by(|a, b| a.word.cmp(&b.word));
+fn chunk_index(word_map: HashMap<String, Held>) -> Vec<Vec<(String, Held)>> {
+    let mut words: Vec<(String, Held)> = word_map.into_iter().collect();
+    words.sort_by(|a, b| a.0.cmp(&b.0));
     let mut chunks = Vec::new();
     let mut chunk = Vec::new();
     let mut size = 0;
     for word in words {
-        size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
+        size += chunk_size(&word.1);
         chunk.push(word);
         if size >= CHUNK_SIZE {
             chunks.push(std::mem::take(&mut chunk));
@@ -606,12 +753,12 @@ fn chunk_index(word_map: HashMap<String, PackedWord>) -> Vec<Vec<PackedWord>> {
 
 /// Each chunk's first and last word, shortened to the prefixes that tell
 /// neighbouring chunks apart.
-fn chunk_meta(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+fn chunk_meta(chunks: &[Vec<(String, Held)>]) -> Vec<MetaChunk> {
     let mut named: Vec<MetaChunk> = chunks
         .iter()
         .map(|c| MetaChunk {
-            from: c.first().map_or(String::new(), |w| w.word.clone()),
-            to: c.last().map_or(String::new(), |w| w.word.clone()),
+            from: c.first().map_or(String::new(), |w| w.0.clone()),
+            to: c.last().map_or(String::new(), |w| w.0.clone()),
             hash: String::new(),
         })
         .collect();
@@ -671,6 +818,11 @@ mod tests {
         }
     }
 
+    /// A record already read, as [`index`] reads it.
+    fn borrowed<'a>(_: &str, r: &'a Record) -> Result<Cow<'a, Record>, ()> {
+        Ok(Cow::Borrowed(r))
+    }
+
     fn gunzip(bytes: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(bytes)
@@ -712,7 +864,7 @@ mod tests {
 
     /// The index files aula makes of `pages` (all in `language`), unzipped.
     fn auls(language: &str, pages: &[(String, Record)]) -> BTreeMap<String, Vec<u8>> {
-        index(language, pages, "1.6.0")
+        index_records(language, pages, "1.6.0")
             .map(|i| i.files)
             .unwrap_or_default()
             .into_iter()
@@ -852,8 +1004,7 @@ mod tests {
     }
 
     /// Pagefind numbers only the metadata fields of pages with words: a
-    /// field that only a page without words has (the guess) is read again
-    /// without it.
+    /// field that only a page without words has is not numbered.
     #[test]
     fn a_field_of_a_page_without_words_is_not_numbered() {
         let mut pages: Vec<(String, Record)> = (0..BATCH + 3)
@@ -882,13 +1033,106 @@ mod tests {
         assert_same("es", &pages);
         let readers = Readers::new("es");
         let pages = unique(&pages);
-        let fields = vec!["author".to_string(), "title".to_string()];
-        let (_, found) = read_and_merge("es", &pages, &fields, &readers);
+        let merged = read_and_merge("es", &pages, &borrowed, &readers).expect("read");
         assert_eq!(
-            found,
+            merged.fields,
             vec!["title".to_string()],
             "the page without words is left out"
         );
+    }
+
+    /// Fields are numbered as they are first seen, batch by batch: fields
+    /// first seen in a later batch, out of Pagefind's (sorted) order, are
+    /// renumbered with every word's metadata locations, as Pagefind
+    /// numbers them having read all the pages.
+    #[test]
+    fn fields_first_seen_in_a_later_batch_are_numbered_as_pagefind_numbers_them() {
+        let pages: Vec<(String, Record)> = (0..BATCH * 2 + 5)
+            .map(|p| {
+                let title = format!("Título {} común", p % 7);
+                let alt = format!("gráfico {p} común");
+                let mut meta = vec![("title", title.as_str())];
+                if p > BATCH {
+                    meta.push(("image_alt", &alt));
+                    meta.push(("image", "/es/g.png"));
+                }
+                if p == BATCH * 2 + 1 {
+                    meta.push(("author", "Ana común"));
+                }
+                page(
+                    &format!("/es/{p}/"),
+                    record("es", &format!("texto común número {p}"), &meta),
+                )
+            })
+            .collect();
+        let readers = Readers::new("es");
+        let unique = unique(&pages);
+        let merged = read_and_merge("es", &unique, &borrowed, &readers).expect("read");
+        assert_eq!(merged.fields, ["title", "image", "image_alt", "author"]);
+        assert_same("es", &pages);
+    }
+
+    /// The first error reading a page's record stops the indexing.
+    #[test]
+    fn an_error_reading_a_record_is_the_indexings_error() {
+        let pages: Vec<(String, usize)> =
+            (0..BATCH + 2).map(|p| (format!("/es/{p}/"), p)).collect();
+        let made = index("es", &pages, "1.6.0", |_, &p| {
+            if p == BATCH + 1 {
+                Err(format!("page {p} unreadable"))
+            } else {
+                Ok(Cow::Owned(record("es", "texto", &[])))
+            }
+        });
+        assert_eq!(made.err(), Some(format!("page {} unreadable", BATCH + 1)));
+    }
+
+    /// A word's pages held in one buffer come back as they went in, with
+    /// their metadata fields renumbered when asked, and count in their
+    /// chunk's size as the pages themselves do.
+    #[test]
+    fn held_pages_come_back_as_they_went_in() {
+        let pages = || {
+            vec![
+                PackedPage {
+                    page_number: 0,
+                    locs: vec![3, 1, -8, 40],
+                    meta_locs: vec![],
+                },
+                PackedPage {
+                    page_number: 7,
+                    locs: vec![],
+                    meta_locs: vec![-1, 0, 2, -3, 5],
+                },
+                PackedPage {
+                    page_number: 130,
+                    locs: vec![0],
+                    meta_locs: vec![-2, 4],
+                },
+            ]
+        };
+        let mut held = Held::default();
+        hold(&mut held.plain, pages());
+        hold(&mut held.plain, Vec::new());
+        held.variants.push(("Café".to_string(), Vec::new()));
+        hold(&mut held.variants[0].1, pages().split_off(2));
+        let back = unhold(&held.plain, None);
+        let fields = |p: &[PackedPage]| {
+            p.iter()
+                .map(|p| (p.page_number, p.locs.clone(), p.meta_locs.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields(&back), fields(&pages()));
+        let size: usize = pages()
+            .iter()
+            .chain(&pages()[2..])
+            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
+            .sum();
+        assert_eq!(chunk_size(&held), size + 1, "and one for the variant");
+        // Fields 0, 1, 2 become 2, 0, 1: each run moves with its field.
+        let renumbered = unhold(&held.plain, Some(&[2, 0, 1]));
+        assert_eq!(renumbered[1].meta_locs, vec![-2, 5, -3, 0, 2]);
+        assert_eq!(renumbered[2].meta_locs, vec![-1, 4]);
     }
 
     #[test]

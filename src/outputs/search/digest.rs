@@ -28,7 +28,7 @@ use regex::Regex;
 use crate::outputs::html::{Tag, Token, VOID, tokens};
 
 /// One page for `PagefindIndex::add_custom_record`.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Record {
     /// `<html lang>` in lowercase (`unknown` without one), as Pagefind
     /// reads it.

@@ -4,8 +4,8 @@
 //!
 //! The bundle is Pagefind's (1.6): its script and WebAssembly search it in
 //! the browser. aula makes the index files itself, in three steps:
-//! `digest` reads each page's text from the HTML already rendered into
-//! [`Files`] (what Pagefind's own parser would read); `words` gives the
+//! `digest` reads each page's text from the HTML as published (minified,
+//! what Pagefind's own parser would read of `public/`); `words` gives the
 //! words Pagefind indexes for each word of it (normalised, without
 //! diacritics, stemmed, compound parts); `bundle` writes one language's
 //! word index, fragments and metadata file in Pagefind's format. The
@@ -18,13 +18,16 @@
 //! Spanish-only page. Pages aula generates (lists with no text of their
 //! own) are not indexed either.
 //!
-//! Languages are indexed one at a time by the job's threads or the thread
-//! that finishes it ([`Running::finish`]), each language's pages read in
-//! parallel, while the build writes the other files. The bundle is cached
-//! between `aula serve` rebuilds under the fingerprint of every indexed
-//! page's text. The theme's `search.js` (not Pagefind's UI) loads the
-//! bundle only once the learner types. Never writes to disk. See
-//! `docs/search.md`.
+//! The index is made last, once the packages are made and (in `aula
+//! build`) the Markdown bodies freed: languages are indexed one at a time
+//! by the job's threads or the thread that finishes it
+//! ([`Running::finish`]), each language's pages read (back from the
+//! output's temporary folder, in `aula build`) in batches, in parallel,
+//! while the build writes the other files; no page's text is held
+//! before. A build kept in memory (`build::Session`, tests) keeps the
+//! bundle for the next under the fingerprint of the indexed pages' bytes.
+//! The theme's `search.js` (not Pagefind's UI) loads the bundle only once
+//! the learner types. Never writes to disk. See `docs/search.md`.
 
 #[cfg(feature = "search")]
 mod bundle;
@@ -56,68 +59,121 @@ pub type Bundle = Arc<Named>;
 /// Whether this binary indexes (the `search` cargo feature).
 pub const ENABLED: bool = cfg!(feature = "search");
 
-/// The indexing of one build, between [`start`] and [`finish`]: it holds
-/// the pages' HTML (shared, not copied) and nothing of [`Files`], so it
-/// can run while other outputs are made.
+/// The indexing of one build, made by [`job`] once every page is
+/// published (shaped as written) and handed to [`finish`]: it holds the
+/// pages as [`Files`] has them (shared bytes, or the path of the file
+/// written) and nothing else, so it can run while other files are
+/// written, reading each language's pages only when it indexes them.
 pub struct Job {
-    docs: Arc<Docs>,
+    pages: Arc<Pages>,
+    /// The bundle is kept for a next build (a build in memory): the
+    /// pages' bytes are its fingerprint.
+    memo: bool,
     work: Arc<Work>,
 }
 
 /// What a [`Job`] made: the bundle with its fingerprint, or why not.
-pub type Made = Result<(u64, Bundle), String>;
+pub type Made = Result<(u64, Bundle), Failed>;
+
+/// Why a [`Job`] made no bundle.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failed {
+    /// A page written into the output's temporary folder could not be
+    /// read back.
+    Unreadable(String),
+    /// Something aula or Pagefind should never do.
+    Bug(String),
+}
+
+/// The pages to index, by the language Pagefind will read in their
+/// `<html lang>`, expected to be the page's own language in lowercase
+/// (the theme's `base.html` writes it): each page's URL from the site
+/// root with a leading `/`, its place among the site's pages and its
+/// published bytes. In page order.
+type Pages = std::collections::BTreeMap<String, Vec<(String, Published)>>;
+
+/// A page to index as [`Files`] has it.
+struct Published {
+    /// Its place among the site's pages.
+    #[cfg_attr(not(feature = "search"), allow(dead_code))]
+    at: usize,
+    data: Data,
+}
+
+/// Why a language was not indexed.
+#[cfg_attr(not(feature = "search"), allow(dead_code))]
+enum Unindexed {
+    Failed(Failed),
+    /// A page's `<html lang>` is not its expected language (a theme that
+    /// writes another): the pages must be read before they are grouped.
+    Moved,
+}
 
 /// The languages of one indexing, taken one at a time by whichever
 /// thread is free: the job's own threads, and a [`Helper`] once the
 /// thread that holds it has nothing else to do.
 #[derive(Default)]
 struct Work {
-    /// Languages (positions in the job's `docs`) no thread has taken yet;
-    /// filled when the indexing starts (not when the bundle is reused).
+    /// Languages (positions in the job's `pages`) no thread has taken
+    /// yet; filled when the indexing starts (not when the bundle is
+    /// reused).
     next: std::sync::Mutex<Vec<usize>>,
     /// The index of each language taken, by position.
-    made: std::sync::Mutex<Vec<(usize, Part)>>,
+    made: std::sync::Mutex<Vec<(usize, Result<Part, Unindexed>)>>,
     /// Signalled when a language's bundle is added to `made`.
     added: std::sync::Condvar,
 }
 
 /// A way to take part in a [`Job`]'s indexing from another thread.
 struct Helper {
-    docs: Arc<Docs>,
+    pages: Arc<Pages>,
     work: Arc<Work>,
 }
 
 impl Job {
-    /// Indexes, or takes the bundle from `previous` when no indexed page
-    /// changed. Languages are taken one at a time by half the cores (one
-    /// thread on 2 cores) and by the thread that calls
-    /// [`Running::finish`], each language's pages read on all cores: a
-    /// language's words are held until its index is written, so memory
-    /// holds one or two languages' indexes while the rest of the build
-    /// runs, not all of them.
+    /// Indexes, or (a build in memory) takes the bundle from `previous`
+    /// when no indexed page changed. Languages are taken one at a time by
+    /// half the cores (one thread on 2 cores) and by the thread that
+    /// calls [`Running::finish`], each language's pages read in batches
+    /// on all cores: a language's words are held until its index is
+    /// made, so memory holds one or two languages' indexes, and a batch
+    /// of pages, while the rest of the build runs.
     pub fn run(self, previous: &Memo<Bundle>) -> Made {
-        previous.get_or_make(BUNDLE, &*self.docs, || {
+        let make = || {
             let threads = std::thread::available_parallelism()
                 .map_or(1, |n| n.get() / 2)
-                .clamp(1, self.docs.len().max(1));
-            self.work.start(self.docs.len());
+                .clamp(1, self.pages.len().max(1));
+            self.work.start(self.pages.len());
             std::thread::scope(|scope| {
                 for _ in 1..threads {
-                    scope.spawn(|| self.work.take_all(&self.docs));
+                    scope.spawn(|| self.work.take_all(&self.pages));
                 }
-                self.work.take_all(&self.docs);
+                self.work.take_all(&self.pages);
             });
-            let made = self.work.wait(self.docs.len())?;
+            let made = self.work.wait(self.pages.len())?;
+            let languages: Vec<(String, Part)> = match made.into_iter().collect() {
+                Ok(parts) => self.pages.keys().cloned().zip::<Vec<Part>>(parts).collect(),
+                Err(Unindexed::Failed(failed)) => return Err(failed),
+                Err(Unindexed::Moved) => by_read_language(&self.pages)?,
+            };
+            let (names, parts): (Vec<String>, Vec<Part>) = languages.into_iter().unzip();
             let languages: Vec<(&str, Part)> =
-                self.docs.keys().map(String::as_str).zip(made).collect();
+                names.iter().map(String::as_str).zip(parts).collect();
             let indexed: Vec<&str> = languages
                 .iter()
                 .filter(|(_, part)| part.entry.is_some())
                 .map(|(l, _)| *l)
                 .collect();
-            let assets = assets(&indexed)?;
-            assemble(languages, assets).map(Arc::new)
-        })
+            let assets = assets(&indexed).map_err(Failed::Bug)?;
+            assemble(languages, assets)
+                .map(Arc::new)
+                .map_err(Failed::Bug)
+        };
+        if self.memo {
+            previous.get_or_make(BUNDLE, &Fingerprint(&self.pages), make)
+        } else {
+            make().map(|bundle| (0, bundle))
+        }
     }
 
     /// Starts [`Job::run`] on a thread of its own (named `search`).
@@ -132,8 +188,27 @@ impl Job {
     /// A helper for this job, to be used from another thread.
     fn helper(&self) -> Helper {
         Helper {
-            docs: Arc::clone(&self.docs),
+            pages: Arc::clone(&self.pages),
             work: Arc::clone(&self.work),
+        }
+    }
+}
+
+/// The fingerprint of the pages a [`Job`] indexes: their languages, URLs
+/// and bytes (a build in memory holds them all).
+struct Fingerprint<'a>(&'a Pages);
+
+impl std::hash::Hash for Fingerprint<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for (language, pages) in self.0 {
+            language.hash(state);
+            for (url, page) in pages {
+                url.hash(state);
+                match &page.data {
+                    Data::Bytes(bytes) => bytes.hash(state),
+                    Data::Copy(path) | Data::Written(path) => path.hash(state),
+                }
+            }
         }
     }
 }
@@ -150,9 +225,9 @@ impl Running {
     pub fn finish(self) -> Made {
         self.helper.help();
         self.thread
-            .map_err(|e| format!("no thread for indexing: {e}"))?
+            .map_err(|e| Failed::Bug(format!("no thread for indexing: {e}")))?
             .join()
-            .unwrap_or_else(|_| Err("the indexing thread panicked".to_string()))
+            .unwrap_or_else(|_| Err(Failed::Bug("the indexing thread panicked".to_string())))
     }
 }
 
@@ -160,7 +235,7 @@ impl Helper {
     /// Indexes languages no thread has taken yet, on this thread, until
     /// none is left.
     fn help(&self) {
-        self.work.take_all(&self.docs);
+        self.work.take_all(&self.pages);
     }
 }
 
@@ -171,15 +246,18 @@ impl Work {
         }
     }
 
-    fn take_all(&self, docs: &Docs) {
+    fn take_all(&self, pages: &Pages) {
         loop {
             let Some(i) = self.next.lock().ok().and_then(|mut n| n.pop()) else {
                 return;
             };
             // Positions come from `start`, so every one is a language.
-            let made = docs.iter().nth(i).map_or(Part::NONE, |(language, pages)| {
-                index_language(language, pages)
-            });
+            let made = pages
+                .iter()
+                .nth(i)
+                .map_or(Ok(Part::NONE), |(language, pages)| {
+                    index_language(language, pages)
+                });
             if let Ok(mut all) = self.made.lock() {
                 all.push((i, made));
             }
@@ -188,8 +266,8 @@ impl Work {
     }
 
     /// Waits for the indexes of all `languages`, in their order.
-    fn wait(&self, languages: usize) -> Result<Vec<Part>, String> {
-        let poisoned = |_| "an indexing thread panicked".to_string();
+    fn wait(&self, languages: usize) -> Result<Vec<Result<Part, Unindexed>>, Failed> {
+        let poisoned = |_| Failed::Bug("an indexing thread panicked".to_string());
         let mut made = self.made.lock().map_err(poisoned)?;
         while made.len() < languages {
             made = self.added.wait(made).map_err(poisoned)?;
@@ -200,31 +278,48 @@ impl Work {
     }
 }
 
-/// Adds the search pages to `files`; when [`ENABLED`] and `indexing`,
-/// returns the indexing of every page already in `files` (run after the
-/// pages output), to be run and handed to [`finish`].
+/// Adds the search pages to `files`, saying whether the site is indexed
+/// (when [`ENABLED`] and `indexing`; the index itself is made by a
+/// [`job`] once the pages are published).
 ///
 /// `indexing` is false for `aula serve` and `aula check`: the index is
 /// made whole, so every edit would index the whole site again; their
 /// search pages say search is built by `aula build`.
-///
-/// `read` is each page's text when the pages output read it already
-/// ([`page_text`], in page order), for pages no longer in `files`.
-pub fn start(
-    input: &Input,
-    indexing: bool,
-    read: Option<Vec<Option<PageText>>>,
-    files: &mut Files,
-) -> (Option<Job>, Vec<Diagnostic>) {
-    let diags = pages(input, ENABLED && indexing, files);
-    let job = (ENABLED && indexing).then(|| Job {
-        docs: Arc::new(match read {
-            Some(read) => docs(read),
-            None => indexed_pages(input, files),
-        }),
+pub fn add(input: &Input, indexing: bool, files: &mut Files) -> Vec<Diagnostic> {
+    pages(input, ENABLED && indexing, files)
+}
+
+/// The indexing of every page with text of its own (not a notice page,
+/// nor a list aula generates), as `files` has it once the pages are
+/// published (minified, perhaps written): `None` without the `search`
+/// feature. `memo`: the bundle is kept for a next build.
+pub fn job(input: &Input, files: &Files, memo: bool) -> Option<Job> {
+    if !ENABLED {
+        return None;
+    }
+    let mut pages = Pages::new();
+    for (at, p) in input.site.pages.iter().enumerate() {
+        if p.is_fallback() || p.is_generated() {
+            continue;
+        }
+        // A page that failed to render is not in `files` (its error is).
+        if let Some(data) = files.get(&format!("{}/index.html", p.dir)) {
+            let page = Published {
+                at,
+                data: data.clone(),
+            };
+            let url = format!("/{}", p.url);
+            pages
+                .entry(p.lang.to_lowercase())
+                .or_default()
+                .push((url, page));
+        }
+    }
+    Some(Job {
+        pages: Arc::new(pages),
+        memo,
         work: Arc::default(),
-    });
-    (job, diags)
+    })
 }
 
 /// Adds the bundle a [`Job`] made to `files`; returns this build's memo
@@ -242,7 +337,12 @@ pub fn finish(made: Option<Made>, files: &mut Files) -> (Memo<Bundle>, Vec<Diagn
             }
             memo.push((BUNDLE.to_string(), (fp, bundle)));
         }
-        Some(Err(message)) => diags.push(
+        Some(Err(Failed::Unreadable(message))) => diags.push(
+            Diagnostic::error(format!("the search index could not be built: {message}"))
+                .kind(Kind::Io)
+                .help("check that the disk has room and that nothing else changes the output folder while aula builds, then build again"),
+        ),
+        Some(Err(Failed::Bug(message))) => diags.push(
             Diagnostic::error(format!("the search index could not be built: {message}"))
                 .kind(Kind::Other)
                 .help("this is a bug in aula or Pagefind: please report it with the site that shows it; `cargo build --no-default-features` builds aula without search"),
@@ -251,71 +351,16 @@ pub fn finish(made: Option<Made>, files: &mut Files) -> (Memo<Bundle>, Vec<Diagn
     (Memo::from_results(memo), diags)
 }
 
-/// The indexed pages of each language, by language code: (URL from the
-/// site root with a leading `/`, what Pagefind is given of the page).
-type Docs = std::collections::BTreeMap<String, Vec<(String, Record)>>;
-
 #[cfg(feature = "search")]
 use digest::Record;
 
-/// Without the `search` feature nothing is indexed.
-#[cfg(not(feature = "search"))]
-#[derive(Hash)]
-pub struct Record;
-
-/// Every indexed page, by language: pages with text of their own, in the
-/// language they are written in. Each page is read (in parallel) when
-/// the job is made, so the job keeps its text, not its HTML, which the
-/// build can then write and free.
-fn indexed_pages(input: &Input, files: &Files) -> Docs {
-    use rayon::prelude::*;
-    let read: Vec<Option<PageText>> = (0..input.site.pages.len())
-        .into_par_iter()
-        .map(
-            |i| match files.get(&format!("{}/index.html", input.site.pages[i].dir)) {
-                Some(Data::Bytes(b)) => page_text(input, i, b),
-                _ => None,
-            },
-        )
-        .collect();
-    docs(read)
-}
-
-/// What the index takes of one page: its language, URL and record.
-pub struct PageText(String, String, Record);
-
-/// What the index takes of page `i`, whose HTML is `html` (as rendered,
-/// before minification); `None` for a page not indexed (a fallback or
-/// generated page) or a build that does not index. For a build that
-/// writes each page as soon as it is rendered (`outputs::pages::add`).
-pub fn page_text(input: &Input, i: usize, html: &[u8]) -> Option<PageText> {
-    let p = &input.site.pages[i];
-    if !ENABLED || p.is_fallback() || p.is_generated() {
-        return None;
-    }
-    let (lang, record) = read(&crate::text::lossy(html));
-    Some(PageText(lang, format!("/{}", p.url), record))
-}
-
-/// The pages' texts by language, in page order.
-fn docs(read: Vec<Option<PageText>>) -> Docs {
-    let mut docs = Docs::new();
-    for PageText(lang, url, record) in read.into_iter().flatten() {
-        docs.entry(lang).or_default().push((url, record));
-    }
-    docs
-}
-
-/// A page's language (Pagefind splits the bundle by it) and record.
+/// What Pagefind is given of a page (`digest`), read from its bytes.
 #[cfg(feature = "search")]
-fn read(html: &str) -> (String, Record) {
-    let r = digest::record(html, ROOT, &EXCLUDE);
-    (r.language.clone(), r)
-}
-
-#[cfg(not(feature = "search"))]
-fn read(_: &str) -> (String, Record) {
-    (String::new(), Record)
+fn record(url: &str, page: &Data) -> Result<Record, Failed> {
+    let html = page
+        .read()
+        .map_err(|e| Failed::Unreadable(format!("the page {url} could not be read back: {e}")))?;
+    Ok(digest::record(&crate::text::lossy(&html), ROOT, &EXCLUDE))
 }
 
 /// The element whose text is indexed.
@@ -324,9 +369,18 @@ pub const ROOT: &str = "main";
 
 /// What Pagefind reads of a page: `<main>` without the navigation
 /// (breadcrumbs, table of contents, pager, course outline), lists of other
-/// pages and metadata lines, so a page is found by its own text.
+/// pages, metadata lines and a course's downloads (added to the published
+/// page by the packages), so a page is found by its own text.
 #[cfg(feature = "search")]
-pub const EXCLUDE: [&str; 6] = ["nav", ".cards", ".meta", ".kicker", ".pdone", ".completion"];
+pub const EXCLUDE: [&str; 7] = [
+    "nav",
+    ".cards",
+    ".meta",
+    ".kicker",
+    ".pdone",
+    ".completion",
+    ".downloads",
+];
 
 /// One language's index files and its line in the entry file: the
 /// metadata file's hash and the number of pages (none when no page of the
@@ -342,6 +396,17 @@ impl Part {
         files: Vec::new(),
         entry: None,
     };
+
+    #[cfg(feature = "search")]
+    fn of(indexed: Option<bundle::Indexed>) -> Part {
+        match indexed {
+            Some(i) => Part {
+                files: i.files,
+                entry: Some((i.hash, i.page_count)),
+            },
+            None => Part::NONE,
+        }
+    }
 }
 
 /// The version of Pagefind whose files `bundle` writes; [`assets`] checks
@@ -349,21 +414,60 @@ impl Part {
 #[cfg_attr(not(feature = "search"), allow(dead_code))]
 const PAGEFIND_VERSION: &str = "1.6.0";
 
-/// The index of one language's pages.
+/// The index of one language's pages, each read as its batch is; a page
+/// whose `<html lang>` is another language stops it ([`Unindexed::Moved`]).
 #[cfg(feature = "search")]
-fn index_language(language: &str, pages: &[(String, Record)]) -> Part {
-    match bundle::index(language, pages, PAGEFIND_VERSION) {
-        Some(i) => Part {
-            files: i.files,
-            entry: Some((i.hash, i.page_count)),
-        },
-        None => Part::NONE,
-    }
+fn index_language(language: &str, pages: &[(String, Published)]) -> Result<Part, Unindexed> {
+    bundle::index(language, pages, PAGEFIND_VERSION, |url, page| {
+        let r = record(url, &page.data).map_err(Unindexed::Failed)?;
+        if r.language == language {
+            Ok(std::borrow::Cow::Owned(r))
+        } else {
+            Err(Unindexed::Moved)
+        }
+    })
+    .map(Part::of)
 }
 
 #[cfg(not(feature = "search"))]
-fn index_language(_: &str, _: &[(String, Record)]) -> Part {
-    Part::NONE
+fn index_language(_: &str, _: &[(String, Published)]) -> Result<Part, Unindexed> {
+    Ok(Part::NONE)
+}
+
+/// Every language's index when a page's `<html lang>` is not its own
+/// language: every page read first, in page order, and grouped by the
+/// language its HTML gives, as Pagefind groups them (all the pages'
+/// records held at once).
+#[cfg(feature = "search")]
+fn by_read_language(pages: &Pages) -> Result<Vec<(String, Part)>, Failed> {
+    use rayon::prelude::*;
+    let mut all: Vec<&(String, Published)> = pages.values().flatten().collect();
+    all.sort_by_key(|(_, page)| page.at);
+    let read: Vec<(String, Record)> = all
+        .par_iter()
+        .map(|(url, page)| Ok((url.clone(), record(url, &page.data)?)))
+        .collect::<Result<_, Failed>>()?;
+    let mut by_language = std::collections::BTreeMap::<String, Vec<(String, Record)>>::new();
+    for (url, r) in read {
+        by_language
+            .entry(r.language.clone())
+            .or_default()
+            .push((url, r));
+    }
+    by_language
+        .iter()
+        .map(|(language, pages)| {
+            let indexed = bundle::index(language, pages, PAGEFIND_VERSION, |_, r| {
+                Ok::<_, Failed>(std::borrow::Cow::Borrowed(r))
+            })?;
+            Ok((language.clone(), Part::of(indexed)))
+        })
+        .collect()
+}
+
+#[cfg(not(feature = "search"))]
+fn by_read_language(_: &Pages) -> Result<Vec<(String, Part)>, Failed> {
+    Ok(Vec::new())
 }
 
 /// The browser's side of the bundle, made by Pagefind: its script and
@@ -682,22 +786,46 @@ mod tests {
         assert!(entry["languages"].get("pt").is_none(), "no words, no index");
     }
 
+    /// A page in `lang` whose `<html lang>` says `says`.
     #[cfg(feature = "search")]
-    fn job() -> Job {
-        let mut docs = Docs::new();
-        for (lang, word) in [("en", "garden"), ("es", "jardín"), ("pt", "jardim")] {
-            let html = format!(
-                "<!DOCTYPE html><html lang=\"{lang}\"><body><main><h1>{word}</h1><p>{word} {lang}</p></main></body></html>"
-            );
-            docs.insert(
-                lang.to_string(),
-                vec![(format!("/{lang}/a/"), read(&html).1)],
-            );
+    fn html(says: &str, word: &str) -> Data {
+        Data::Bytes(Arc::from(format!(
+            "<!DOCTYPE html><html lang=\"{says}\"><body><main><h1>{word}</h1><p>{word} {says}</p></main></body></html>"
+        ).into_bytes()))
+    }
+
+    /// A job of `pages`: (expected language, language its HTML says,
+    /// word), in page order.
+    #[cfg(feature = "search")]
+    fn job_of(pages: &[(&str, &str, &str)], memo: bool) -> Job {
+        let mut grouped = Pages::new();
+        for (at, (lang, says, word)) in pages.iter().enumerate() {
+            let page = Published {
+                at,
+                data: html(says, word),
+            };
+            grouped
+                .entry(lang.to_string())
+                .or_default()
+                .push((format!("/{lang}/{word}/"), page));
         }
         Job {
-            docs: Arc::new(docs),
+            pages: Arc::new(grouped),
+            memo,
             work: Arc::default(),
         }
+    }
+
+    #[cfg(feature = "search")]
+    fn job() -> Job {
+        job_of(
+            &[
+                ("en", "en", "garden"),
+                ("es", "es", "jardín"),
+                ("pt", "pt", "jardim"),
+            ],
+            false,
+        )
     }
 
     /// A helper takes languages the job's threads have not taken; the
@@ -715,7 +843,7 @@ mod tests {
             shared.work.made.lock().unwrap().is_empty(),
             "nothing to take yet"
         );
-        shared.work.start(shared.docs.len());
+        shared.work.start(shared.pages.len());
         helper.help();
         assert_eq!(
             shared.work.made.lock().unwrap().len(),
@@ -723,7 +851,10 @@ mod tests {
             "the helper took all"
         );
         let made = shared.work.wait(3).expect("made");
-        let languages = ["en", "es", "pt"].into_iter().zip(made).collect();
+        let languages = ["en", "es", "pt"]
+            .into_iter()
+            .zip(made.into_iter().map(|m| m.ok().expect("indexed")))
+            .collect();
         let bundle =
             assemble(languages, assets(&["en", "es", "pt"]).expect("assets")).expect("assembles");
         assert_eq!(bundle, *alone);
@@ -737,6 +868,100 @@ mod tests {
         // the thread that finishes it helping.
         let made = job().spawn(Memo::default()).finish();
         assert_eq!(made.expect("indexes").1, alone);
+    }
+
+    /// A page whose `<html lang>` is not its language (a theme that
+    /// writes another) is indexed in the language its HTML says, as
+    /// Pagefind groups pages, in page order.
+    #[cfg(feature = "search")]
+    #[test]
+    fn a_page_whose_html_says_another_language_is_indexed_in_that_one() {
+        let moved = job_of(
+            &[
+                ("es", "es", "jardín"),
+                ("es", "en", "garden"),
+                ("en", "en", "tree"),
+            ],
+            false,
+        );
+        let read = job_of(
+            &[
+                ("es", "es", "jardín"),
+                ("en", "en", "garden"),
+                ("en", "en", "tree"),
+            ],
+            false,
+        );
+        // The URLs are the same: each page's URL comes from its language.
+        let urls = |job: &Job| {
+            let mut all: Vec<String> = job
+                .pages
+                .values()
+                .flatten()
+                .map(|(u, _)| u.clone())
+                .collect();
+            all.sort();
+            all
+        };
+        assert_ne!(urls(&moved), urls(&read), "the URLs name the language");
+        let moved = moved.run(&Memo::default()).expect("indexes").1;
+        let pages: Vec<&str> = moved
+            .iter()
+            .filter_map(|(p, _)| {
+                p.strip_prefix("pagefind/pagefind.")?
+                    .strip_suffix(".pf_meta")
+            })
+            .map(|hash| &hash[..2])
+            .collect();
+        assert_eq!(pages, ["en", "es"], "an index of each language");
+        let entry: serde_json::Value =
+            serde_json::from_slice(&moved.iter().find(|(p, _)| p == ENTRY).expect("entry").1)
+                .expect("JSON");
+        assert_eq!(entry["languages"]["en"]["page_count"], 2);
+        assert_eq!(entry["languages"]["es"]["page_count"], 1);
+    }
+
+    /// A written page that cannot be read back is an input/output error
+    /// naming the page, not a bug.
+    #[cfg(feature = "search")]
+    #[test]
+    fn a_page_that_cannot_be_read_back_is_an_io_error() {
+        let mut job = job();
+        let gone = std::env::temp_dir().join("aula-no-such-folder/es/jardin/index.html");
+        Arc::get_mut(&mut job.pages)
+            .expect("one owner")
+            .get_mut("es")
+            .expect("es")[0]
+            .1
+            .data = Data::Written(gone);
+        match job.run(&Memo::default()) {
+            Err(Failed::Unreadable(message)) => {
+                assert!(message.contains("/es/jardín/"), "{message}")
+            }
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        let (_, diags) = finish(
+            Some(Err(Failed::Unreadable("x".to_string()))),
+            &mut Files::new(),
+        );
+        assert_eq!(diags[0].kind, Kind::Io);
+    }
+
+    /// A build kept in memory keeps the bundle under the fingerprint of
+    /// the pages' bytes: the same pages reuse it, a changed page not.
+    #[cfg(feature = "search")]
+    #[test]
+    fn the_bundle_is_reused_for_the_same_pages_only() {
+        let pages = [("es", "es", "jardín"), ("en", "en", "garden")];
+        let (fp, bundle) = job_of(&pages, true).run(&Memo::default()).expect("indexes");
+        let memo = Memo::from_results([(BUNDLE.to_string(), (fp, Arc::clone(&bundle)))]);
+        let (again, reused) = job_of(&pages, true).run(&memo).expect("reused");
+        assert_eq!(again, fp);
+        assert!(Arc::ptr_eq(&reused, &bundle), "not made again");
+        let changed = [("es", "es", "jardines"), ("en", "en", "garden")];
+        let (other, made) = job_of(&changed, true).run(&memo).expect("indexes");
+        assert_ne!(other, fp);
+        assert!(!Arc::ptr_eq(&made, &bundle));
     }
 
     #[test]
