@@ -14,14 +14,15 @@ use fluent_bundle::FluentArgs;
 use rayon::prelude::*;
 
 /// One part of the book: the course page's own text, then each module.
-pub struct Chapter {
+pub struct Chapter<'a> {
     /// Page index.
     pub page: usize,
     /// 0 for the course page, then the module's place in the outline.
     pub number: usize,
     pub title: String,
-    /// The body as rendered for the page (links relative to its folder).
-    pub html: String,
+    /// The body as rendered for the page (links relative to its folder),
+    /// borrowed from the build's rendered Markdown.
+    pub html: &'a str,
     pub objectives: Vec<String>,
     pub duration: Option<u32>,
     /// The language of the text when it is not the book's (a missing
@@ -32,17 +33,18 @@ pub struct Chapter {
 }
 
 /// A course in one language, as a book.
-pub struct Book {
+pub struct Book<'a> {
     /// The course page's index.
     pub course: usize,
     pub lang: String,
-    pub chapters: Vec<Chapter>,
+    pub chapters: Vec<Chapter<'a>>,
 }
 
-impl Book {
+impl<'a> Book<'a> {
     /// The book of course `c` in `lang`, if the course has a page there.
-    pub fn new(input: &Input, c: usize, lang: &str) -> Option<Book> {
+    pub fn new(input: &Input<'a>, c: usize, lang: &str) -> Option<Book<'a>> {
         let site = input.site;
+        let bodies = input.bodies;
         let course = site.page(&site.courses[c].key, lang)?;
         let modules = site.courses[c]
             .modules
@@ -53,7 +55,7 @@ impl Book {
         let mut asked = 0;
         for (number, page) in std::iter::once(course).chain(modules).enumerate() {
             let p = &site.pages[page];
-            let body = &input.bodies[page];
+            let body = &bodies[page];
             let questions = body
                 .quiz_items
                 .iter()
@@ -66,7 +68,7 @@ impl Book {
                 page,
                 number,
                 title: p.front().title.clone(),
-                html: body.html.clone(),
+                html: &body.html,
                 objectives: p.front().objectives().to_vec(),
                 duration: p.front().duration(),
                 text_lang: if p.is_fallback() {
@@ -85,7 +87,7 @@ impl Book {
     }
 
     /// Every question of the book, in order.
-    pub fn questions(&self) -> impl Iterator<Item = (&Chapter, usize, &QuizItem)> {
+    pub fn questions(&self) -> impl Iterator<Item = (&Chapter<'a>, usize, &QuizItem)> {
         self.chapters
             .iter()
             .flat_map(|c| c.questions.iter().map(move |(n, q)| (c, *n, q)))
