@@ -339,8 +339,9 @@ struct Merged {
 }
 
 /// One word's pages in the merged index, held compactly until the index
-/// is encoded (a language of ~1,000 pages has ~320,000 word-page entries:
-/// as [`PackedPage`]s, two vectors each, they were ~115 bytes apiece).
+/// is encoded (a language of the 3,162-page corpus has ~320,000
+/// word-page entries, counted when this was written; as [`PackedPage`]s
+/// each had two vectors of its own).
 /// Each form's pages in one buffer ([`hold`]), its forms in the order
 /// they were first seen.
 #[derive(Default)]
@@ -362,31 +363,39 @@ fn hold(buffer: &mut Vec<i32>, pages: Vec<PackedPage>) {
     }
 }
 
-/// The pages of a buffer [`hold`] made, in page order, their metadata
-/// fields numbered by `number` (when given; see [`renumber`]).
-fn unhold(buffer: &[i32], number: Option<&[usize]>) -> Vec<PackedPage> {
-    fn take(rest: &mut &[i32]) -> Option<Vec<i32>> {
+/// The pages of a buffer [`hold`] made, as written: each page's number,
+/// locations and metadata locations, borrowed.
+fn held(buffer: &[i32]) -> impl Iterator<Item = (i32, &[i32], &[i32])> {
+    fn take<'a>(rest: &mut &'a [i32]) -> Option<&'a [i32]> {
         let (&count, tail) = rest.split_first()?;
         let (taken, tail) = tail.split_at_checked(usize::try_from(count).ok()?)?;
         *rest = tail;
-        Some(taken.to_vec())
+        Some(taken)
     }
-    let mut pages = Vec::new();
     let mut rest = buffer;
-    while let Some((&page_number, tail)) = rest.split_first() {
+    std::iter::from_fn(move || {
+        let (&page_number, tail) = rest.split_first()?;
         rest = tail;
-        let (Some(locs), Some(mut meta_locs)) = (take(&mut rest), take(&mut rest)) else {
-            break;
-        };
-        if let Some(number) = number {
-            renumber(&mut meta_locs, number);
-        }
-        pages.push(PackedPage {
-            page_number: page_number as usize,
-            locs,
-            meta_locs,
-        });
-    }
+        Some((page_number, take(&mut rest)?, take(&mut rest)?))
+    })
+}
+
+/// The pages of a buffer [`hold`] made, in page order, their metadata
+/// fields numbered by `number` (when given; see [`renumber`]).
+fn unhold(buffer: &[i32], number: Option<&[usize]>) -> Vec<PackedPage> {
+    let mut pages: Vec<PackedPage> = held(buffer)
+        .map(|(page_number, locs, meta)| {
+            let mut meta_locs = meta.to_vec();
+            if let Some(number) = number {
+                renumber(&mut meta_locs, number);
+            }
+            PackedPage {
+                page_number: page_number as usize,
+                locs: locs.to_vec(),
+                meta_locs,
+            }
+        })
+        .collect();
     // Pages are added in order: this keeps them so, whatever comes.
     pages.sort_by_key(|p| p.page_number);
     pages
@@ -394,21 +403,14 @@ fn unhold(buffer: &[i32], number: Option<&[usize]>) -> Vec<PackedPage> {
 
 /// What a word adds to the size of its chunk ([`chunk_index`]): each
 /// page's locations and metadata locations and one, and one per variant.
-fn chunk_size(held: &Held) -> usize {
-    // A page is three numbers and its locations: it adds its length
-    // less two.
+fn chunk_size(held_word: &Held) -> usize {
     let size = |buffer: &[i32]| -> usize {
-        let count = |at: usize| buffer.get(at).map_or(0, |&n| n.max(0) as usize);
-        let (mut at, mut pages) = (0, 0);
-        while at < buffer.len() {
-            let locs = count(at + 1);
-            at += 3 + locs + count(at + 2 + locs);
-            pages += 1;
-        }
-        buffer.len().saturating_sub(2 * pages)
+        held(buffer)
+            .map(|(_, locs, meta)| locs.len() + meta.len() + 1)
+            .sum()
     };
-    size(&held.plain)
-        + held
+    size(&held_word.plain)
+        + held_word
             .variants
             .iter()
             .map(|(_, b)| size(b) + 1)
