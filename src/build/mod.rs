@@ -390,7 +390,7 @@ fn run(
         Sink::Disk => Some(begin_writing(&input, cache, opts, &mut watch)?),
     };
     let index = opts.write && !preview;
-    let (files, diags, image_stats) =
+    let (files, mut diags, image_stats) =
         make_outputs(&input, cache, &mut watch, writer.as_ref(), index);
     let mut more_warnings = markdown_warnings;
     more_warnings.extend(string_and_anchor_warnings(
@@ -405,16 +405,12 @@ fn run(
             // Nothing is kept for a next build: what the cache holds
             // (root pages, images) is freed before the packages.
             *cache = Cache::default();
-            let (writer, files, bundle, diags) = write(&input, writer, files, &mut watch)?;
-            let job = index
-                .then(|| outputs::search::job(&input, &files, false))
-                .flatten();
+            let (writer, files, search, diags) = write(&input, writer, files, index, &mut watch)?;
             // The Markdown bodies are freed before the search index is made.
             drop(std::mem::take(&mut bodies));
-            write_the_rest(&site, writer, files, (bundle, job), diags, &mut watch)?
+            write_the_rest(&site, writer, files, search, diags, &mut watch)?
         }
     };
-    let mut diags = diags;
     diags.extend(more);
     cache.theme = Some((theme_fp, state));
     let (output_warnings, warnings) = sort_out(diags, more_warnings, opts.strict)?;
@@ -536,20 +532,28 @@ fn begin_writing(
 /// the packages, which read the pages they need back from the disk, each
 /// file written as it is made. Returns the writer, the files (as
 /// written), the files of the search bundle's folder, still to be written
-/// with the bundle, and the diagnostics.
+/// with the bundle, and (when `index`) the indexing of the published
+/// pages, and the diagnostics.
 fn write(
     input: &Input,
     mut writer: passes::Writer,
     files: Files,
+    index: bool,
     watch: &mut Stopwatch,
-) -> Result<(passes::Writer, Files, Files, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(passes::Writer, Files, Search, Vec<Diagnostic>), Vec<Diagnostic>> {
     // The bundle's folder is written once the bundle is made, with
     // whatever else the site has in it (a clash is found then).
     let (bundle, files) = files.split_folder(outputs::search::BUNDLE);
     let (mut files, mut diags) = writer.write_all(files, watch).map_err(io)?;
     diags.extend(make_packages(input, &mut files, &writer, watch));
-    Ok((writer, files, bundle, diags))
+    let job = index
+        .then(|| outputs::search::job(input, &files, false))
+        .flatten();
+    Ok((writer, files, (bundle, job), diags))
 }
+
+/// The search bundle's folder still to be written, and the indexing.
+type Search = (Files, Option<outputs::search::Job>);
 
 /// The end of a build that writes: the search index made from the pages
 /// as written, read back language by language (on a thread of its own,
@@ -560,7 +564,7 @@ fn write_the_rest(
     site: &Site,
     writer: passes::Writer,
     files: Files,
-    (mut bundle, job): (Files, Option<outputs::search::Job>),
+    (mut bundle, job): Search,
     mut diags: Vec<Diagnostic>,
     watch: &mut Stopwatch,
 ) -> Result<Delivered, Vec<Diagnostic>> {

@@ -66,15 +66,25 @@ fn unpack(path: &Path) -> Vec<u8> {
     out.split_off("pagefind_dcd".len())
 }
 
+/// Every fragment of the index: its language (from its name) and JSON.
+#[cfg(feature = "search")]
+fn fragments(public: &Path) -> Vec<(String, serde_json::Value)> {
+    let folder = public.join("pagefind/fragment");
+    files(&folder)
+        .into_iter()
+        .map(|f| {
+            let lang = f.split('_').next().expect("lang_hash").to_string();
+            let json = serde_json::from_slice(&unpack(&folder.join(&f))).expect("fragment JSON");
+            (lang, json)
+        })
+        .collect()
+}
+
 /// Pages in the index, by language: the `url` of every fragment.
 #[cfg(feature = "search")]
 fn indexed(public: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
     let mut by_lang = std::collections::BTreeMap::<String, Vec<String>>::new();
-    for f in files(&public.join("pagefind/fragment")) {
-        let lang = f.split('_').next().expect("lang_hash").to_string();
-        let json: serde_json::Value =
-            serde_json::from_slice(&unpack(&public.join("pagefind/fragment").join(&f)))
-                .expect("fragment JSON");
+    for (lang, json) in fragments(public) {
         let url = json["url"].as_str().expect("url").to_string();
         by_lang.entry(lang).or_default().push(url);
     }
@@ -149,16 +159,11 @@ fn a_courses_downloads_box_is_published_but_not_indexed() {
     let public = site.path().join("public");
     let page = read(&public, "es/cursos/alfa-es/index.html");
     assert!(page.contains("class=\"downloads\""), "the box is published");
-    let mut course = None;
-    for f in files(&public.join("pagefind/fragment")) {
-        let json: serde_json::Value =
-            serde_json::from_slice(&unpack(&public.join("pagefind/fragment").join(&f)))
-                .expect("fragment JSON");
-        if json["url"] == "/es/cursos/alfa-es/" {
-            course = Some(json["content"].as_str().expect("content").to_string());
-        }
-    }
-    let course = course.expect("the course page is indexed");
+    let course = fragments(&public)
+        .into_iter()
+        .find(|(_, json)| json["url"] == "/es/cursos/alfa-es/")
+        .and_then(|(_, json)| Some(json["content"].as_str()?.to_string()))
+        .expect("the course page is indexed");
     assert!(!course.is_empty());
     for word in ["ZIP", "EPUB", "KB"] {
         assert!(!course.contains(word), "{word} is indexed: {course}");
