@@ -161,6 +161,12 @@ impl Highlighter {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }
 
+    /// Forgets the highlighted blocks kept for reuse (the rest stays):
+    /// a build that renders no more Markdown frees them.
+    pub fn forget_blocks(&self) {
+        *self.lock_cache() = HashMap::new();
+    }
+
     fn lock_cache(&self) -> MutexGuard<'_, HashMap<u64, Arc<str>>> {
         // A panic elsewhere while holding the lock cannot leave the map half
         // written (insert is atomic from our point of view), so keep using it.

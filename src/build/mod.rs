@@ -339,7 +339,7 @@ fn run(
     let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
     let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
     watch.lap("load config, theme, templates and content");
-    let site = Site::assemble(config, content, opts.links)
+    let mut site = Site::assemble(config, content, opts.links)
         .map_err(|e| finish(Diagnostic::default_kind(e, Kind::Content)))?;
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
@@ -371,6 +371,10 @@ fn run(
     watch.lap("translation status");
     let shared = Shared::build(&site);
     watch.lap("shared template context");
+    if sink == Sink::Disk {
+        forget_the_sources(&mut site, cache);
+        watch.lap("let go of the Markdown sources");
+    }
     let input = Input {
         site: &site,
         bodies: &bodies,
@@ -440,6 +444,18 @@ fn run(
         });
     }
     Ok((finished, report))
+}
+
+/// In a build that keeps nothing for a next one, once every body is
+/// rendered: the Markdown sources (the parsed files the cache shares with
+/// the site, and the site's own, front matter kept), the Markdown memo and
+/// the highlighted blocks are freed before the pages are rendered.
+fn forget_the_sources(site: &mut Site, cache: &mut Cache) {
+    cache.content = Default::default();
+    cache.markdown = Default::default();
+    cache.source_hashes = Default::default();
+    cache.highlighter.forget_blocks();
+    site.release_bodies();
 }
 
 /// Warnings of missing UI strings (shown from another language) and of

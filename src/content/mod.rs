@@ -37,11 +37,53 @@ pub struct Document {
     /// In-process hash of `source`, computed once when the file is read, so
     /// rebuilds can tell unchanged documents apart without rehashing them.
     pub fingerprint: u64,
+    /// The body was let go ([`Document::without_body`]): `source` holds
+    /// the front matter only.
+    body_released: bool,
 }
 
 impl Document {
+    /// The Markdown body. Panics on a document made by
+    /// [`Document::without_body`]: only stages before it read bodies.
     pub fn body(&self) -> &str {
+        assert!(
+            !self.body_released,
+            "the body of {} was released",
+            self.path.display()
+        );
         &self.source[self.body_start..]
+    }
+
+    /// This document with its front matter only, for the stages after
+    /// Markdown in a build that keeps nothing for a next one: the bodies
+    /// are most of the memory of the sources. Messages that show a body
+    /// line read the file again ([`Document::text`]).
+    pub fn without_body(&self) -> Document {
+        Document {
+            path: self.path.clone(),
+            key: self.key.clone(),
+            lang: self.lang.clone(),
+            kind: self.kind,
+            front: self.front.clone(),
+            source: self.source[..self.body_start].to_string(),
+            body_start: self.body_start,
+            body_line: self.body_line,
+            fingerprint: self.fingerprint,
+            body_released: true,
+        }
+    }
+
+    /// The whole file's text, for a message that shows one of its lines:
+    /// `source`, or, once the body was released, the file read again
+    /// from `root` (the site's root), else the front matter alone.
+    pub fn text(&self, root: &Path) -> std::borrow::Cow<'_, str> {
+        if !self.body_released {
+            return self.source.as_str().into();
+        }
+        match std::fs::read(root.join(&self.path)) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned().into(),
+            Err(_) => self.source.as_str().into(),
+        }
     }
 
     /// Folder of the source file inside `content/` (`courses/x`), "" at the top.
@@ -446,6 +488,7 @@ fn parse(
         body_start: split.body_start,
         body_line: split.body_line,
         fingerprint,
+        body_released: false,
     }))
 }
 
@@ -582,5 +625,52 @@ mod tests {
         assert!(classify(&config(), "courses/a/b/c.md").is_err());
         assert!(classify(&config(), "courses/x.md").is_err());
         assert!(classify(&config(), "guidelines/a/b.md").is_err());
+    }
+
+    /// A site root with one page, and the page as loaded.
+    fn one_page(text: &str) -> (tempfile::TempDir, Document) {
+        let root = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(root.path().join("content")).expect("mkdir");
+        std::fs::write(root.path().join("content/about.es.md"), text).expect("write");
+        let config = Config::parse(
+            root.path(),
+            "default_language = \"es\"\n[languages.es]\ntitle = \"a\"\n",
+        )
+        .expect("valid");
+        let mut docs = load(&config, false).expect("loads").documents;
+        let doc = std::sync::Arc::unwrap_or_clone(docs.remove(0));
+        (root, doc)
+    }
+
+    const PAGE: &str = "+++\ntitle = \"Sobre\"\n+++\n\nUn párrafo.\n\n![Un diagrama](d.png)\n";
+
+    #[test]
+    fn a_document_without_its_body_keeps_the_front_matter_and_reads_its_text_again() {
+        let (root, doc) = one_page(PAGE);
+        let light = doc.without_body();
+        assert_eq!(light.source, "+++\ntitle = \"Sobre\"\n+++\n");
+        assert_eq!(
+            (light.front.title.as_str(), light.body_line),
+            ("Sobre", doc.body_line)
+        );
+        assert_eq!(
+            light.text(root.path()),
+            PAGE,
+            "a message still shows body lines"
+        );
+        assert_eq!(doc.text(root.path()), PAGE);
+        std::fs::remove_file(root.path().join("content/about.es.md")).expect("rm");
+        assert_eq!(
+            light.text(root.path()),
+            light.source,
+            "a file gone since: the front matter, no panic"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "was released")]
+    fn reading_a_released_body_is_a_bug_caught_at_once() {
+        let (_root, doc) = one_page(PAGE);
+        let _ = doc.without_body().body();
     }
 }

@@ -78,13 +78,13 @@ fn markdown_assets(input: &Input, files: &mut Files) -> Vec<Diagnostic> {
             let out = format!("{}/{}", page.dir, a.path);
             let data = Data::Copy(site.config.content_dir().join(&src_rel));
             if files.add(out.clone(), data).is_err() {
-                let source = page.doc().map(|d| d.source.as_str());
+                let source = page.text(&site.config.root);
                 errors.push(
                     Diagnostic::error(format!(
                         "the file content/{src_rel} would replace the generated {out}"
                     ))
                     .file(page.path())
-                    .at(a.line, a.column, source)
+                    .at(a.line, a.column, Some(&source))
                     .kind(crate::diagnostic::Kind::Asset)
                     .help("rename the file: a page's folder already has that name"),
                 );

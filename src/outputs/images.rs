@@ -63,7 +63,7 @@ pub fn add(input: &Input, cache: &mut Cache, files: &mut Files) -> (Vec<Diagnost
                 errors.push(
                     Diagnostic::error(format!("cannot use the image `{}`: {why}", a.path))
                         .file(page.path())
-                        .at(a.line, a.column, page.doc().map(|d| d.source.as_str()))
+                        .at(a.line, a.column, Some(&page.text(&site.config.root)))
                         .kind(Kind::Asset)
                         .help(format!(
                             "content/{source} is damaged or is not the format its name says: open it in an image editor and export it again as PNG or JPEG, or replace it (GIF and SVG files are copied as they are)"
@@ -90,7 +90,7 @@ pub fn add(input: &Input, cache: &mut Cache, files: &mut Files) -> (Vec<Diagnost
                             "the resized image {out} would replace another file"
                         ))
                         .file(page.path())
-                        .at(a.line, a.column, page.doc().map(|d| d.source.as_str()))
+                        .at(a.line, a.column, Some(&page.text(&site.config.root)))
                         .kind(Kind::Asset)
                         .help("rename the image: aula writes its resized copies next to it as NAME-480w.png and so on"),
                     );
