@@ -176,7 +176,9 @@ pub(super) struct Tools<'a> {
 /// Markdown to HTML for every page, in parallel; links are resolved to
 /// relative URLs in the linking page's language. A page whose source,
 /// place, link targets, quiz strings, media files and shortcodes are
-/// unchanged reuses its previous result.
+/// unchanged reuses its previous result. `pack`: each body's HTML is
+/// compressed as soon as it is made ([`Rendered::pack`]), for a build that
+/// writes (it holds every body until the books are made).
 pub(super) fn render_all(
     site: &Site,
     cache: &mut Cache,
@@ -184,6 +186,7 @@ pub(super) fn render_all(
     config_fp: u64,
     theme: (&Theme, &Renderer, &I18n),
     images: &Catalog,
+    pack: bool,
 ) -> (Vec<Arc<Rendered>>, Setting) {
     let (theme, tera, i18n) = theme;
     let previous = std::mem::take(&mut cache.markdown);
@@ -198,7 +201,16 @@ pub(super) fn render_all(
     };
     let results: Vec<(u64, Arc<Rendered>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| render_page(site, i, &tools, &previous))
+        .map(|i| {
+            let (fp, mut body) = render_page(site, i, &tools, &previous);
+            if pack {
+                // Just made, so not shared: a build that packs keeps no memo.
+                if let Some(body) = Arc::get_mut(&mut body) {
+                    body.pack();
+                }
+            }
+            (fp, body)
+        })
         .collect();
     cache.markdown = Memo::from_results(
         site.pages

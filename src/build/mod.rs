@@ -357,6 +357,7 @@ fn run(
         config_fp,
         (&state.theme, &state.renderer, &state.i18n),
         &images,
+        sink == Sink::Disk,
     );
     watch.lap("render Markdown");
     let mut errors = markdown::check(&site, &bodies);

@@ -207,3 +207,29 @@ Siguiente: [módulo 1](@/courses/x/01-a.md).
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     insta::assert_snapshot!(r.html);
 }
+
+#[test]
+fn a_packed_body_reads_back_the_same_html_and_holds_less() {
+    let body =
+        "## Sesión\n\nUn párrafo con *énfasis* y un [enlace](https://example.org).\n\n".repeat(40);
+    let mut r = md(&body);
+    let html = r.html.clone();
+    assert_eq!(r.html(), html.as_str(), "not packed: the field itself");
+    r.pack();
+    assert!(
+        r.html.is_empty(),
+        "the field is emptied: readers must use html()"
+    );
+    assert_eq!(r.html(), html.as_str());
+    let packed = r.packed.as_ref().map_or(0, |p| p.len());
+    assert!(
+        packed > 0 && packed * 4 < html.len(),
+        "{packed} of {}",
+        html.len()
+    );
+    r.pack();
+    assert_eq!(r.html(), html.as_str(), "packing twice changes nothing");
+    let mut empty = md("");
+    empty.pack();
+    assert_eq!(empty.html(), "");
+}

@@ -21,8 +21,8 @@ pub struct Chapter<'a> {
     pub number: usize,
     pub title: String,
     /// The body as rendered for the page (links relative to its folder),
-    /// borrowed from the build's rendered Markdown.
-    pub html: &'a str,
+    /// borrowed from the build's rendered Markdown (unpacked when packed).
+    pub html: std::borrow::Cow<'a, str>,
     pub objectives: Vec<String>,
     pub duration: Option<u32>,
     /// The language of the text when it is not the book's (a missing
@@ -68,7 +68,7 @@ impl<'a> Book<'a> {
                 page,
                 number,
                 title: p.front().title.clone(),
-                html: &body.html,
+                html: body.html(),
                 objectives: p.front().objectives().to_vec(),
                 duration: p.front().duration(),
                 text_lang: if p.is_fallback() {

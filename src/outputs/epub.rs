@@ -108,7 +108,7 @@ fn make(input: &Input, book: &Book, files: &Files) -> Result<Vec<u8>, Diagnostic
     let has_answers = book.questions().next().is_some();
     for ch in &book.chapters {
         let from = &site.pages[ch.page].dir;
-        let body = html::rewrite_attrs(ch.html, |tag, attr, v| match attr {
+        let body = html::rewrite_attrs(&ch.html, |tag, attr, v| match attr {
             "loading" | "decoding" | "srcset" | "sizes" => Edit::Remove,
             a if html::is_url_attr(a) => {
                 relink(tag, v, from, &chapter_of, files, &mut images, base)

@@ -85,7 +85,7 @@ fn render(input: &Input, book: &Book, dir: &str) -> Result<String, Diagnostic> {
         .map(|ch| {
             let a = anchor(ch);
             let from = &site.pages[ch.page].dir;
-            let body = html::rewrite_attrs(ch.html, |tag, attr, v| {
+            let body = html::rewrite_attrs(&ch.html, |tag, attr, v| {
                 relink(tag, attr, v, from, dir, &a, &anchors, base)
             });
             let html = book::plain_questions(&body, ch, &words, &format!("{a}-"), &|n| {

@@ -432,7 +432,7 @@ fn page_value(site: &Site, i18n: &I18n, i: usize, body: &Rendered) -> Value {
     let mut map = Value::from_serializable(&view)
         .into_map()
         .unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(&body.html));
+    map.insert("content".into(), Value::safe_string(&body.html()));
     if p.is_generated() || p.front().title.is_empty() {
         map.insert("title".into(), Value::from(generated_title(site, i18n, i)));
     }
