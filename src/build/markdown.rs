@@ -17,6 +17,7 @@ use crate::site::Site;
 use crate::theme::Theme;
 use crate::translations;
 use rayon::prelude::*;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -199,26 +200,32 @@ pub(super) fn render_all(
         tera,
         images,
     };
-    let results: Vec<(u64, Arc<Rendered>)> = (0..site.pages.len())
+    let results: Vec<(u64, Arc<Rendered>, Option<String>)> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
-            let (fp, mut body) = render_page(site, i, &tools, &previous);
+            let (fp, mut body, hash) = render_and_hash(site, i, &tools, &previous);
             if pack {
                 // Just made, so not shared: a build that packs keeps no memo.
                 if let Some(body) = Arc::get_mut(&mut body) {
                     body.pack();
                 }
             }
-            (fp, body)
+            (fp, body, hash)
         })
         .collect();
+    // The translation status needs no second pass over these bodies.
+    for (i, (_, _, hash)) in results.iter().enumerate() {
+        if let Some(hash) = hash {
+            cache.source_hashes.insert(fps.docs[i], hash.clone());
+        }
+    }
     cache.markdown = Memo::from_results(
         site.pages
             .iter()
             .zip(&results)
-            .map(|(p, (fp, r))| (p.dir.clone(), (*fp, Arc::clone(r)))),
+            .map(|(p, (fp, r, _))| (p.dir.clone(), (*fp, Arc::clone(r)))),
     );
-    let bodies = results.into_iter().map(|(_, r)| r).collect();
+    let bodies = results.into_iter().map(|(_, r, _)| r).collect();
     (bodies, setting)
 }
 
@@ -230,9 +237,22 @@ pub(super) fn render_page(
     tools: &Tools,
     previous: &Memo<Arc<Rendered>>,
 ) -> (u64, Arc<Rendered>) {
+    let (fp, body, _) = render_and_hash(site, i, tools, previous);
+    (fp, body)
+}
+
+/// [`render_page`], and, when it rendered the body, the page's
+/// translation source hash, taken from the body read for it (a load that
+/// kept front matter only reads each body here, once).
+fn render_and_hash(
+    site: &Site,
+    i: usize,
+    tools: &Tools,
+    previous: &Memo<Arc<Rendered>>,
+) -> (u64, Arc<Rendered>, Option<String>) {
     let page = &site.pages[i];
     let Some(doc) = page.doc() else {
-        return (0, Arc::new(Rendered::default()));
+        return (0, Arc::new(Rendered::default()), None);
     };
     let setting = tools.setting;
     let no_labels = (quiz::Labels::default(), 0);
@@ -250,7 +270,13 @@ pub(super) fn render_page(
     );
     let render_shortcode =
         |call: &markdown::ShortcodeCall| tools.tera.shortcode(call.name, call.context);
+    let mut hash = None;
     let made = previous.get_or_make(&page.dir, &inputs, || {
+        let text = match doc.read_body(&site.config.root) {
+            Ok(text) => text,
+            Err(d) => return Ok(Arc::new(Rendered::unread(d.message, d.help))),
+        };
+        hash = Some(translations::source_hash(&doc.front, &text));
         let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
             site.resolve(i, path)
                 .map(|t| {
@@ -291,9 +317,10 @@ pub(super) fn render_page(
             },
             images: &image,
         };
-        Ok::<_, ()>(Arc::new(markdown::render(doc.body(), &opts)))
+        Ok::<_, ()>(Arc::new(markdown::render(&text, &opts)))
     });
-    made.expect("rendering Markdown cannot fail")
+    let (fp, body) = made.expect("rendering Markdown cannot fail");
+    (fp, body, hash)
 }
 
 /// The translation status of every page. Source hashes cost a pass over
@@ -331,12 +358,14 @@ pub(super) fn warnings(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic>
     let mut out = Vec::new();
     for (i, body) in bodies.iter().enumerate() {
         let page = &site.pages[i];
-        let source = page.doc().map(|d| d.source.as_str());
+        // Read only for a page with something to say (it may be read again).
+        let text = OnceCell::new();
+        let source = || Some(text.get_or_init(|| page.text(&site.config.root)).as_ref());
         for w in &body.warnings {
             out.push(
                 Diagnostic::warning(w.message.clone())
                     .file(page.path())
-                    .at(w.line, w.column, source)
+                    .at(w.line, w.column, source())
                     .kind(w.kind)
                     .help(w.help.clone()),
             );
@@ -354,11 +383,13 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (i, body) in bodies.iter().enumerate() {
         let page = &site.pages[i];
-        let source = page.doc().map(|d| d.source.as_str());
+        // Read only for a page with an error (it may be read again).
+        let text = OnceCell::new();
+        let source = || Some(text.get_or_init(|| page.text(&site.config.root)).as_ref());
         let at = |msg: String, line: usize, col: usize| {
             Diagnostic::error(msg)
                 .file(page.path())
-                .at(line, col, source)
+                .at(line, col, source())
         };
         for e in &body.errors {
             errors.push(
@@ -399,7 +430,7 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
             .module()
             .is_some_and(|m| m.completion == Completion::Quiz);
         if by_quiz && body.quizzes == 0 && !page.is_fallback() {
-            let line = source
+            let line = source()
                 .and_then(|s| {
                     s.lines()
                         .position(|l| l.trim_start().starts_with("completion"))

@@ -224,7 +224,13 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
     }
     let sink = if opts.write { Sink::Disk } else { Sink::Memory };
-    let (finished, mut report) = run(opts, &mut Cache::default(), false, sink)?;
+    let mut cache = Cache::default();
+    if sink == Sink::Disk {
+        // Nothing is kept for a next build: documents hold their front
+        // matter only, and each body is read again when it is rendered.
+        cache.content = crate::content::ReadCache::front_matter_only();
+    }
+    let (finished, mut report) = run(opts, &mut cache, false, sink)?;
     if let Finished::Written(tree) = finished {
         let start = Instant::now();
         let cleanup = tree
@@ -339,7 +345,7 @@ fn run(
     let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
     let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
     watch.lap("load config, theme, templates and content");
-    let mut site = Site::assemble(config, content, opts.links)
+    let site = Site::assemble(config, content, opts.links)
         .map_err(|e| finish(Diagnostic::default_kind(e, Kind::Content)))?;
     watch.lap("assemble site");
     let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
@@ -373,8 +379,7 @@ fn run(
     let shared = Shared::build(&site);
     watch.lap("shared template context");
     if sink == Sink::Disk {
-        forget_the_sources(&mut site, cache);
-        watch.lap("let go of the Markdown sources");
+        forget_the_markdown(cache);
     }
     let input = Input {
         site: &site,
@@ -448,15 +453,12 @@ fn run(
 }
 
 /// In a build that keeps nothing for a next one, once every body is
-/// rendered: the Markdown sources (the parsed files the cache shares with
-/// the site, and the site's own, front matter kept), the Markdown memo and
-/// the highlighted blocks are freed before the pages are rendered.
-fn forget_the_sources(site: &mut Site, cache: &mut Cache) {
-    cache.content = Default::default();
+/// rendered: the Markdown memo and the highlighted blocks (a second copy
+/// of each block's HTML) are freed before the pages are rendered.
+fn forget_the_markdown(cache: &mut Cache) {
     cache.markdown = Default::default();
     cache.source_hashes = Default::default();
     cache.highlighter.forget_blocks();
-    site.release_bodies();
 }
 
 /// Warnings of missing UI strings (shown from another language) and of

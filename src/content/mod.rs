@@ -29,55 +29,63 @@ pub struct Document {
     pub lang: String,
     pub kind: Kind,
     pub front: FrontMatter,
-    /// The whole file; the body is `source[body_start..]`.
+    /// The whole file; the body is `source[body_start..]`. The front
+    /// matter only in a load that keeps no bodies
+    /// ([`ReadCache::front_matter_only`]).
     pub source: String,
     pub body_start: usize,
     /// 1-based line of the first body line.
     pub body_line: usize,
-    /// In-process hash of `source`, computed once when the file is read, so
-    /// rebuilds can tell unchanged documents apart without rehashing them.
+    /// In-process hash of the file's whole text, computed once when the
+    /// file is read, so rebuilds can tell unchanged documents apart
+    /// without rehashing them.
     pub fingerprint: u64,
-    /// The body was let go ([`Document::without_body`]): `source` holds
-    /// the front matter only.
-    body_released: bool,
+    /// The load kept the front matter only
+    /// ([`ReadCache::front_matter_only`]): `source` holds no body.
+    front_only: bool,
 }
 
 impl Document {
-    /// The Markdown body. Panics on a document made by
-    /// [`Document::without_body`]: only stages before it read bodies.
+    /// The Markdown body. Panics on a document loaded without it
+    /// ([`ReadCache::front_matter_only`]): read it with
+    /// [`Document::read_body`].
     pub fn body(&self) -> &str {
         assert!(
-            !self.body_released,
-            "the body of {} was released",
+            !self.front_only,
+            "the body of {} was not loaded: read it with read_body",
             self.path.display()
         );
         &self.source[self.body_start..]
     }
 
-    /// This document with its front matter only, for the stages after
-    /// Markdown in a build that keeps nothing for a next one: the bodies
-    /// are most of the memory of the sources. Messages that show a body
-    /// line read the file again ([`Document::text`]).
-    pub fn without_body(&self) -> Document {
-        Document {
-            path: self.path.clone(),
-            key: self.key.clone(),
-            lang: self.lang.clone(),
-            kind: self.kind,
-            front: self.front.clone(),
-            source: self.source[..self.body_start].to_string(),
-            body_start: self.body_start,
-            body_line: self.body_line,
-            fingerprint: self.fingerprint,
-            body_released: true,
+    /// The Markdown body: the one held, or, when the load kept the front
+    /// matter only, the file read again from `root` (the site's root). A
+    /// file that changed since the load is an error: its front matter was
+    /// read from another text.
+    pub fn read_body(&self, root: &Path) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        if !self.front_only {
+            return Ok(self.body().into());
         }
+        let mut text = std::fs::read(root.join(&self.path))
+            .map_err(|e| read_error(&self.path, &e))
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())?;
+        if crate::memo::fingerprint(&text) != self.fingerprint {
+            return Err(Diagnostic::error(format!(
+                "{} changed while aula was building the site",
+                self.path.display()
+            ))
+            .file(&self.path)
+            .help("build again once the file is saved"));
+        }
+        text.replace_range(..self.body_start, "");
+        Ok(text.into())
     }
 
     /// The whole file's text, for a message that shows one of its lines:
     /// `source`, or, once the body was released, the file read again
     /// from `root` (the site's root), else the front matter alone.
     pub fn text(&self, root: &Path) -> std::borrow::Cow<'_, str> {
-        if !self.body_released {
+        if !self.front_only {
             return self.source.as_str().into();
         }
         match std::fs::read(root.join(&self.path)) {
@@ -164,9 +172,23 @@ pub struct ReadCache {
     files: std::collections::HashMap<PathBuf, Entry>,
     /// Files read from disk so far (not reused from the cache).
     reads: usize,
+    /// Its documents keep their front matter only
+    /// ([`ReadCache::front_matter_only`]).
+    front_only: bool,
 }
 
 impl ReadCache {
+    /// A cache whose documents keep their front matter only, for a build
+    /// that keeps nothing for a next one (`aula build`): the bodies are
+    /// most of the sources' memory, and each is read again when it is
+    /// rendered ([`Document::read_body`]).
+    pub fn front_matter_only() -> ReadCache {
+        ReadCache {
+            front_only: true,
+            ..ReadCache::default()
+        }
+    }
+
     /// How many files this cache has read from disk, over all loads.
     pub fn reads(&self) -> usize {
         self.reads
@@ -202,7 +224,7 @@ impl ReadCache {
         let before = old.parsed.clone();
         let (old_content, old_drafts) = (old.content, old.stamp.drafts);
         // A fresh read: the watcher saw a change, whatever the stamp says.
-        let mut entry = read_cached(source, drafts, None);
+        let mut entry = read_cached(source, drafts, self.front_only, None);
         if entry.content == old_content && old_drafts == drafts && before.is_ok() {
             // Saved unchanged: the very same document, as a load keeps it.
             entry.parsed = before.clone();
@@ -284,7 +306,7 @@ pub fn load_cached(
         .into_par_iter()
         .map(|s| {
             let old = previous.get(&s.abs);
-            (s.abs.clone(), read_cached(s, drafts, old))
+            (s.abs.clone(), read_cached(s, drafts, cache.front_only, old))
         })
         .collect();
     cache.reads += entries
@@ -404,7 +426,7 @@ fn shown(config: &Config, path: &Path) -> PathBuf {
 
 /// Reads and parses a file unless `old` proves it unchanged: by its stamp
 /// when that is trusted, else by the hash of its bytes.
-fn read_cached(s: Source, drafts: bool, old: Option<&Entry>) -> Entry {
+fn read_cached(s: Source, drafts: bool, front_only: bool, old: Option<&Entry>) -> Entry {
     let meta = std::fs::metadata(&s.abs).ok();
     let stamp = Stamp {
         len: meta.as_ref().map_or(0, |m| m.len()),
@@ -436,7 +458,8 @@ fn read_cached(s: Source, drafts: bool, old: Option<&Entry>) -> Entry {
                 Some(o) => (content, o.parsed.clone()),
                 None => (
                     content,
-                    parse(s, source, content, drafts).map(|d| d.map(std::sync::Arc::new)),
+                    parse(s, source, content, drafts, front_only)
+                        .map(|d| d.map(std::sync::Arc::new)),
                 ),
             }
         }
@@ -466,17 +489,23 @@ fn read_text(s: &Source) -> Result<String, Diagnostic> {
 }
 
 /// Splits and parses a source file's text; `None` for a draft when
-/// drafts are not built.
+/// drafts are not built. `front_only`: the document keeps its front
+/// matter, not its body.
 fn parse(
     s: Source,
-    source: String,
+    mut source: String,
     fingerprint: u64,
     drafts: bool,
+    front_only: bool,
 ) -> Result<Option<Document>, Diagnostic> {
     let split = front::split(&source, &s.shown)?;
     let front = front::parse(&source, &split, s.kind, &s.shown)?;
     if front.draft && !drafts {
         return Ok(None);
+    }
+    if front_only {
+        source.truncate(split.body_start);
+        source.shrink_to_fit();
     }
     Ok(Some(Document {
         path: s.shown,
@@ -488,7 +517,7 @@ fn parse(
         body_start: split.body_start,
         body_line: split.body_line,
         fingerprint,
-        body_released: false,
+        front_only,
     }))
 }
 
@@ -627,8 +656,8 @@ mod tests {
         assert!(classify(&config(), "guidelines/a/b.md").is_err());
     }
 
-    /// A site root with one page, and the page as loaded.
-    fn one_page(text: &str) -> (tempfile::TempDir, Document) {
+    /// A site root with one page, and the page as loaded with `cache`.
+    fn one_page(text: &str, mut cache: ReadCache) -> (tempfile::TempDir, Document) {
         let root = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(root.path().join("content")).expect("mkdir");
         std::fs::write(root.path().join("content/about.es.md"), text).expect("write");
@@ -637,40 +666,75 @@ mod tests {
             "default_language = \"es\"\n[languages.es]\ntitle = \"a\"\n",
         )
         .expect("valid");
-        let mut docs = load(&config, false).expect("loads").documents;
+        let mut docs = load_cached(&config, false, &mut cache)
+            .expect("loads")
+            .documents;
         let doc = std::sync::Arc::unwrap_or_clone(docs.remove(0));
         (root, doc)
     }
 
     const PAGE: &str = "+++\ntitle = \"Sobre\"\n+++\n\nUn párrafo.\n\n![Un diagrama](d.png)\n";
+    const BODY: &str = "\nUn párrafo.\n\n![Un diagrama](d.png)\n";
 
     #[test]
-    fn a_document_without_its_body_keeps_the_front_matter_and_reads_its_text_again() {
-        let (root, doc) = one_page(PAGE);
-        let light = doc.without_body();
+    fn a_load_of_front_matter_only_reads_each_body_again_when_asked() {
+        let (root, whole) = one_page(PAGE, ReadCache::default());
+        let (_, light) = one_page(PAGE, ReadCache::front_matter_only());
         assert_eq!(light.source, "+++\ntitle = \"Sobre\"\n+++\n");
         assert_eq!(
-            (light.front.title.as_str(), light.body_line),
-            ("Sobre", doc.body_line)
+            (
+                &light.front,
+                light.body_start,
+                light.body_line,
+                light.fingerprint
+            ),
+            (
+                &whole.front,
+                whole.body_start,
+                whole.body_line,
+                whole.fingerprint
+            ),
+            "the same document but for the body"
         );
+        assert_eq!(whole.read_body(root.path()).expect("held"), BODY);
+        assert_eq!(light.read_body(root.path()).expect("read again"), BODY);
         assert_eq!(
             light.text(root.path()),
             PAGE,
             "a message still shows body lines"
         );
-        assert_eq!(doc.text(root.path()), PAGE);
-        std::fs::remove_file(root.path().join("content/about.es.md")).expect("rm");
+        assert_eq!(whole.text(root.path()), PAGE);
+    }
+
+    #[test]
+    fn a_body_changed_or_gone_since_the_load_is_an_error_not_another_text() {
+        let (root, light) = one_page(PAGE, ReadCache::front_matter_only());
+        let file = root.path().join("content/about.es.md");
+        std::fs::write(&file, PAGE.replace("párrafo", "parágrafo")).expect("write");
+        let e = light.read_body(root.path()).expect_err("changed");
+        assert_eq!(
+            e.message,
+            "content/about.es.md changed while aula was building the site"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some("build again once the file is saved")
+        );
+        std::fs::remove_file(&file).expect("rm");
+        let e = light.read_body(root.path()).expect_err("gone");
+        assert!(e.is_error() && e.help.is_some(), "{e}");
+        assert_eq!(e.file.as_deref(), Some(Path::new("content/about.es.md")));
         assert_eq!(
             light.text(root.path()),
             light.source,
-            "a file gone since: the front matter, no panic"
+            "a message about a file gone since: the front matter, no panic"
         );
     }
 
     #[test]
-    #[should_panic(expected = "was released")]
-    fn reading_a_released_body_is_a_bug_caught_at_once() {
-        let (_root, doc) = one_page(PAGE);
-        let _ = doc.without_body().body();
+    #[should_panic(expected = "was not loaded")]
+    fn a_body_not_held_is_never_read_as_empty() {
+        let (_root, light) = one_page(PAGE, ReadCache::front_matter_only());
+        let _ = light.body();
     }
 }

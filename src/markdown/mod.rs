@@ -278,6 +278,20 @@ impl Rendered {
         Cow::Owned(String::from_utf8(bytes).expect("aula packed a String"))
     }
 
+    /// A body that could not be read: no HTML, one error at its first
+    /// line.
+    pub fn unread(message: String, help: Option<String>) -> Rendered {
+        Rendered {
+            errors: vec![MarkdownError {
+                line: 1,
+                column: 1,
+                message,
+                help: help.unwrap_or_default(),
+            }],
+            ..Rendered::default()
+        }
+    }
+
     /// Compresses the HTML in place, for a build that holds every body
     /// until its pages and books are made (`aula build`): HTML packs to
     /// about a third, and reading it back costs a fraction of rendering it.

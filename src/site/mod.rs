@@ -152,23 +152,6 @@ pub struct Target {
 }
 
 impl Site {
-    /// Lets go of every page's Markdown body ([`Document::without_body`])
-    /// once the bodies are rendered, in a build that keeps nothing for a
-    /// next one. A document shown by two pages (a fallback) stays shared.
-    pub fn release_bodies(&mut self) {
-        // By address, the old document kept alive (in the value) until
-        // every page is done, so no address is reused meanwhile.
-        let mut released: HashMap<*const Document, (Arc<Document>, Arc<Document>)> = HashMap::new();
-        for page in &mut self.pages {
-            if let PageSource::File(doc) | PageSource::Fallback(doc) = &mut page.source {
-                let (_, new) = released
-                    .entry(Arc::as_ptr(doc))
-                    .or_insert_with(|| (Arc::clone(doc), Arc::new(doc.without_body())));
-                *doc = Arc::clone(new);
-            }
-        }
-    }
-
     pub fn assemble(
         config: Config,
         content: Content,
@@ -404,69 +387,4 @@ fn place_pages(
         }
     }
     (dirs, errors)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn releasing_bodies_keeps_front_matter_and_a_fallback_shares_its_document() {
-        let root = tempfile::tempdir().expect("tempdir");
-        let content = root.path().join("content");
-        std::fs::create_dir(&content).expect("mkdir");
-        for (name, text) in [
-            ("_index.es.md", "+++\ntitle = \"Inicio\"\n+++\nHola.\n"),
-            ("_index.en.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
-            (
-                "about.es.md",
-                "+++\ntitle = \"Sobre\"\n+++\nSolo en español.\n",
-            ),
-        ] {
-            std::fs::write(content.join(name), text).expect("write");
-        }
-        let config = Config::parse(
-            root.path(),
-            "default_language = \"es\"\n[languages.es]\ntitle = \"a\"\n[languages.en]\ntitle = \"b\"\n",
-        )
-        .expect("valid");
-        let docs = crate::content::load(&config, false).expect("loads");
-        let mut site = Site::assemble(config, docs, LinkStyle::Directory).expect("assembles");
-        let about = |site: &Site| -> Vec<Arc<Document>> {
-            site.pages
-                .iter()
-                .filter(|p| p.key == "about")
-                .filter_map(|p| match &p.source {
-                    PageSource::File(d) | PageSource::Fallback(d) => Some(Arc::clone(d)),
-                    PageSource::Generated => None,
-                })
-                .collect()
-        };
-        let before = about(&site);
-        assert_eq!(before.len(), 2, "the page and its English fallback");
-        assert!(
-            site.pages
-                .iter()
-                .filter(|p| p.doc().is_some())
-                .all(|p| !p.body().is_empty())
-        );
-        site.release_bodies();
-        let after = about(&site);
-        assert!(
-            Arc::ptr_eq(&after[0], &after[1]),
-            "one document, still shared"
-        );
-        assert!(!Arc::ptr_eq(&before[0], &after[0]));
-        assert_eq!(after[0].front.title, "Sobre");
-        assert_eq!(after[0].source, "+++\ntitle = \"Sobre\"\n+++\n");
-        let home = site
-            .pages
-            .iter()
-            .find(|p| p.key == "_index" && p.lang == "es");
-        assert_eq!(
-            home.expect("home").text(root.path()),
-            "+++\ntitle = \"Inicio\"\n+++\nHola.\n",
-            "messages still read body lines"
-        );
-    }
 }
