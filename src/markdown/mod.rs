@@ -218,8 +218,9 @@ pub struct MarkdownWarning {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// The body's HTML; empty once [`Rendered::pack`]ed: read it with
-    /// [`Rendered::html`].
-    pub html: String,
+    /// [`Rendered::html`] (the field is private to `markdown` so that no
+    /// reader elsewhere can see an emptied body).
+    html: String,
     /// The HTML compressed (LZ4, its length first), once packed.
     packed: Option<Box<[u8]>>,
     /// h2 entries with nested h3 children; h1 and h4+ are left out, and an

@@ -675,12 +675,12 @@ proptest! {
     #[test]
     fn markdown_rendering_never_panics_nor_lets_script_through(body in markdownish()) {
         let escaped = render_markdown(&body, RawHtml::Escape);
-        prop_assert_eq!(unsafe_markup(&escaped.html), None, "{:?} gave {}", body, escaped.html);
+        prop_assert_eq!(unsafe_markup(&escaped.html()), None, "{:?} gave {}", body, escaped.html());
         for e in &escaped.errors {
             prop_assert!(e.line >= 5 && e.column >= 1 && !e.help.is_empty(), "{:?}", e);
         }
         let sanitized = render_markdown(&body, RawHtml::Sanitize);
-        prop_assert_eq!(unsafe_markup(&sanitized.html), None, "{:?} gave {}", body, sanitized.html);
+        prop_assert_eq!(unsafe_markup(&sanitized.html()), None, "{:?} gave {}", body, sanitized.html());
         for w in &sanitized.warnings {
             prop_assert!(w.line >= 5 && w.column >= 1 && !w.help.is_empty(), "{:?}", w);
         }
@@ -691,7 +691,7 @@ proptest! {
     fn markdown_never_panics_on_any_text(body in "\\PC*") {
         let _ = render_markdown(&body, RawHtml::Escape);
         let sanitized = render_markdown(&body, RawHtml::Sanitize);
-        prop_assert_eq!(unsafe_markup(&sanitized.html), None, "{:?} gave {}", body, sanitized.html);
+        prop_assert_eq!(unsafe_markup(&sanitized.html()), None, "{:?} gave {}", body, sanitized.html());
     }
 
     #[test]
