@@ -200,7 +200,7 @@ pub(super) fn render_all(
         tera,
         images,
     };
-    let results: Vec<(u64, Arc<Rendered>, Option<String>)> = (0..site.pages.len())
+    let mut results: Vec<(u64, Arc<Rendered>, Option<String>)> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let (fp, mut body, hash) = render_and_hash(site, i, &tools, &previous);
@@ -213,10 +213,10 @@ pub(super) fn render_all(
             (fp, body, hash)
         })
         .collect();
-    // The translation status needs no second pass over these bodies.
-    for (i, (_, _, hash)) in results.iter().enumerate() {
-        if let Some(hash) = hash {
-            cache.source_hashes.insert(fps.docs[i], hash.clone());
+    // Bodies read again here are not read a third time for the status.
+    for (i, (_, _, hash)) in results.iter_mut().enumerate() {
+        if let Some(hash) = hash.take() {
+            cache.source_hashes.insert(fps.docs[i], hash);
         }
     }
     cache.markdown = Memo::from_results(
@@ -241,9 +241,10 @@ pub(super) fn render_page(
     (fp, body)
 }
 
-/// [`render_page`], and, when it rendered the body, the page's
-/// translation source hash, taken from the body read for it (a load that
-/// kept front matter only reads each body here, once).
+/// [`render_page`], and, for a body not held (a load of front matter
+/// only, which reads each body here), the page's translation source hash
+/// taken from the text read for it: the status cannot read it again for
+/// free. A held body's hash is left to the status, which memoises it.
 fn render_and_hash(
     site: &Site,
     i: usize,
@@ -276,7 +277,9 @@ fn render_and_hash(
             Ok(text) => text,
             Err(d) => return Ok(Arc::new(Rendered::unread(d.message, d.help))),
         };
-        hash = Some(translations::source_hash(&doc.front, &text));
+        if !doc.holds_body() {
+            hash = Some(translations::source_hash(&doc.front, &text));
+        }
         let resolve = |path: &str| -> Result<LinkTarget, LinkError> {
             site.resolve(i, path)
                 .map(|t| {

@@ -66,9 +66,7 @@ impl Document {
         if !self.front_only {
             return Ok(self.body().into());
         }
-        let mut text = std::fs::read(root.join(&self.path))
-            .map_err(|e| read_error(&self.path, &e))
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())?;
+        let mut text = self.read_again(root)?;
         if crate::memo::fingerprint(&text) != self.fingerprint {
             return Err(Diagnostic::error(format!(
                 "{} changed while aula was building the site",
@@ -82,16 +80,24 @@ impl Document {
     }
 
     /// The whole file's text, for a message that shows one of its lines:
-    /// `source`, or, once the body was released, the file read again
-    /// from `root` (the site's root), else the front matter alone.
+    /// `source`, or, when the load kept the front matter only, the file
+    /// read again from `root` (the site's root), else (it cannot be read
+    /// now) the front matter alone.
     pub fn text(&self, root: &Path) -> std::borrow::Cow<'_, str> {
-        if !self.front_only {
-            return self.source.as_str().into();
+        match self.front_only.then(|| self.read_again(root)) {
+            Some(Ok(text)) => text.into(),
+            _ => self.source.as_str().into(),
         }
-        match std::fs::read(root.join(&self.path)) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned().into(),
-            Err(_) => self.source.as_str().into(),
-        }
+    }
+
+    /// Whether the load kept the body ([`Document::body`] has it).
+    pub fn holds_body(&self) -> bool {
+        !self.front_only
+    }
+
+    /// The file read again, as the load read it ([`read_text`]).
+    fn read_again(&self, root: &Path) -> Result<String, Diagnostic> {
+        read_text(&root.join(&self.path), &self.path)
     }
 
     /// Folder of the source file inside `content/` (`courses/x`), "" at the top.
@@ -445,7 +451,7 @@ fn read_cached(s: Source, drafts: bool, front_only: bool, old: Option<&Entry>) -
             parsed: old.parsed.clone(),
         };
     }
-    let (content, parsed) = match read_text(&s) {
+    let (content, parsed) = match read_text(&s.abs, &s.shown) {
         Err(d) => (0, Err(d)),
         Ok(source) => {
             let content = crate::memo::fingerprint(&source);
@@ -472,9 +478,10 @@ fn read_cached(s: Source, drafts: bool, front_only: bool, old: Option<&Entry>) -
     }
 }
 
-/// The text of a source file, which must be UTF-8.
-fn read_text(s: &Source) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(&s.abs).map_err(|e| read_error(&s.shown, &e))?;
+/// The text of a source file at `abs` (`shown` in messages), which must
+/// be UTF-8.
+fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(abs).map_err(|e| read_error(shown, &e))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());
@@ -482,7 +489,7 @@ fn read_text(s: &Source) -> Result<String, Diagnostic> {
         Diagnostic::error(format!(
             "the file is not valid UTF-8 (first bad byte at offset {offset})"
         ))
-        .file(&s.shown)
+        .file(shown)
         .at(line, col, None)
         .help("save the file as UTF-8 in your editor")
     })

@@ -294,8 +294,8 @@ impl Rendered {
     }
 
     /// Compresses the HTML in place, for a build that holds every body
-    /// until its pages and books are made (`aula build`): HTML packs to
-    /// about a third, and reading it back costs a fraction of rendering it.
+    /// until its pages and books are made (`aula build`): the benchmark
+    /// corpus's bodies pack to 40 % (docs/performance.md).
     pub fn pack(&mut self) {
         if self.packed.is_none() && !self.html.is_empty() {
             let html = std::mem::take(&mut self.html);
