@@ -224,13 +224,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             .map_err(|d| Diagnostic::default_kind(vec![d], Kind::Io))?;
     }
     let sink = if opts.write { Sink::Disk } else { Sink::Memory };
-    let mut cache = Cache::default();
-    if sink == Sink::Disk {
-        // Nothing is kept for a next build: documents hold their front
-        // matter only, and each body is read again when it is rendered.
-        cache.content = crate::content::ReadCache::front_matter_only();
-    }
-    let (finished, mut report) = run(opts, &mut cache, false, sink)?;
+    let (finished, mut report) = run(opts, &mut Cache::default(), false, sink)?;
     if let Finished::Written(tree) = finished {
         let start = Instant::now();
         let cleanup = tree
@@ -256,6 +250,16 @@ enum Sink {
     /// and dropped: `aula build`. Put in place only when the build
     /// succeeds.
     Disk,
+}
+
+impl Sink {
+    /// A build that writes keeps nothing for a next one, so it holds as
+    /// little as it can: documents keep their front matter only (each
+    /// body is read again to render it), bodies are packed as they are
+    /// rendered, and the Markdown memos are forgotten once all are.
+    fn keeps_nothing(self) -> bool {
+        self == Sink::Disk
+    }
 }
 
 /// The files a build made, as its [`Sink`] wants them.
@@ -341,46 +345,29 @@ fn run(
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     cache.last = None;
-    let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
-    let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
-    let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
-    watch.lap("load config, theme, templates and content");
-    let site = Site::assemble(config, content, opts.links)
-        .map_err(|e| finish(Diagnostic::default_kind(e, Kind::Content)))?;
-    watch.lap("assemble site");
-    let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
-    watch.lap("fingerprint pages");
-    let images = Catalog::read(
-        &site.config.content_dir(),
-        &site.assets,
-        &site.config.images,
-    );
-    watch.lap("read image sizes");
-    let (mut bodies, setting) = markdown::render_all(
-        &site,
-        cache,
-        &fingerprints,
+    let loaded = load_site(opts, cache, sink, &mut watch)?;
+    let marked = match render_markdown(&loaded, cache, opts, sink, &mut watch) {
+        Ok(marked) => marked,
+        Err(errors) => {
+            cache.theme = Some((loaded.theme_fp, loaded.state));
+            return Err(errors);
+        }
+    };
+    let Loaded {
         config_fp,
-        (&state.theme, &state.renderer, &state.i18n),
-        &images,
-        sink == Sink::Disk,
-    );
-    watch.lap("render Markdown");
-    let mut errors = markdown::check(&site, &bodies);
-    let markdown_warnings = markdown::warnings(&site, &bodies);
-    if !errors.is_empty() {
-        cache.theme = Some((theme_fp, state));
-        errors.extend(strict(markdown_warnings, opts.strict));
-        return Err(finish(errors));
-    }
-    watch.lap("check links and anchors");
-    let status = markdown::translation_status(&site, cache, &fingerprints.docs);
-    watch.lap("translation status");
-    let shared = Shared::build(&site);
-    watch.lap("shared template context");
-    if sink == Sink::Disk {
-        forget_the_markdown(cache);
-    }
+        theme_fp,
+        state,
+        site,
+        fingerprints,
+        images,
+    } = loaded;
+    let Marked {
+        mut bodies,
+        setting,
+        warnings: more_warnings,
+        status,
+        shared,
+    } = marked;
     let input = Input {
         site: &site,
         bodies: &bodies,
@@ -402,13 +389,6 @@ fn run(
     let index = opts.write && !preview;
     let (files, mut diags, image_stats) =
         make_outputs(&input, cache, &mut watch, writer.as_ref(), index);
-    let mut more_warnings = markdown_warnings;
-    more_warnings.extend(string_and_anchor_warnings(
-        &site,
-        &bodies,
-        &status,
-        &state.i18n,
-    ));
     let (finished, budget, report_files, more) = match writer {
         None => in_memory(&input, files, cache, index, preview, opts, &mut watch),
         Some(writer) => {
@@ -450,6 +430,114 @@ fn run(
         });
     }
     Ok((finished, report))
+}
+
+/// What every stage after loading reads: the site and what was read
+/// with it.
+struct Loaded {
+    config_fp: u64,
+    theme_fp: u64,
+    state: cache::ThemeState,
+    site: Site,
+    fingerprints: outputs::Fingerprints,
+    images: Catalog,
+}
+
+/// The configuration, theme and content read, the site assembled, its
+/// pages fingerprinted and its images' sizes read.
+fn load_site(
+    opts: &Options,
+    cache: &mut Cache,
+    sink: Sink,
+    watch: &mut Stopwatch,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    if sink.keeps_nothing() {
+        cache.content = crate::content::ReadCache::front_matter_only();
+    }
+    let config = Config::load(&opts.root).map_err(|e| Diagnostic::default_kind(e, Kind::Config))?;
+    let config_fp = cache::config_fingerprint(&config, opts.drafts, opts.links);
+    let (theme_fp, state, content) = load::inputs(&config, config_fp, opts.drafts, cache)?;
+    watch.lap("load config, theme, templates and content");
+    let site = Site::assemble(config, content, opts.links)
+        .map_err(|e| finish(Diagnostic::default_kind(e, Kind::Content)))?;
+    watch.lap("assemble site");
+    let fingerprints = markdown::fingerprints(&site, theme_fp, config_fp);
+    watch.lap("fingerprint pages");
+    let images = Catalog::read(
+        &site.config.content_dir(),
+        &site.assets,
+        &site.config.images,
+    );
+    watch.lap("read image sizes");
+    Ok(Loaded {
+        config_fp,
+        theme_fp,
+        state,
+        site,
+        fingerprints,
+        images,
+    })
+}
+
+/// What the Markdown stage gives the outputs.
+struct Marked {
+    bodies: Vec<Arc<crate::markdown::Rendered>>,
+    setting: markdown::Setting,
+    /// The Markdown warnings, located, then those of missing UI strings
+    /// and of anchors a translation lacks.
+    warnings: Vec<Diagnostic>,
+    status: translations::Report,
+    shared: Shared,
+}
+
+/// Every page's Markdown rendered and checked (links, anchors, assets:
+/// errors fail the build here, with the warnings after them), the
+/// translation status and the template context many pages share.
+fn render_markdown(
+    loaded: &Loaded,
+    cache: &mut Cache,
+    opts: &Options,
+    sink: Sink,
+    watch: &mut Stopwatch,
+) -> Result<Marked, Vec<Diagnostic>> {
+    let (site, state) = (&loaded.site, &loaded.state);
+    let (bodies, setting) = markdown::render_all(
+        site,
+        cache,
+        &loaded.fingerprints,
+        loaded.config_fp,
+        (&state.theme, &state.renderer, &state.i18n),
+        &loaded.images,
+        sink.keeps_nothing(),
+    );
+    watch.lap("render Markdown");
+    let mut errors = markdown::check(site, &bodies);
+    let mut warnings = markdown::warnings(site, &bodies);
+    if !errors.is_empty() {
+        errors.extend(strict(warnings, opts.strict));
+        return Err(finish(errors));
+    }
+    watch.lap("check links and anchors");
+    let status = markdown::translation_status(site, cache, &loaded.fingerprints.docs);
+    warnings.extend(string_and_anchor_warnings(
+        site,
+        &bodies,
+        &status,
+        &state.i18n,
+    ));
+    watch.lap("translation status");
+    let shared = Shared::build(site);
+    watch.lap("shared template context");
+    if sink.keeps_nothing() {
+        forget_the_markdown(cache);
+    }
+    Ok(Marked {
+        bodies,
+        setting,
+        warnings,
+        status,
+        shared,
+    })
 }
 
 /// In a build that keeps nothing for a next one, once every body is
