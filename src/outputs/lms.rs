@@ -187,6 +187,15 @@ pub fn cc_manifest(c: &Course) -> String {
         restricted = if c.license.is_empty() { "no" } else { "yes" },
         license = esc(c.license),
     );
+    cc_items(&mut x, c);
+    x.push_str("      </item>\n    </organization>\n  </organizations>\n  <resources>\n");
+    cc_resources(&mut x, c);
+    x.push_str("  </resources>\n</manifest>\n");
+    x
+}
+
+/// The cartridge's outline: a module's page, then its self-check.
+fn cc_items(x: &mut String, c: &Course) {
     for (n, m) in c.modules.iter().enumerate() {
         let n = n + 1;
         let _ = write!(
@@ -211,7 +220,11 @@ pub fn cc_manifest(c: &Course) -> String {
         }
         x.push_str("        </item>\n");
     }
-    x.push_str("      </item>\n    </organization>\n  </organizations>\n  <resources>\n");
+}
+
+/// The cartridge's resources: each page, each assessment, and every
+/// other file once, in the resource the pages depend on.
+fn cc_resources(x: &mut String, c: &Course) {
     let page = |x: &mut String, id: &str, href: &str| {
         let _ = write!(
             x,
@@ -223,10 +236,10 @@ pub fn cc_manifest(c: &Course) -> String {
             href = esc(href),
         );
     };
-    page(&mut x, "RES-COURSE", COURSE_PAGE);
+    page(x, "RES-COURSE", COURSE_PAGE);
     for (n, m) in c.modules.iter().enumerate() {
         let n = n + 1;
-        page(&mut x, &format!("RES-PAGE-{n}"), &m.href);
+        page(x, &format!("RES-PAGE-{n}"), &m.href);
         if !m.questions.is_empty() {
             let _ = write!(
                 x,
@@ -254,8 +267,7 @@ pub fn cc_manifest(c: &Course) -> String {
     {
         let _ = writeln!(x, r#"      <file href="{}"/>"#, esc(f));
     }
-    x.push_str("    </resource>\n  </resources>\n</manifest>\n");
-    x
+    x.push_str("    </resource>\n");
 }
 
 /// A module's questions as one QTI 1.2 assessment of the CC 1.1 profile.
