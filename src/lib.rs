@@ -40,6 +40,7 @@ pub mod section;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod spill;
 pub mod text;
 pub mod theme;
 pub mod tomlerr;

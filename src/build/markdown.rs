@@ -14,6 +14,7 @@ use crate::outputs::Fingerprints;
 use crate::outputs::assets::join;
 use crate::render::Renderer;
 use crate::site::Site;
+use crate::spill::Spill;
 use crate::theme::Theme;
 use crate::translations;
 use rayon::prelude::*;
@@ -177,9 +178,8 @@ pub(super) struct Tools<'a> {
 /// Markdown to HTML for every page, in parallel; links are resolved to
 /// relative URLs in the linking page's language. A page whose source,
 /// place, link targets, quiz strings, media files and shortcodes are
-/// unchanged reuses its previous result. `pack`: each body's HTML is
-/// compressed as soon as it is made ([`Rendered::pack`]), for a build that
-/// writes (it holds every body until the books are made).
+/// unchanged reuses its previous result. `keep`: what is done with each
+/// body as soon as it is made.
 pub(super) fn render_all(
     site: &Site,
     cache: &mut Cache,
@@ -187,7 +187,7 @@ pub(super) fn render_all(
     config_fp: u64,
     theme: (&Theme, &Renderer, &I18n),
     images: &Catalog,
-    pack: bool,
+    keep: Bodies,
 ) -> (Vec<Arc<Rendered>>, Setting) {
     let (theme, tera, i18n) = theme;
     let previous = std::mem::take(&mut cache.markdown);
@@ -204,10 +204,10 @@ pub(super) fn render_all(
         .into_par_iter()
         .map(|i| {
             let (fp, mut body, hash) = render_and_hash(site, i, &tools, &previous);
-            if pack {
+            if let Bodies::Packed(spill) = keep {
                 // Just made, so not shared: a build that packs keeps no memo.
                 if let Some(body) = Arc::get_mut(&mut body) {
-                    body.pack();
+                    body.pack(spill);
                 }
             }
             (fp, body, hash)
@@ -227,6 +227,16 @@ pub(super) fn render_all(
     );
     let bodies = results.into_iter().map(|(_, r, _)| r).collect();
     (bodies, setting)
+}
+
+/// What the Markdown stage does with each body once it is rendered.
+#[derive(Clone, Copy)]
+pub(super) enum Bodies<'a> {
+    /// Kept as made (a build kept in memory, whose memo serves the next).
+    Plain,
+    /// Packed ([`Rendered::pack`]) and, with a spill, set aside on disk:
+    /// a build that writes holds every body until its books are made.
+    Packed(Option<&'a Arc<Spill>>),
 }
 
 /// One page's Markdown to HTML, or its previous result when made from the

@@ -255,8 +255,9 @@ enum Sink {
 impl Sink {
     /// A build that writes keeps nothing for a next one, so it holds as
     /// little as it can: documents keep their front matter only (each
-    /// body is read again to render it), bodies are packed as they are
-    /// rendered, and the Markdown memos are forgotten once all are.
+    /// body is read again to render it), bodies are packed and set aside
+    /// on disk as they are rendered, and the Markdown memos and what only
+    /// the checks read are dropped once all are checked.
     fn keeps_nothing(self) -> bool {
         self == Sink::Disk
     }
@@ -346,7 +347,20 @@ fn run(
     let mut watch = Stopwatch::new();
     cache.last = None;
     let loaded = load_site(opts, cache, sink, &mut watch)?;
-    let marked = match render_markdown(&loaded, cache, opts, sink, &mut watch) {
+    // A build that writes takes the output's lock and temporary folder
+    // now: each body is set aside there as soon as it is rendered.
+    let tree = match sink {
+        Sink::Memory => None,
+        Sink::Disk => Some(
+            output::Tree::begin(&opts.output_dir(), &opts.root, &[]).map_err(io)?,
+        ),
+    };
+    let spill = tree.as_ref().and_then(spill_in);
+    let keep = match sink {
+        Sink::Memory => markdown::Bodies::Plain,
+        Sink::Disk => markdown::Bodies::Packed(spill.as_ref()),
+    };
+    let marked = match render_markdown(&loaded, cache, opts, keep, &mut watch) {
         Ok(marked) => marked,
         Err(errors) => {
             cache.theme = Some((loaded.theme_fp, loaded.state));
@@ -382,9 +396,9 @@ fn run(
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
     // A build that writes has its writer (`Sink::Disk`); one in memory not.
-    let writer = match sink {
-        Sink::Memory => None,
-        Sink::Disk => Some(begin_writing(&input, cache, opts, &mut watch)?),
+    let writer = match tree {
+        None => None,
+        Some(tree) => Some(begin_writing(&input, cache, tree, opts, &mut watch)?),
     };
     let index = opts.write && !preview;
     let (files, mut diags, image_stats) =
@@ -396,8 +410,13 @@ fn run(
             // (root pages, images) is freed before the packages.
             *cache = Cache::default();
             let (writer, files, search, diags) = write(&input, writer, files, index, &mut watch)?;
-            // The Markdown bodies are freed before the search index is made.
+            // The Markdown bodies are freed before the search index is made
+            // (and the file they were set aside in closed), once it is
+            // sure that every one was read back.
             drop(std::mem::take(&mut bodies));
+            if let Some(spill) = spill {
+                spill.check().map_err(unspilled)?;
+            }
             write_the_rest(&site, writer, files, search, diags, &mut watch)?
         }
     };
@@ -430,6 +449,24 @@ fn run(
         });
     }
     Ok((finished, report))
+}
+
+/// The file in the output's temporary folder where a build that writes
+/// sets its packed bodies aside; none (they stay in memory) when it
+/// cannot be made.
+fn spill_in(tree: &output::Tree) -> Option<Arc<crate::spill::Spill>> {
+    crate::spill::Spill::create(&tree.path(".aula-bodies"))
+        .ok()
+        .map(Arc::new)
+}
+
+/// A body set aside on disk that could not be read back, as the errors
+/// of a failed build.
+fn unspilled(message: String) -> Vec<Diagnostic> {
+    io(Diagnostic::error(format!(
+        "a page's rendered text, set aside on disk while building, could not be read back: {message}"
+    ))
+    .help("check that the disk that holds the output folder works and has room, then build again"))
 }
 
 /// What every stage after loading reads: the site and what was read
@@ -497,7 +534,7 @@ fn render_markdown(
     loaded: &Loaded,
     cache: &mut Cache,
     opts: &Options,
-    sink: Sink,
+    keep: markdown::Bodies,
     watch: &mut Stopwatch,
 ) -> Result<Marked, Vec<Diagnostic>> {
     let (site, state) = (&loaded.site, &loaded.state);
@@ -508,9 +545,10 @@ fn render_markdown(
         loaded.config_fp,
         (&state.theme, &state.renderer, &state.i18n),
         &loaded.images,
-        sink.keeps_nothing(),
+        keep,
     );
     watch.lap("render Markdown");
+    let mut bodies = bodies;
     let mut errors = markdown::check(site, &bodies);
     let mut warnings = markdown::warnings(site, &bodies);
     if !errors.is_empty() {
@@ -528,8 +566,14 @@ fn render_markdown(
     watch.lap("translation status");
     let shared = Shared::build(site);
     watch.lap("shared template context");
-    if sink.keeps_nothing() {
+    if let markdown::Bodies::Packed(_) = keep {
         forget_the_markdown(cache);
+        // No memo shares them now: what only the checks read goes.
+        for body in &mut bodies {
+            if let Some(body) = Arc::get_mut(body) {
+                body.slim();
+            }
+        }
     }
     Ok(Marked {
         bodies,
@@ -610,6 +654,7 @@ fn in_memory(
 fn begin_writing(
     input: &Input,
     cache: &Cache,
+    tree: output::Tree,
     opts: &Options,
     watch: &mut Stopwatch,
 ) -> Result<passes::Writer, Vec<Diagnostic>> {
@@ -623,7 +668,7 @@ fn begin_writing(
         .iter()
         .map(|p| format!("{}/index.html", p.dir))
         .collect();
-    let tree = output::Tree::begin(&opts.output_dir(), &opts.root, &pages).map_err(io)?;
+    tree.add_folders(&pages).map_err(io)?;
     watch.lap("create the output folders");
     Ok(passes::Writer::new(
         input.site,

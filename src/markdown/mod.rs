@@ -33,10 +33,12 @@
 
 use pulldown_cmark::{Options as CmarkOptions, Parser};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::config::RawHtml;
 use crate::diagnostic::Kind;
 use crate::highlight::Highlighter;
+use crate::spill::{Slot, Spill};
 
 mod code;
 mod figures;
@@ -221,8 +223,9 @@ pub struct Rendered {
     /// [`Rendered::html`] (the field is private to `markdown` so that no
     /// reader elsewhere can see an emptied body).
     html: String,
-    /// The HTML compressed (LZ4, its length first), once packed.
-    packed: Option<Box<[u8]>>,
+    /// The HTML compressed (LZ4, its length first), once packed: in
+    /// memory, or set aside on disk.
+    packed: Option<Packed>,
     /// h2 entries with nested h3 children; h1 and h4+ are left out, and an
     /// h3 before any h2 becomes top-level.
     pub toc: Vec<TocEntry>,
@@ -268,13 +271,27 @@ pub fn render(body: &str, opts: &Options) -> Rendered {
     out
 }
 
+/// A packed body's bytes.
+#[derive(Debug, Clone)]
+enum Packed {
+    Held(Box<[u8]>),
+    Spilled(Arc<Spill>, Slot),
+}
+
 impl Rendered {
-    /// The body's HTML, unpacked if it was packed.
+    /// The body's HTML, unpacked if it was packed. A body set aside on a
+    /// disk that fails to give it back is empty: the spill keeps the
+    /// failure, which fails the build ([`Spill::check`]).
     pub fn html(&self) -> Cow<'_, str> {
-        let Some(packed) = &self.packed else {
-            return Cow::Borrowed(&self.html);
+        let packed = match &self.packed {
+            None => return Cow::Borrowed(&self.html),
+            Some(Packed::Held(bytes)) => Cow::Borrowed(&bytes[..]),
+            Some(Packed::Spilled(spill, slot)) => match spill.get(*slot) {
+                Some(bytes) => Cow::Owned(bytes),
+                None => return Cow::Borrowed(""),
+            },
         };
-        let bytes = lz4_flex::block::decompress_size_prepended(packed)
+        let bytes = lz4_flex::block::decompress_size_prepended(&packed)
             .expect("aula packed this block itself");
         Cow::Owned(String::from_utf8(bytes).expect("aula packed a String"))
     }
@@ -293,14 +310,29 @@ impl Rendered {
         }
     }
 
-    /// Compresses the HTML in place, for a build that holds every body
-    /// until its pages and books are made (`aula build`): the benchmark
-    /// corpus's bodies pack to 40 % (docs/performance.md).
-    pub fn pack(&mut self) {
+    /// Compresses the HTML, for a build that holds every body until its
+    /// pages and books are made (`aula build`): the benchmark corpus's
+    /// bodies pack to 40 % (docs/performance.md). With `spill`, the
+    /// packed bytes are set aside there, and memory keeps only where
+    /// (in memory when the disk refuses them).
+    pub fn pack(&mut self, spill: Option<&Arc<Spill>>) {
         if self.packed.is_none() && !self.html.is_empty() {
             let html = std::mem::take(&mut self.html);
-            self.packed = Some(lz4_flex::block::compress_prepend_size(html.as_bytes()).into());
+            let bytes = lz4_flex::block::compress_prepend_size(html.as_bytes());
+            let spilled = spill.and_then(|s| Some(Packed::Spilled(Arc::clone(s), s.put(&bytes)?)));
+            self.packed = Some(spilled.unwrap_or_else(|| Packed::Held(bytes.into())));
         }
+    }
+
+    /// Drops what only the build's checks read (anchors, the author's
+    /// ids, links, errors, warnings), once they are done, in a build that
+    /// keeps nothing for a next one.
+    pub fn slim(&mut self) {
+        self.anchors = Vec::new();
+        self.explicit_ids = Vec::new();
+        self.links = Vec::new();
+        self.errors = Vec::new();
+        self.warnings = Vec::new();
     }
 
     /// Adds what rendering a shortcode's body (or finding calls) found.

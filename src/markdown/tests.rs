@@ -215,21 +215,69 @@ fn a_packed_body_reads_back_the_same_html_and_holds_less() {
     let mut r = md(&body);
     let html = r.html.clone();
     assert_eq!(r.html(), html.as_str(), "not packed: the field itself");
-    r.pack();
+    r.pack(None);
     assert!(
         r.html.is_empty(),
         "the field is emptied: readers must use html()"
     );
     assert_eq!(r.html(), html.as_str());
-    let packed = r.packed.as_ref().map_or(0, |p| p.len());
+    let packed = match &r.packed {
+        Some(super::Packed::Held(bytes)) => bytes.len(),
+        other => panic!("held in memory without a spill: {other:?}"),
+    };
     assert!(
         packed > 0 && packed * 4 < html.len(),
         "{packed} of {}",
         html.len()
     );
-    r.pack();
+    r.pack(None);
     assert_eq!(r.html(), html.as_str(), "packing twice changes nothing");
     let mut empty = md("");
-    empty.pack();
+    empty.pack(None);
     assert_eq!(empty.html(), "");
+}
+
+#[test]
+fn a_body_set_aside_on_disk_reads_back_the_same_html_and_holds_only_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let spill = std::sync::Arc::new(crate::spill::Spill::create(&dir.path().join("b")).unwrap());
+    let body = "## Sesión\n\nUn párrafo con *énfasis*.\n\n".repeat(20);
+    let mut r = md(&body);
+    let html = r.html.clone();
+    r.pack(Some(&spill));
+    assert!(r.html.is_empty());
+    assert!(
+        matches!(r.packed, Some(super::Packed::Spilled(..))),
+        "{:?}",
+        r.packed
+    );
+    assert_eq!(r.html(), html.as_str());
+    let copy = r.clone();
+    assert_eq!(copy.html(), html.as_str(), "a clone reads the same place");
+    assert_eq!(spill.check(), Ok(()));
+}
+
+#[test]
+fn a_body_the_disk_does_not_give_back_is_empty_and_fails_the_spill_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let spill = std::sync::Arc::new(crate::spill::Spill::create(&dir.path().join("b")).unwrap());
+    let mut r = md("Un párrafo.");
+    // A slot past the end of the file: the read fails as a disk's would.
+    r.packed = Some(super::Packed::Spilled(
+        std::sync::Arc::clone(&spill),
+        crate::spill::Slot::past_the_end_for_tests(),
+    ));
+    assert_eq!(r.html(), "");
+    assert!(spill.check().is_err());
+}
+
+#[test]
+fn slimming_drops_what_only_the_checks_read() {
+    let mut r = md("## Uno {#uno}\n\nVer [dos](@/courses/x/_index.md#a).\n\n[^1]\n\n[^1]: Nota.\n");
+    let (toc, words) = (r.toc.clone(), r.word_count);
+    assert!(!r.anchors.is_empty() && !r.explicit_ids.is_empty());
+    r.slim();
+    assert!(r.anchors.is_empty() && r.explicit_ids.is_empty() && r.links.is_empty());
+    assert!(r.errors.is_empty() && r.warnings.is_empty());
+    assert_eq!((r.toc, r.word_count), (toc, words), "what the pages read stays");
 }
