@@ -243,6 +243,11 @@ impl Tree {
         }
     }
 
+    /// The temporary folder the new site is written into.
+    pub fn folder(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Where the file at `rel` is written.
     pub fn path(&self, rel: &str) -> PathBuf {
         self.tmp.join(rel)

@@ -195,7 +195,10 @@ mod tests {
         for (bytes, slot) in slots {
             assert_eq!(spill.get(slot).unwrap(), bytes);
         }
-        assert_eq!(spill.get(spill.put(&[]).unwrap()).unwrap(), Vec::<u8>::new());
+        assert_eq!(
+            spill.get(spill.put(&[]).unwrap()).unwrap(),
+            Vec::<u8>::new()
+        );
         assert_eq!(spill.check(), Ok(()));
     }
 

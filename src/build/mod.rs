@@ -351,9 +351,7 @@ fn run(
     // now: each body is set aside there as soon as it is rendered.
     let tree = match sink {
         Sink::Memory => None,
-        Sink::Disk => Some(
-            output::Tree::begin(&opts.output_dir(), &opts.root, &[]).map_err(io)?,
-        ),
+        Sink::Disk => Some(output::Tree::begin(&opts.output_dir(), &opts.root, &[]).map_err(io)?),
     };
     let spill = tree.as_ref().and_then(spill_in);
     let keep = match sink {
@@ -700,7 +698,8 @@ fn write(
     diags.extend(make_packages(input, &mut files, &writer, watch));
     let job = index
         .then(|| outputs::search::job(input, &files, false))
-        .flatten();
+        .flatten()
+        .map(|job| job.writing_into(writer.folder()));
     Ok((writer, files, (bundle, job), diags))
 }
 

@@ -187,6 +187,11 @@ struct Written {
 }
 
 impl Writer {
+    /// The temporary folder it writes into.
+    pub(super) fn folder(&self) -> &std::path::Path {
+        self.tree.folder()
+    }
+
     /// A writer into `tree`, its plan made from `sheets`: the site's
     /// stylesheets and scripts at the root of the output, the files that
     /// pages name by their fingerprinted names. Pages can then be written

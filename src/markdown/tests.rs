@@ -279,5 +279,9 @@ fn slimming_drops_what_only_the_checks_read() {
     r.slim();
     assert!(r.anchors.is_empty() && r.explicit_ids.is_empty() && r.links.is_empty());
     assert!(r.errors.is_empty() && r.warnings.is_empty());
-    assert_eq!((r.toc, r.word_count), (toc, words), "what the pages read stays");
+    assert_eq!(
+        (r.toc, r.word_count),
+        (toc, words),
+        "what the pages read stays"
+    );
 }

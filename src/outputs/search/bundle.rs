@@ -21,6 +21,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
 use minicbor::Encode;
@@ -32,6 +33,7 @@ use super::digest::Record;
 use super::page_words::{Anchor, MetaPosition, Position, Read, read};
 use super::words::{self, Indexable};
 use super::{BUNDLE, Named};
+use crate::output::Data;
 use pagefind_stem::Stemmer;
 
 /// Pagefind's word index chunk size, in locations.
@@ -39,6 +41,56 @@ const CHUNK_SIZE: usize = 20_000;
 
 /// gzip level of every file (Pagefind uses 9).
 const LEVEL: u32 = 6;
+
+/// Where a language's files go as they are made.
+#[derive(Debug, Clone, Copy)]
+pub enum Out<'a> {
+    /// Kept in memory (a build in memory, tests).
+    Memory,
+    /// Written at once under this folder (the output's temporary folder)
+    /// and kept as their paths: indexing holds no file's bytes (at 31,500
+    /// pages the fragments alone are 123 MiB).
+    Folder(&'a Path),
+}
+
+/// A file of the bundle that could not be written: what went wrong.
+#[derive(Debug)]
+pub struct Unwritten(pub String);
+
+impl Out<'_> {
+    /// Creates the bundle's folders, so that files can be put there.
+    fn prepare(self) -> Result<(), Unwritten> {
+        if let Out::Folder(folder) = self {
+            for sub in ["fragment", "index"] {
+                let path = folder.join(BUNDLE).join(sub);
+                std::fs::create_dir_all(&path).map_err(|e| {
+                    Unwritten(format!(
+                        "the folder {} could not be made: {e}",
+                        path.display()
+                    ))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The file at `path` (from the site root) with `bytes`, as kept.
+    fn put(self, path: String, bytes: Vec<u8>) -> Result<(String, Data), Unwritten> {
+        match self {
+            Out::Memory => Ok((path, Data::Bytes(Arc::from(bytes)))),
+            Out::Folder(folder) => {
+                let at = folder.join(&path);
+                std::fs::write(&at, bytes).map_err(|e| {
+                    Unwritten(format!(
+                        "the file {} could not be written: {e}",
+                        at.display()
+                    ))
+                })?;
+                Ok((path, Data::Written(at)))
+            }
+        }
+    }
+}
 
 /// One language's files and what the entry file says of it.
 pub struct Indexed {
@@ -137,15 +189,15 @@ struct Packed {
     /// `<lang>_<sha1>` of the fragment's JSON.
     hash: String,
     /// The fragment's JSON, gzipped.
-    gz: Arc<[u8]>,
+    gz: Vec<u8>,
     word_count: usize,
 }
 
-/// A fragment to write: its short hash (its name), gzipped JSON and word
+/// A fragment as put out: its short hash (its name), its file and word
 /// count.
 struct FragmentFile {
     name: String,
-    gz: Arc<[u8]>,
+    file: (String, Data),
     word_count: usize,
 }
 
@@ -162,16 +214,20 @@ const BATCH: usize = 128;
 /// (the page's HTML, or the record itself). A page is read when its batch
 /// is, so indexing holds the records of one batch, never all of them.
 /// `None` when no page has a word to index; the first error `record`
-/// gives stops the indexing.
-pub fn index<T: Sync, E: Send>(
+/// gives, or a file `out` could not take, stops the indexing. Each
+/// fragment goes `out` as soon as its page is merged, the word index once
+/// it is encoded.
+pub fn index<T: Sync, E: Send + From<Unwritten>>(
     language: &str,
     pages: &[(String, T)],
     version: &str,
+    out: Out,
     record: impl for<'a> Fn(&str, &'a T) -> Result<Cow<'a, Record>, E> + Sync,
 ) -> Result<Option<Indexed>, E> {
     let pages = unique(pages);
     let readers = Readers::new(language);
-    let merged = read_and_merge(language, &pages, &record, &readers)?;
+    out.prepare()?;
+    let merged = read_and_merge(language, &pages, &record, &readers, out)?;
     if merged.fragments.is_empty() {
         return Ok(None);
     }
@@ -201,19 +257,13 @@ pub fn index<T: Sync, E: Send>(
             .unwrap_or_default()
     );
     let page_count = fragments.len();
-    let mut files: Vec<(String, Arc<[u8]>)> = fragments
-        .into_iter()
-        .map(|f| {
-            let path = format!("{BUNDLE}/fragment/{}.pf_fragment", f.name);
-            (path, f.gz)
-        })
-        .collect();
+    let mut files: Named = fragments.into_iter().map(|f| f.file).collect();
     index_files.push((format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"), meta_bytes));
-    files.par_extend(
-        index_files
-            .into_par_iter()
-            .map(|(path, bytes)| (path, Arc::from(gzip(&bytes)))),
-    );
+    let index_files: Vec<(String, Data)> = index_files
+        .into_par_iter()
+        .map(|(path, bytes)| out.put(path, gzip(&bytes)))
+        .collect::<Result<_, Unwritten>>()?;
+    files.extend(index_files);
     Ok(Some(Indexed {
         files,
         hash: meta_hash,
@@ -224,12 +274,10 @@ pub fn index<T: Sync, E: Send>(
 /// [`index`] of records already read.
 #[cfg(test)]
 pub fn index_records(language: &str, pages: &[(String, Record)], version: &str) -> Option<Indexed> {
-    match index(language, pages, version, |_, r| {
-        Ok::<_, std::convert::Infallible>(Cow::Borrowed(r))
-    }) {
-        Ok(indexed) => indexed,
-        Err(never) => match never {},
-    }
+    index(language, pages, version, Out::Memory, |_, r| {
+        Ok::<_, Unwritten>(Cow::Borrowed(r))
+    })
+    .expect("nothing to write, nothing to read")
 }
 
 /// Each URL once: a URL given twice keeps the later page at the earlier
@@ -253,11 +301,12 @@ fn unique<T>(pages: &[(String, T)]) -> Vec<&(String, T)> {
 /// readers' stemmers and words already seen), packed and merged in page
 /// order. Metadata fields are numbered as they are first seen on a page
 /// with words ([`Merged::finish`] puts them in Pagefind's order).
-fn read_and_merge<T: Sync, E: Send>(
+fn read_and_merge<T: Sync, E: Send + From<Unwritten>>(
     language: &str,
     pages: &[&(String, T)],
     record: &(impl for<'a> Fn(&str, &'a T) -> Result<Cow<'a, Record>, E> + Sync),
     readers: &Readers,
+    out: Out,
 ) -> Result<Merged, E> {
     let mut merged = Merged::default();
     for batch in pages.chunks(BATCH) {
@@ -283,7 +332,7 @@ fn read_and_merge<T: Sync, E: Send>(
             .enumerate()
             .map(|(number, r)| pack(first + number, r, fields, language))
             .collect();
-        merged.add(packed, language);
+        merged.add(packed, language, out)?;
     }
     Ok(merged)
 }
@@ -341,57 +390,94 @@ struct Merged {
 /// One word's pages in the merged index, held compactly until the index
 /// is encoded (a language of the 3,162-page corpus has ~320,000
 /// word-page entries, counted when this was written; as [`PackedPage`]s
-/// each had two vectors of its own).
+/// each had two vectors of its own; as 4-byte numbers, a language of
+/// the 10,500-page corpus held 60 MiB).
 /// Each form's pages in one buffer ([`hold`]), its forms in the order
 /// they were first seen.
 #[derive(Default)]
 struct Held {
-    plain: Vec<i32>,
-    variants: Vec<(String, Vec<i32>)>,
+    plain: Vec<u8>,
+    variants: Vec<(String, Vec<u8>)>,
 }
 
-/// Appends `pages` to a word's buffer: each page as its number, the
-/// count of its locations, the locations, the count of its metadata
-/// locations and those.
-fn hold(buffer: &mut Vec<i32>, pages: Vec<PackedPage>) {
+/// Appends `pages` to a word's buffer, each number a variable-length
+/// integer (LEB128, zigzag for the sign): each page as its number, the
+/// count of its locations, the locations (each as its difference from
+/// the one before: mostly one byte), the count of its metadata
+/// locations and those, the same way.
+fn hold(buffer: &mut Vec<u8>, pages: Vec<PackedPage>) {
     for p in pages {
-        buffer.push(p.page_number as i32);
-        buffer.push(p.locs.len() as i32);
-        buffer.extend(p.locs);
-        buffer.push(p.meta_locs.len() as i32);
-        buffer.extend(p.meta_locs);
+        put_number(buffer, p.page_number as i64);
+        put_run(buffer, &p.locs);
+        put_run(buffer, &p.meta_locs);
     }
+}
+
+fn put_run(buffer: &mut Vec<u8>, run: &[i32]) {
+    put_number(buffer, run.len() as i64);
+    let mut before = 0i64;
+    for &n in run {
+        put_number(buffer, i64::from(n) - before);
+        before = i64::from(n);
+    }
+}
+
+fn put_number(buffer: &mut Vec<u8>, n: i64) {
+    let mut zigzag = ((n << 1) ^ (n >> 63)) as u64;
+    while zigzag >= 0x80 {
+        buffer.push((zigzag as u8) | 0x80);
+        zigzag >>= 7;
+    }
+    buffer.push(zigzag as u8);
+}
+
+/// The next number [`put_number`] wrote in `rest`.
+fn take_number(rest: &mut &[u8]) -> Option<i64> {
+    let mut zigzag = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&byte, tail) = rest.split_first()?;
+        *rest = tail;
+        zigzag |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return Some((zigzag >> 1) as i64 ^ -((zigzag & 1) as i64));
+        }
+    }
+    None
+}
+
+/// The next run [`put_run`] wrote in `rest`.
+fn take_run(rest: &mut &[u8]) -> Option<Vec<i32>> {
+    let count = usize::try_from(take_number(rest)?).ok()?;
+    let mut run = Vec::with_capacity(count.min(rest.len()));
+    let mut before = 0i64;
+    for _ in 0..count {
+        before += take_number(rest)?;
+        run.push(i32::try_from(before).ok()?);
+    }
+    Some(run)
 }
 
 /// The pages of a buffer [`hold`] made, as written: each page's number,
-/// locations and metadata locations, borrowed.
-fn held(buffer: &[i32]) -> impl Iterator<Item = (i32, &[i32], &[i32])> {
-    fn take<'a>(rest: &mut &'a [i32]) -> Option<&'a [i32]> {
-        let (&count, tail) = rest.split_first()?;
-        let (taken, tail) = tail.split_at_checked(usize::try_from(count).ok()?)?;
-        *rest = tail;
-        Some(taken)
-    }
+/// locations and metadata locations.
+fn held(buffer: &[u8]) -> impl Iterator<Item = (i32, Vec<i32>, Vec<i32>)> {
     let mut rest = buffer;
     std::iter::from_fn(move || {
-        let (&page_number, tail) = rest.split_first()?;
-        rest = tail;
-        Some((page_number, take(&mut rest)?, take(&mut rest)?))
+        let page_number = i32::try_from(take_number(&mut rest)?).ok()?;
+        Some((page_number, take_run(&mut rest)?, take_run(&mut rest)?))
     })
 }
 
 /// The pages of a buffer [`hold`] made, in page order, their metadata
 /// fields numbered by `number` (when given; see [`renumber`]).
-fn unhold(buffer: &[i32], number: Option<&[usize]>) -> Vec<PackedPage> {
+fn unhold(buffer: &[u8], number: Option<&[usize]>) -> Vec<PackedPage> {
     let mut pages: Vec<PackedPage> = held(buffer)
-        .map(|(page_number, locs, meta)| {
-            let mut meta_locs = meta.to_vec();
+        .map(|(page_number, locs, mut meta_locs)| {
             if let Some(number) = number {
                 renumber(&mut meta_locs, number);
             }
             PackedPage {
                 page_number: page_number as usize,
-                locs: locs.to_vec(),
+                locs,
                 meta_locs,
             }
         })
@@ -404,7 +490,7 @@ fn unhold(buffer: &[i32], number: Option<&[usize]>) -> Vec<PackedPage> {
 /// What a word adds to the size of its chunk ([`chunk_index`]): each
 /// page's locations and metadata locations and one, and one per variant.
 fn chunk_size(held_word: &Held) -> usize {
-    let size = |buffer: &[i32]| -> usize {
+    let size = |buffer: &[u8]| -> usize {
         held(buffer)
             .map(|(_, locs, meta)| locs.len() + meta.len() + 1)
             .sum()
@@ -436,8 +522,8 @@ impl Held {
 }
 
 impl Merged {
-    /// Adds the next pages, in order.
-    fn add(&mut self, packed: Vec<Packed>, language: &str) {
+    /// Adds the next pages, in order, each fragment put `out`.
+    fn add(&mut self, packed: Vec<Packed>, language: &str, out: Out) -> Result<(), Unwritten> {
         for page in packed {
             for (word, entry) in page.words {
                 let held = self.word_map.entry(word).or_default();
@@ -458,13 +544,16 @@ impl Merged {
             while self.names.contains(&hash[..len]) && len < hash.len() {
                 len += 1;
             }
-            self.names.insert(hash[..len].to_string());
+            let name = hash[..len].to_string();
+            let path = format!("{BUNDLE}/fragment/{name}.pf_fragment");
+            self.names.insert(name.clone());
             self.fragments.push(FragmentFile {
-                name: hash[..len].to_string(),
-                gz: page.gz,
+                name,
+                file: out.put(path, page.gz)?,
                 word_count: page.word_count,
             });
         }
+        Ok(())
     }
 
     /// The word map, the fragments, the metadata fields as Pagefind
@@ -625,7 +714,7 @@ fn pack(number: usize, read: Read, meta_fields: &[String], language: &str) -> Pa
     Packed {
         words: local,
         hash,
-        gz: gzip(json.as_bytes()).into(),
+        gz: gzip(json.as_bytes()),
         word_count: read.word_count,
     }
 }
@@ -821,7 +910,7 @@ mod tests {
     }
 
     /// A record already read, as [`index`] reads it.
-    fn borrowed<'a>(_: &str, r: &'a Record) -> Result<Cow<'a, Record>, ()> {
+    fn borrowed<'a>(_: &str, r: &'a Record) -> Result<Cow<'a, Record>, Unwritten> {
         Ok(Cow::Borrowed(r))
     }
 
@@ -870,7 +959,7 @@ mod tests {
             .map(|i| i.files)
             .unwrap_or_default()
             .into_iter()
-            .map(|(name, bytes)| (name, gunzip(&bytes)))
+            .map(|(name, data)| (name, gunzip(&data.read().expect("in memory"))))
             .collect()
     }
 
@@ -1035,7 +1124,7 @@ mod tests {
         assert_same("es", &pages);
         let readers = Readers::new("es");
         let pages = unique(&pages);
-        let merged = read_and_merge("es", &pages, &borrowed, &readers).expect("read");
+        let merged = read_and_merge("es", &pages, &borrowed, &readers, Out::Memory).expect("read");
         assert_eq!(
             merged.fields,
             vec!["title".to_string()],
@@ -1069,7 +1158,7 @@ mod tests {
             .collect();
         let readers = Readers::new("es");
         let unique = unique(&pages);
-        let merged = read_and_merge("es", &unique, &borrowed, &readers).expect("read");
+        let merged = read_and_merge("es", &unique, &borrowed, &readers, Out::Memory).expect("read");
         assert_eq!(merged.fields, ["title", "image", "image_alt", "author"]);
         assert_same("es", &pages);
     }
@@ -1079,14 +1168,73 @@ mod tests {
     fn an_error_reading_a_record_is_the_indexings_error() {
         let pages: Vec<(String, usize)> =
             (0..BATCH + 2).map(|p| (format!("/es/{p}/"), p)).collect();
-        let made = index("es", &pages, "1.6.0", |_, &p| {
+        let made = index("es", &pages, "1.6.0", Out::Memory, |_, &p| {
             if p == BATCH + 1 {
-                Err(format!("page {p} unreadable"))
+                Err(Unwritten(format!("page {p} unreadable")))
             } else {
                 Ok(Cow::Owned(record("es", "texto", &[])))
             }
         });
-        assert_eq!(made.err(), Some(format!("page {} unreadable", BATCH + 1)));
+        assert_eq!(
+            made.err().map(|e| e.0),
+            Some(format!("page {} unreadable", BATCH + 1))
+        );
+    }
+
+    /// Written into a folder, a language's files are the ones kept in
+    /// memory, each file kept as its path; a folder that cannot take them
+    /// is the indexing's error, naming the file.
+    #[test]
+    fn files_written_as_made_are_the_files_kept_in_memory() {
+        let pages: Vec<(String, Record)> = (0..BATCH + 3)
+            .map(|p| {
+                page(
+                    &format!("/es/{p}/"),
+                    record("es", &format!("jardín {p} árbol"), &[]),
+                )
+            })
+            .collect();
+        let in_memory = index_records("es", &pages, "1.6.0").expect("indexed");
+        let dir = tempfile::tempdir().unwrap();
+        let written = index("es", &pages, "1.6.0", Out::Folder(dir.path()), borrowed)
+            .expect("written")
+            .expect("indexed");
+        assert_eq!(written.hash, in_memory.hash);
+        assert_eq!(written.files.len(), in_memory.files.len());
+        for ((path, data), (same, kept)) in written.files.iter().zip(&in_memory.files) {
+            assert_eq!(path, same);
+            assert_eq!(data, &Data::Written(dir.path().join(path)));
+            assert_eq!(data.read().unwrap(), kept.read().unwrap(), "{path}");
+        }
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "not a folder").unwrap();
+        let failed = index("es", &pages, "1.6.0", Out::Folder(&file), borrowed);
+        let message = failed.err().expect("an error").0;
+        assert!(message.contains("a-file"), "{message}");
+    }
+
+    /// Numbers of any size and sign come back from a held buffer.
+    #[test]
+    fn held_numbers_of_any_size_come_back() {
+        let extremes = vec![i32::MIN, -1, 0, 1, 63, 64, 8191, 8192, i32::MAX, i32::MIN];
+        let mut buffer = Vec::new();
+        hold(
+            &mut buffer,
+            vec![PackedPage {
+                page_number: i32::MAX as usize,
+                locs: extremes.clone(),
+                meta_locs: extremes.clone(),
+            }],
+        );
+        let back: Vec<_> = held(&buffer).collect();
+        assert_eq!(back, [(i32::MAX, extremes.clone(), extremes)]);
+        let mut run = Vec::new();
+        put_run(&mut run, &[1000, 1001, 1003]);
+        assert_eq!(
+            run.len(),
+            5,
+            "the count, 1000 in two bytes, then a byte each"
+        );
     }
 
     /// A word's pages held in one buffer come back as they went in, with

@@ -49,9 +49,9 @@ use std::sync::Arc;
 /// The bundle's folder at the site root.
 pub const BUNDLE: &str = "pagefind";
 
-/// Files by path from the site root, with their bytes: the pages handed
-/// to Pagefind, or the bundle it made.
-type Named = Vec<(String, Arc<[u8]>)>;
+/// Files by path from the site root: the bundle, its files' bytes or
+/// (in a build that writes) where each was written.
+type Named = Vec<(String, Data)>;
 
 /// The files of the bundle, kept between builds.
 pub type Bundle = Arc<Named>;
@@ -69,6 +69,9 @@ pub struct Job {
     /// The bundle is kept for a next build (a build in memory): the
     /// pages' bytes are its fingerprint.
     memo: bool,
+    /// The output's temporary folder, where each language's index files
+    /// are written as soon as they are made (a build that writes).
+    folder: Option<Arc<std::path::Path>>,
     work: Arc<Work>,
 }
 
@@ -79,7 +82,7 @@ pub type Made = Result<(u64, Bundle), Failed>;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Failed {
     /// A page written into the output's temporary folder could not be
-    /// read back.
+    /// read back, or a file of the bundle not written there.
     Unreadable(String),
     /// Something aula or Pagefind should never do.
     Bug(String),
@@ -127,7 +130,22 @@ struct Work {
 /// A way to take part in a [`Job`]'s indexing from another thread.
 struct Helper {
     pages: Arc<Pages>,
+    folder: Option<Arc<std::path::Path>>,
     work: Arc<Work>,
+}
+
+#[cfg(feature = "search")]
+impl From<bundle::Unwritten> for Failed {
+    fn from(e: bundle::Unwritten) -> Failed {
+        Failed::Unreadable(e.0)
+    }
+}
+
+#[cfg(feature = "search")]
+impl From<bundle::Unwritten> for Unindexed {
+    fn from(e: bundle::Unwritten) -> Unindexed {
+        Unindexed::Failed(e.into())
+    }
 }
 
 impl Job {
@@ -143,18 +161,22 @@ impl Job {
             let threads = std::thread::available_parallelism()
                 .map_or(1, |n| n.get() / 2)
                 .clamp(1, self.pages.len().max(1));
+            let folder = self.folder.as_deref();
             self.work.start(self.pages.len());
             std::thread::scope(|scope| {
                 for _ in 1..threads {
-                    scope.spawn(|| self.work.take_all(&self.pages));
+                    scope.spawn(|| self.work.take_all(&self.pages, folder));
                 }
-                self.work.take_all(&self.pages);
+                self.work.take_all(&self.pages, folder);
             });
             let made = self.work.wait(self.pages.len())?;
             let languages: Vec<(String, Part)> = match made.into_iter().collect() {
                 Ok(parts) => self.pages.keys().cloned().zip::<Vec<Part>>(parts).collect(),
                 Err(Unindexed::Failed(failed)) => return Err(failed),
-                Err(Unindexed::Moved) => by_read_language(&self.pages)?,
+                Err(Unindexed::Moved) => {
+                    forget_written(folder)?;
+                    by_read_language(&self.pages)?
+                }
             };
             let (names, parts): (Vec<String>, Vec<Part>) = languages.into_iter().unzip();
             let languages: Vec<(&str, Part)> =
@@ -176,6 +198,16 @@ impl Job {
         }
     }
 
+    /// The job, writing each language's files into `folder` (the output's
+    /// temporary folder) as soon as they are made, so that the bundle's
+    /// bytes are never all held.
+    pub fn writing_into(self, folder: &std::path::Path) -> Job {
+        Job {
+            folder: Some(Arc::from(folder)),
+            ..self
+        }
+    }
+
     /// Starts [`Job::run`] on a thread of its own (named `search`).
     pub fn spawn(self, previous: Memo<Bundle>) -> Running {
         let helper = self.helper();
@@ -189,6 +221,7 @@ impl Job {
     fn helper(&self) -> Helper {
         Helper {
             pages: Arc::clone(&self.pages),
+            folder: self.folder.clone(),
             work: Arc::clone(&self.work),
         }
     }
@@ -235,7 +268,7 @@ impl Helper {
     /// Indexes languages no thread has taken yet, on this thread, until
     /// none is left.
     fn help(&self) {
-        self.work.take_all(&self.pages);
+        self.work.take_all(&self.pages, self.folder.as_deref());
     }
 }
 
@@ -246,7 +279,7 @@ impl Work {
         }
     }
 
-    fn take_all(&self, pages: &Pages) {
+    fn take_all(&self, pages: &Pages, folder: Option<&std::path::Path>) {
         loop {
             let Some(i) = self.next.lock().ok().and_then(|mut n| n.pop()) else {
                 return;
@@ -256,7 +289,7 @@ impl Work {
                 .iter()
                 .nth(i)
                 .map_or(Ok(Part::NONE), |(language, pages)| {
-                    index_language(language, pages)
+                    index_language(language, pages, folder)
                 });
             if let Ok(mut all) = self.made.lock() {
                 all.push((i, made));
@@ -318,6 +351,7 @@ pub fn job(input: &Input, files: &Files, memo: bool) -> Option<Job> {
     Some(Job {
         pages: Arc::new(pages),
         memo,
+        folder: None,
         work: Arc::default(),
     })
 }
@@ -330,9 +364,9 @@ pub fn finish(made: Option<Made>, files: &mut Files) -> (Memo<Bundle>, Vec<Diagn
     match made {
         None => {}
         Some(Ok((fp, bundle))) => {
-            for (path, bytes) in bundle.iter() {
-                if let Err(d) = files.add_generated(path.clone(), Arc::clone(bytes)) {
-                    diags.push(d);
+            for (path, data) in bundle.iter() {
+                if let Err(c) = files.add(path.clone(), data.clone()) {
+                    diags.push(super::taken(&c.path));
                 }
             }
             memo.push((BUNDLE.to_string(), (fp, bundle)));
@@ -417,8 +451,13 @@ const PAGEFIND_VERSION: &str = "1.6.0";
 /// The index of one language's pages, each read as its batch is; a page
 /// whose `<html lang>` is another language stops it ([`Unindexed::Moved`]).
 #[cfg(feature = "search")]
-fn index_language(language: &str, pages: &[(String, Published)]) -> Result<Part, Unindexed> {
-    bundle::index(language, pages, PAGEFIND_VERSION, |url, page| {
+fn index_language(
+    language: &str,
+    pages: &[(String, Published)],
+    folder: Option<&std::path::Path>,
+) -> Result<Part, Unindexed> {
+    let out = folder.map_or(bundle::Out::Memory, bundle::Out::Folder);
+    bundle::index(language, pages, PAGEFIND_VERSION, out, |url, page| {
         let r = record(url, &page.data).map_err(Unindexed::Failed)?;
         if r.language == language {
             Ok(std::borrow::Cow::Owned(r))
@@ -430,8 +469,29 @@ fn index_language(language: &str, pages: &[(String, Published)]) -> Result<Part,
 }
 
 #[cfg(not(feature = "search"))]
-fn index_language(_: &str, _: &[(String, Published)]) -> Result<Part, Unindexed> {
+fn index_language(
+    _: &str,
+    _: &[(String, Published)],
+    _: Option<&std::path::Path>,
+) -> Result<Part, Unindexed> {
     Ok(Part::NONE)
+}
+
+/// Removes the files languages indexed before a page said another
+/// language wrote into `folder`: every language is indexed again.
+/// Nothing else is in the bundle's folder yet (the site's own files
+/// there are written with the bundle).
+fn forget_written(folder: Option<&std::path::Path>) -> Result<(), Failed> {
+    let Some(bundle) = folder.map(|f| f.join(BUNDLE)) else {
+        return Ok(());
+    };
+    match std::fs::remove_dir_all(&bundle) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Failed::Unreadable(format!(
+            "the folder {} could not be emptied: {e}",
+            bundle.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Every language's index when a page's `<html lang>` is not its own
@@ -457,9 +517,13 @@ fn by_read_language(pages: &Pages) -> Result<Vec<(String, Part)>, Failed> {
     by_language
         .iter()
         .map(|(language, pages)| {
-            let indexed = bundle::index(language, pages, PAGEFIND_VERSION, |_, r| {
-                Ok::<_, Failed>(std::borrow::Cow::Borrowed(r))
-            })?;
+            let indexed = bundle::index(
+                language,
+                pages,
+                PAGEFIND_VERSION,
+                bundle::Out::Memory,
+                |_, r| Ok::<_, Failed>(std::borrow::Cow::Borrowed(r)),
+            )?;
             Ok((language.clone(), Part::of(indexed)))
         })
         .collect()
@@ -529,13 +593,15 @@ fn assets(languages: &[&str]) -> Result<Assets, String> {
             if language != "unknown" {
                 assets.wasm.insert(language.to_string());
             }
-            assets
-                .files
-                .push((format!("{BUNDLE}/{name}"), Arc::from(f.contents)));
+            assets.files.push((
+                format!("{BUNDLE}/{name}"),
+                Data::Bytes(Arc::from(f.contents)),
+            ));
         } else if wanted(&name) && !name.ends_with(".pf_meta") && !name.contains('/') {
-            assets
-                .files
-                .push((format!("{BUNDLE}/{name}"), Arc::from(f.contents)));
+            assets.files.push((
+                format!("{BUNDLE}/{name}"),
+                Data::Bytes(Arc::from(f.contents)),
+            ));
         }
     }
     Ok(assets)
@@ -571,7 +637,7 @@ const ENTRY: &str = "pagefind/pagefind-entry.json";
 /// The bundle: every language's index, Pagefind's browser files and the
 /// entry file that lists the languages. No two files may share a name.
 fn assemble(languages: Vec<(&str, Part)>, assets: Assets) -> Result<Named, String> {
-    let mut out = std::collections::BTreeMap::<String, Arc<[u8]>>::new();
+    let mut out = std::collections::BTreeMap::<String, Data>::new();
     let mut entry = Entry {
         version: PAGEFIND_VERSION,
         languages: Default::default(),
@@ -591,7 +657,7 @@ fn assemble(languages: Vec<(&str, Part)>, assets: Assets) -> Result<Named, Strin
         }
     }
     let bytes = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
-    files.push((ENTRY.to_string(), Arc::from(bytes)));
+    files.push((ENTRY.to_string(), Data::Bytes(Arc::from(bytes))));
     for (path, bytes) in files
         .into_iter()
         .chain(languages.into_iter().flat_map(|(_, p)| p.files))
@@ -731,8 +797,12 @@ fn pages(input: &Input, indexed: bool, files: &mut Files) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> (String, Arc<[u8]>) {
-        (path.to_string(), Arc::from(text.as_bytes()))
+    fn file(path: &str, text: &str) -> (String, Data) {
+        (path.to_string(), Data::Bytes(Arc::from(text.as_bytes())))
+    }
+
+    fn bytes(data: &Data) -> Vec<u8> {
+        data.read().expect("readable").into_owned()
     }
 
     fn part(hash: &str, pages: usize, files: &[(&str, &str)]) -> Part {
@@ -777,7 +847,7 @@ mod tests {
                 "pagefind/wasm.es.pagefind",
             ]
         );
-        let entry: serde_json::Value = serde_json::from_slice(&bundle[0].1).unwrap();
+        let entry: serde_json::Value = serde_json::from_slice(&bytes(&bundle[0].1)).unwrap();
         assert_eq!(entry["version"], PAGEFIND_VERSION);
         assert_eq!(entry["languages"]["es"]["page_count"], 2);
         assert_eq!(entry["languages"]["es"]["wasm"], "es");
@@ -812,6 +882,7 @@ mod tests {
         Job {
             pages: Arc::new(grouped),
             memo,
+            folder: None,
             work: Arc::default(),
         }
     }
@@ -914,11 +985,63 @@ mod tests {
             .map(|hash| &hash[..2])
             .collect();
         assert_eq!(pages, ["en", "es"], "an index of each language");
-        let entry: serde_json::Value =
-            serde_json::from_slice(&moved.iter().find(|(p, _)| p == ENTRY).expect("entry").1)
-                .expect("JSON");
+        let entry: serde_json::Value = serde_json::from_slice(&bytes(
+            &moved.iter().find(|(p, _)| p == ENTRY).expect("entry").1,
+        ))
+        .expect("JSON");
         assert_eq!(entry["languages"]["en"]["page_count"], 2);
         assert_eq!(entry["languages"]["es"]["page_count"], 1);
+    }
+
+    /// Written into the output's folder as made, the bundle is the one
+    /// kept in memory; when a page says another language, what the
+    /// first indexing wrote is removed, so the folder holds exactly the
+    /// bundle's files.
+    #[cfg(feature = "search")]
+    #[test]
+    fn a_bundle_written_as_made_is_the_bundle_in_memory_and_nothing_more() {
+        let moved = [
+            ("es", "es", "jardín"),
+            ("es", "en", "garden"),
+            ("en", "en", "tree"),
+            ("pt", "pt", "jardim"),
+        ];
+        for pages in [&moved[..], &moved[2..]] {
+            let kept = job_of(pages, false)
+                .run(&Memo::default())
+                .expect("indexes")
+                .1;
+            let dir = tempfile::tempdir().unwrap();
+            let written = job_of(pages, false)
+                .writing_into(dir.path())
+                .spawn(Memo::default())
+                .finish()
+                .expect("indexes")
+                .1;
+            let names = |b: &Named| b.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+            assert_eq!(names(&written), names(&kept));
+            for ((path, data), (_, same)) in written.iter().zip(kept.iter()) {
+                assert_eq!(bytes(data), bytes(same), "{path}");
+            }
+            let mut on_disk: Vec<String> = walkdir::WalkDir::new(dir.path())
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let rel = e.path().strip_prefix(dir.path()).unwrap();
+                    rel.to_string_lossy().replace('\\', "/")
+                })
+                .collect();
+            on_disk.sort();
+            let streamed: Vec<String> = written
+                .iter()
+                .filter(|(_, d)| matches!(d, Data::Written(_)))
+                .map(|(p, _)| p.clone())
+                .collect();
+            // Pages grouped again are indexed in memory (a rare theme).
+            assert_eq!(streamed.is_empty(), pages.len() == moved.len());
+            assert_eq!(on_disk, streamed, "no file of the first indexing is left");
+        }
     }
 
     /// A written page that cannot be read back is an input/output error
