@@ -258,12 +258,13 @@ pub fn index<T: Sync, E: Send + From<Unwritten>>(
     );
     let page_count = fragments.len();
     let mut files: Named = fragments.into_iter().map(|f| f.file).collect();
-    index_files.push((format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"), meta_bytes));
-    let index_files: Vec<(String, Data)> = index_files
-        .into_par_iter()
-        .map(|(path, bytes)| out.put(path, gzip(&bytes)))
-        .collect::<Result<_, Unwritten>>()?;
-    files.extend(index_files);
+    index_files.push((
+        format!("{BUNDLE}/pagefind.{meta_hash}.pf_meta"),
+        gzip(&meta_bytes),
+    ));
+    for (path, gz) in index_files {
+        files.push(out.put(path, gz)?);
+    }
     Ok(Some(Indexed {
         files,
         hash: meta_hash,
@@ -604,7 +605,7 @@ fn renumber(locs: &mut Vec<i32>, number: &[usize]) {
 }
 
 /// The word index in chunks: their entries in the metadata file and the
-/// chunk files (path, bytes).
+/// chunk files (path, gzipped bytes).
 fn word_index(
     word_map: HashMap<String, Held>,
     number: Option<&[usize]>,
@@ -627,7 +628,8 @@ fn word_index(
                 &mut bytes,
             );
             let hash = format!("{language}_{}", full_hash(&bytes));
-            (bytes, hash)
+            // Only the gzipped bytes are kept until every chunk is named.
+            (gzip(&bytes), hash)
         })
         .collect();
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(encoded.len());
