@@ -309,16 +309,11 @@ fn read_and_merge<T: Sync, E: Send + From<Unwritten>>(
     readers: &Readers,
     out: Out,
 ) -> Result<Merged, E> {
+    let read_batch = |batch| read_batch(batch, record, readers);
     let mut merged = Merged::default();
-    for batch in pages.chunks(BATCH) {
-        let read: Vec<Read> = batch
-            .par_iter()
-            .map(|(url, page)| {
-                let r = record(url, page)?;
-                Ok(readers.with(|stemmer, known| read(url, &r, stemmer, known)))
-            })
-            .filter(|r: &Result<Read, E>| r.as_ref().map_or(true, |r| !r.words.is_empty()))
-            .collect::<Result<_, E>>()?;
+    let mut batches = pages.chunks(BATCH);
+    let mut next = batches.next().map(read_batch).transpose()?;
+    while let Some(read) = next.take() {
         for r in &read {
             for field in r.meta.keys() {
                 if !merged.fields.contains(field) {
@@ -326,16 +321,41 @@ fn read_and_merge<T: Sync, E: Send + From<Unwritten>>(
                 }
             }
         }
-        let first = merged.fragments.len();
-        let fields = &merged.fields;
-        let packed: Vec<Packed> = read
-            .into_par_iter()
-            .enumerate()
-            .map(|(number, r)| pack(first + number, r, fields, language))
-            .collect();
-        merged.add(packed, language, out)?;
+        // The next batch is read while this one is packed and merged (in
+        // page order): merging is sequential, reading is not.
+        let (added, after) = rayon::join(
+            || {
+                let first = merged.fragments.len();
+                let fields = &merged.fields;
+                let packed: Vec<Packed> = read
+                    .into_par_iter()
+                    .enumerate()
+                    .map(|(number, r)| pack(first + number, r, fields, language))
+                    .collect();
+                merged.add(packed, language, out)
+            },
+            || batches.next().map(read_batch).transpose(),
+        );
+        added?;
+        next = after?;
     }
     Ok(merged)
+}
+
+/// The pages of a batch with words, read in parallel.
+fn read_batch<'p, T: Sync, E: Send>(
+    batch: &'p [&'p (String, T)],
+    record: &(impl for<'a> Fn(&str, &'a T) -> Result<Cow<'a, Record>, E> + Sync),
+    readers: &Readers,
+) -> Result<Vec<Read<'p>>, E> {
+    batch
+        .par_iter()
+        .map(|(url, page)| {
+            let r = record(url, page)?;
+            Ok(readers.with(|stemmer, known| read(url, &r, stemmer, known)))
+        })
+        .filter(|r: &Result<Read, E>| r.as_ref().map_or(true, |r| !r.words.is_empty()))
+        .collect()
 }
 
 /// What reading a page keeps on each of rayon's threads: the language's

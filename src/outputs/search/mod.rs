@@ -125,6 +125,9 @@ struct Work {
     made: std::sync::Mutex<Vec<(usize, Result<Part, Unindexed>)>>,
     /// Signalled when a language's bundle is added to `made`.
     added: std::sync::Condvar,
+    /// Held while a language is indexed: one at a time, each read on
+    /// every core, so memory holds one language's words.
+    turn: std::sync::Mutex<()>,
 }
 
 /// A way to take part in a [`Job`]'s indexing from another thread.
@@ -289,6 +292,7 @@ impl Work {
                 .iter()
                 .nth(i)
                 .map_or(Ok(Part::NONE), |(language, pages)| {
+                    let _turn = self.turn.lock().unwrap_or_else(|e| e.into_inner());
                     index_language(language, pages, folder)
                 });
             if let Ok(mut all) = self.made.lock() {
