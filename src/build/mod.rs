@@ -707,10 +707,10 @@ fn write(
 type Search = (Files, Option<outputs::search::Job>);
 
 /// The end of a build that writes: the search index made from the pages
-/// as written, read back language by language (on a thread of its own,
-/// the build's thread helping once the copied files are written), and
-/// its bundle written with the files of its folder; then the page
-/// weights.
+/// as written, read back language by language on a thread of its own
+/// (each language's files written as they are made), and the rest of
+/// its bundle written with the site's files of its folder; then the
+/// page weights.
 fn write_the_rest(
     site: &Site,
     writer: passes::Writer,

@@ -20,14 +20,15 @@
 //!
 //! The index is made last, once the packages are made and (in `aula
 //! build`) the Markdown bodies freed: languages are indexed one at a time
-//! by the job's threads or the thread that finishes it
-//! ([`Running::finish`]), each language's pages read (back from the
-//! output's temporary folder, in `aula build`) in batches, in parallel,
-//! while the build writes the other files; no page's text is held
-//! before. A build kept in memory (`build::Session`, tests) keeps the
-//! bundle for the next under the fingerprint of the indexed pages' bytes.
-//! The theme's `search.js` (not Pagefind's UI) loads the bundle only once
-//! the learner types. Never writes to disk. See `docs/search.md`.
+//! on the job's thread ([`Job::spawn`]), each language's pages read (back
+//! from the output's temporary folder, in `aula build`) in batches, in
+//! parallel, while the build writes the other files; no page's text is
+//! held before. In `aula build` each file of the bundle is written into
+//! the output's temporary folder as soon as it is made
+//! ([`Job::writing_into`]) and only its path is kept. A build kept in
+//! memory (`build::Session`, tests) keeps the bundle for the next under
+//! the fingerprint of the indexed pages' bytes. The theme's `search.js`
+//! (not Pagefind's UI) loads the bundle only once the learner types.
 
 #[cfg(feature = "search")]
 mod bundle;
@@ -72,7 +73,6 @@ pub struct Job {
     /// The output's temporary folder, where each language's index files
     /// are written as soon as they are made (a build that writes).
     folder: Option<Arc<std::path::Path>>,
-    work: Arc<Work>,
 }
 
 /// What a [`Job`] made: the bundle with its fingerprint, or why not.
@@ -112,31 +112,6 @@ enum Unindexed {
     Moved,
 }
 
-/// The languages of one indexing, taken one at a time by whichever
-/// thread is free: the job's own threads, and a [`Helper`] once the
-/// thread that holds it has nothing else to do.
-#[derive(Default)]
-struct Work {
-    /// Languages (positions in the job's `pages`) no thread has taken
-    /// yet; filled when the indexing starts (not when the bundle is
-    /// reused).
-    next: std::sync::Mutex<Vec<usize>>,
-    /// The index of each language taken, by position.
-    made: std::sync::Mutex<Vec<(usize, Result<Part, Unindexed>)>>,
-    /// Signalled when a language's bundle is added to `made`.
-    added: std::sync::Condvar,
-    /// Held while a language is indexed: one at a time, each read on
-    /// every core, so memory holds one language's words.
-    turn: std::sync::Mutex<()>,
-}
-
-/// A way to take part in a [`Job`]'s indexing from another thread.
-struct Helper {
-    pages: Arc<Pages>,
-    folder: Option<Arc<std::path::Path>>,
-    work: Arc<Work>,
-}
-
 #[cfg(feature = "search")]
 impl From<bundle::Unwritten> for Failed {
     fn from(e: bundle::Unwritten) -> Failed {
@@ -153,28 +128,16 @@ impl From<bundle::Unwritten> for Unindexed {
 
 impl Job {
     /// Indexes, or (a build in memory) takes the bundle from `previous`
-    /// when no indexed page changed. Languages are taken one at a time by
-    /// half the cores (one thread on 2 cores) and by the thread that
-    /// calls [`Running::finish`], each language's pages read in batches
-    /// on all cores: a language's words are held until its index is
-    /// made, so memory holds one or two languages' indexes, and a batch
-    /// of pages, while the rest of the build runs.
+    /// when no indexed page changed. Languages are indexed one at a time,
+    /// each language's pages read in batches on all cores (the next batch
+    /// read while one is merged): a language's words are held until its
+    /// index is made, so memory holds one language's index, and two
+    /// batches of pages, while the rest of the build runs.
     pub fn run(self, previous: &Memo<Bundle>) -> Made {
         let make = || {
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |n| n.get() / 2)
-                .clamp(1, self.pages.len().max(1));
             let folder = self.folder.as_deref();
-            self.work.start(self.pages.len());
-            std::thread::scope(|scope| {
-                for _ in 1..threads {
-                    scope.spawn(|| self.work.take_all(&self.pages, folder));
-                }
-                self.work.take_all(&self.pages, folder);
-            });
-            let made = self.work.wait(self.pages.len())?;
-            let languages: Vec<(String, Part)> = match made.into_iter().collect() {
-                Ok(parts) => self.pages.keys().cloned().zip::<Vec<Part>>(parts).collect(),
+            let languages = match self.by_language() {
+                Ok(parts) => parts,
                 Err(Unindexed::Failed(failed)) => return Err(failed),
                 Err(Unindexed::Moved) => {
                     forget_written(folder)?;
@@ -211,22 +174,24 @@ impl Job {
         }
     }
 
+    /// Every language's index, in order, each in the language it was
+    /// expected in; the first that fails stops them.
+    fn by_language(&self) -> Result<Vec<(String, Part)>, Unindexed> {
+        let folder = self.folder.as_deref();
+        self.pages
+            .iter()
+            .map(|(language, pages)| {
+                Ok((language.clone(), index_language(language, pages, folder)?))
+            })
+            .collect()
+    }
+
     /// Starts [`Job::run`] on a thread of its own (named `search`).
     pub fn spawn(self, previous: Memo<Bundle>) -> Running {
-        let helper = self.helper();
         let thread = std::thread::Builder::new()
             .name("search".to_string())
             .spawn(move || self.run(&previous));
-        Running { helper, thread }
-    }
-
-    /// A helper for this job, to be used from another thread.
-    fn helper(&self) -> Helper {
-        Helper {
-            pages: Arc::clone(&self.pages),
-            folder: self.folder.clone(),
-            work: Arc::clone(&self.work),
-        }
+        Running { thread }
     }
 }
 
@@ -251,67 +216,16 @@ impl std::hash::Hash for Fingerprint<'_> {
 
 /// A [`Job`] running on its own thread.
 pub struct Running {
-    helper: Helper,
     thread: std::io::Result<std::thread::JoinHandle<Made>>,
 }
 
 impl Running {
-    /// Indexes the languages no thread has taken yet on the calling
-    /// thread, then waits for the rest: the bundle.
+    /// Waits for the bundle.
     pub fn finish(self) -> Made {
-        self.helper.help();
         self.thread
             .map_err(|e| Failed::Bug(format!("no thread for indexing: {e}")))?
             .join()
             .unwrap_or_else(|_| Err(Failed::Bug("the indexing thread panicked".to_string())))
-    }
-}
-
-impl Helper {
-    /// Indexes languages no thread has taken yet, on this thread, until
-    /// none is left.
-    fn help(&self) {
-        self.work.take_all(&self.pages, self.folder.as_deref());
-    }
-}
-
-impl Work {
-    fn start(&self, languages: usize) {
-        if let Ok(mut next) = self.next.lock() {
-            *next = (0..languages).rev().collect();
-        }
-    }
-
-    fn take_all(&self, pages: &Pages, folder: Option<&std::path::Path>) {
-        loop {
-            let Some(i) = self.next.lock().ok().and_then(|mut n| n.pop()) else {
-                return;
-            };
-            // Positions come from `start`, so every one is a language.
-            let made = pages
-                .iter()
-                .nth(i)
-                .map_or(Ok(Part::NONE), |(language, pages)| {
-                    let _turn = self.turn.lock().unwrap_or_else(|e| e.into_inner());
-                    index_language(language, pages, folder)
-                });
-            if let Ok(mut all) = self.made.lock() {
-                all.push((i, made));
-            }
-            self.added.notify_all();
-        }
-    }
-
-    /// Waits for the indexes of all `languages`, in their order.
-    fn wait(&self, languages: usize) -> Result<Vec<Result<Part, Unindexed>>, Failed> {
-        let poisoned = |_| Failed::Bug("an indexing thread panicked".to_string());
-        let mut made = self.made.lock().map_err(poisoned)?;
-        while made.len() < languages {
-            made = self.added.wait(made).map_err(poisoned)?;
-        }
-        let mut made = std::mem::take(&mut *made);
-        made.sort_by_key(|(i, _)| *i);
-        Ok(made.into_iter().map(|(_, m)| m).collect())
     }
 }
 
@@ -356,7 +270,6 @@ pub fn job(input: &Input, files: &Files, memo: bool) -> Option<Job> {
         pages: Arc::new(pages),
         memo,
         folder: None,
-        work: Arc::default(),
     })
 }
 
@@ -887,7 +800,6 @@ mod tests {
             pages: Arc::new(grouped),
             memo,
             folder: None,
-            work: Arc::default(),
         }
     }
 
@@ -903,44 +815,23 @@ mod tests {
         )
     }
 
-    /// A helper takes languages the job's threads have not taken; the
-    /// bundle is the same however the languages were shared out, and a
-    /// helper that comes before the indexing starts (or after it ends)
-    /// does nothing.
+    /// On a thread of its own, the job makes the bundle it makes on the
+    /// calling thread: an index and a stemmer of each language.
     #[cfg(feature = "search")]
     #[test]
-    fn a_helper_shares_the_languages_and_the_bundle_is_the_same() {
+    fn a_job_on_its_own_thread_makes_the_same_bundle() {
         let alone = job().run(&Memo::default()).expect("indexes").1;
-        let shared = job();
-        let helper = shared.helper();
-        helper.help();
-        assert!(
-            shared.work.made.lock().unwrap().is_empty(),
-            "nothing to take yet"
-        );
-        shared.work.start(shared.pages.len());
-        helper.help();
-        assert_eq!(
-            shared.work.made.lock().unwrap().len(),
-            3,
-            "the helper took all"
-        );
-        let made = shared.work.wait(3).expect("made");
-        let languages = ["en", "es", "pt"]
-            .into_iter()
-            .zip(made.into_iter().map(|m| m.ok().expect("indexed")))
-            .collect();
-        let bundle =
-            assemble(languages, assets(&["en", "es", "pt"]).expect("assets")).expect("assembles");
-        assert_eq!(bundle, *alone);
-        let langs: Vec<&str> = bundle
+        let langs: Vec<&str> = alone
             .iter()
             .filter_map(|(p, _)| p.strip_prefix("pagefind/wasm.")?.strip_suffix(".pagefind"))
             .collect();
         // Pagefind adds its stemmer-less `unknown` to every bundle.
         assert_eq!(langs, ["en", "es", "pt", "unknown"]);
-        // Both at once, as a build does: the job on its own thread, and
-        // the thread that finishes it helping.
+        let metas = alone
+            .iter()
+            .filter(|(p, _)| p.ends_with(".pf_meta"))
+            .count();
+        assert_eq!(metas, 3);
         let made = job().spawn(Memo::default()).finish();
         assert_eq!(made.expect("indexes").1, alone);
     }
