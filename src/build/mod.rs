@@ -562,17 +562,18 @@ fn render_markdown(
         &state.i18n,
     ));
     watch.lap("translation status");
-    let shared = Shared::build(site);
-    watch.lap("shared template context");
     if let markdown::Bodies::Packed(_) = keep {
         forget_the_markdown(cache);
-        // No memo shares them now: what only the checks read goes.
+        // No memo shares them now: what only the checks read goes,
+        // before the shared context takes its place.
         for body in &mut bodies {
             if let Some(body) = Arc::get_mut(body) {
                 body.slim();
             }
         }
     }
+    let shared = Shared::build(site);
+    watch.lap("shared template context");
     Ok(Marked {
         bodies,
         setting,
