@@ -164,7 +164,7 @@ impl<'a> Options<'a> {
 }
 
 /// One entry of a page's table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -227,8 +227,12 @@ pub struct Rendered {
     /// memory, or set aside on disk.
     packed: Option<Packed>,
     /// h2 entries with nested h3 children; h1 and h4+ are left out, and an
-    /// h3 before any h2 becomes top-level.
-    pub toc: Vec<TocEntry>,
+    /// h3 before any h2 becomes top-level. Empty once packed: read it
+    /// with [`Rendered::toc`].
+    toc: Vec<TocEntry>,
+    /// The table of contents as JSON, compressed like the HTML, once
+    /// packed (none when it is empty).
+    packed_toc: Option<Packed>,
     /// Every id defined in the page (headings of all levels, explicit and
     /// generated, and footnote definitions `fn-N`), in document order.
     pub anchors: Vec<String>,
@@ -271,11 +275,35 @@ pub fn render(body: &str, opts: &Options) -> Rendered {
     out
 }
 
-/// A packed body's bytes.
+/// Bytes of a packed body (its HTML, its TOC), LZ4-compressed with
+/// their length first: in memory, or set aside on disk.
 #[derive(Debug, Clone)]
 enum Packed {
     Held(Box<[u8]>),
     Spilled(Arc<Spill>, Slot),
+}
+
+impl Packed {
+    /// `bytes` compressed, set aside in `spill` when there is one (kept
+    /// in memory when the disk refuses them).
+    fn new(bytes: &[u8], spill: Option<&Arc<Spill>>) -> Packed {
+        let packed = lz4_flex::block::compress_prepend_size(bytes);
+        let spilled = spill.and_then(|s| Some(Packed::Spilled(Arc::clone(s), s.put(&packed)?)));
+        spilled.unwrap_or_else(|| Packed::Held(packed.into()))
+    }
+
+    /// The bytes packed; `None` when the disk does not give them back
+    /// (the spill keeps the failure).
+    fn unpack(&self) -> Option<Vec<u8>> {
+        let packed = match self {
+            Packed::Held(bytes) => Cow::Borrowed(&bytes[..]),
+            Packed::Spilled(spill, slot) => Cow::Owned(spill.get(*slot)?),
+        };
+        Some(
+            lz4_flex::block::decompress_size_prepended(&packed)
+                .expect("aula packed this block itself"),
+        )
+    }
 }
 
 impl Rendered {
@@ -283,17 +311,29 @@ impl Rendered {
     /// disk that fails to give it back is empty: the spill keeps the
     /// failure, which fails the build ([`Spill::check`]).
     pub fn html(&self) -> Cow<'_, str> {
-        let packed = match &self.packed {
-            None => return Cow::Borrowed(&self.html),
-            Some(Packed::Held(bytes)) => Cow::Borrowed(&bytes[..]),
-            Some(Packed::Spilled(spill, slot)) => match spill.get(*slot) {
-                Some(bytes) => Cow::Owned(bytes),
-                None => return Cow::Borrowed(""),
-            },
-        };
-        let bytes = lz4_flex::block::decompress_size_prepended(&packed)
-            .expect("aula packed this block itself");
-        Cow::Owned(String::from_utf8(bytes).expect("aula packed a String"))
+        match &self.packed {
+            None => Cow::Borrowed(&self.html),
+            Some(packed) => Cow::Owned(
+                packed
+                    .unpack()
+                    .map(|b| String::from_utf8(b).expect("aula packed a String"))
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// The table of contents, unpacked if it was packed (empty, like
+    /// [`Rendered::html`], when the disk fails to give it back).
+    pub fn toc(&self) -> Cow<'_, [TocEntry]> {
+        match &self.packed_toc {
+            None => Cow::Borrowed(&self.toc),
+            Some(packed) => Cow::Owned(
+                packed
+                    .unpack()
+                    .map(|b| serde_json::from_slice(&b).expect("aula packed a TOC"))
+                    .unwrap_or_default(),
+            ),
+        }
     }
 
     /// A body that could not be read: no HTML, one error at its first
@@ -318,9 +358,12 @@ impl Rendered {
     pub fn pack(&mut self, spill: Option<&Arc<Spill>>) {
         if self.packed.is_none() && !self.html.is_empty() {
             let html = std::mem::take(&mut self.html);
-            let bytes = lz4_flex::block::compress_prepend_size(html.as_bytes());
-            let spilled = spill.and_then(|s| Some(Packed::Spilled(Arc::clone(s), s.put(&bytes)?)));
-            self.packed = Some(spilled.unwrap_or_else(|| Packed::Held(bytes.into())));
+            self.packed = Some(Packed::new(html.as_bytes(), spill));
+        }
+        if self.packed_toc.is_none() && !self.toc.is_empty() {
+            let toc = std::mem::take(&mut self.toc);
+            let json = serde_json::to_vec(&toc).expect("a TOC is plain data");
+            self.packed_toc = Some(Packed::new(&json, spill));
         }
     }
 

@@ -213,14 +213,16 @@ fn a_packed_body_reads_back_the_same_html_and_holds_less() {
     let body =
         "## Sesión\n\nUn párrafo con *énfasis* y un [enlace](https://example.org).\n\n".repeat(40);
     let mut r = md(&body);
-    let html = r.html.clone();
+    let (html, toc) = (r.html.clone(), r.toc.clone());
     assert_eq!(r.html(), html.as_str(), "not packed: the field itself");
+    assert_eq!(toc.len(), 40);
     r.pack(None);
     assert!(
-        r.html.is_empty(),
-        "the field is emptied: readers must use html()"
+        r.html.is_empty() && r.toc.is_empty(),
+        "the fields are emptied: readers must use html() and toc()"
     );
     assert_eq!(r.html(), html.as_str());
+    assert_eq!(r.toc(), toc);
     let packed = match &r.packed {
         Some(super::Packed::Held(bytes)) => bytes.len(),
         other => panic!("held in memory without a spill: {other:?}"),
@@ -243,9 +245,10 @@ fn a_body_set_aside_on_disk_reads_back_the_same_html_and_holds_only_its_place() 
     let spill = std::sync::Arc::new(crate::spill::Spill::create(&dir.path().join("b")).unwrap());
     let body = "## Sesión\n\nUn párrafo con *énfasis*.\n\n".repeat(20);
     let mut r = md(&body);
-    let html = r.html.clone();
+    let (html, toc) = (r.html.clone(), r.toc.clone());
     r.pack(Some(&spill));
-    assert!(r.html.is_empty());
+    assert!(r.html.is_empty() && r.toc.is_empty());
+    assert_eq!(r.toc(), toc);
     assert!(
         matches!(r.packed, Some(super::Packed::Spilled(..))),
         "{:?}",
@@ -269,6 +272,8 @@ fn a_body_the_disk_does_not_give_back_is_empty_and_fails_the_spill_check() {
     ));
     assert_eq!(r.html(), "");
     assert!(spill.check().is_err());
+    r.packed_toc = r.packed.clone();
+    assert!(r.toc().is_empty(), "nor its table of contents");
 }
 
 #[test]

@@ -416,12 +416,13 @@ fn search_links(site: &Site, base: &str, i: usize, ctx: &mut Context) {
 /// `page`: the page's own front matter and rendered Markdown.
 fn page_value(site: &Site, i18n: &I18n, i: usize, body: &Rendered) -> Value {
     let p = &site.pages[i];
+    let toc = body.toc();
     let view = PageView {
         front: p.front(),
         kind: p.kind.name(),
         key: &p.key,
         url: &p.url,
-        toc: &body.toc,
+        toc: &toc,
         has_code: body.has_code,
         has_quiz: body.quizzes > 0,
         word_count: body.word_count,
