@@ -228,6 +228,8 @@ pub fn index<T: Sync, E: Send + From<Unwritten>>(
     let readers = Readers::new(language);
     out.prepare()?;
     let merged = read_and_merge(language, &pages, &record, &readers, out)?;
+    // The words seen are not needed to encode the index.
+    drop(readers);
     if merged.fragments.is_empty() {
         return Ok(None);
     }
