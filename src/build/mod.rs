@@ -380,13 +380,16 @@ fn run(
         status,
         shared,
     } = marked;
+    // A build that writes lets go of the shared context once its pages
+    // and packages are made, before the search index.
+    let mut shared = Some(shared);
     let input = Input {
         site: &site,
         bodies: &bodies,
         theme: &state.theme,
         i18n: &state.i18n,
         renderer: &state.renderer,
-        shared: &shared,
+        shared: shared.as_ref().expect("taken only after the last page"),
         status: &status,
         fingerprints: &fingerprints,
         images: &images,
@@ -408,10 +411,12 @@ fn run(
             // (root pages, images) is freed before the packages.
             *cache = Cache::default();
             let (writer, files, search, diags) = write(&input, writer, files, index, &mut watch)?;
-            // The Markdown bodies are freed before the search index is made
-            // (and the file they were set aside in closed), once it is
-            // sure that every one was read back.
+            // The Markdown bodies and the shared context are freed before
+            // the search index is made (and the file the bodies were set
+            // aside in closed), once it is sure that every one was read
+            // back.
             drop(std::mem::take(&mut bodies));
+            shared = None;
             if let Some(spill) = spill {
                 spill.check().map_err(unspilled)?;
             }
@@ -433,7 +438,7 @@ fn run(
             site,
             bodies,
             status: report.translations.clone(),
-            shared,
+            shared: shared.expect("kept by a build in memory"),
             fingerprints,
             images,
             setting,
