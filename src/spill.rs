@@ -148,7 +148,7 @@ fn read_at(file: &File, mut bytes: &mut [u8], mut at: u64) -> std::io::Result<()
         match std::os::windows::fs::FileExt::seek_read(file, bytes, at)? {
             0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
             n => {
-                bytes = &mut bytes[n..];
+                bytes = &mut std::mem::take(&mut bytes)[n..];
                 at += n as u64;
             }
         }
