@@ -347,60 +347,39 @@ fn run(
     let mut watch = Stopwatch::new();
     cache.last = None;
     let loaded = load_site(opts, cache, sink, &mut watch)?;
-    // A build that writes takes the output's lock and temporary folder
-    // now: each body is set aside there as soon as it is rendered.
-    let tree = match sink {
-        Sink::Memory => None,
-        Sink::Disk => Some(output::Tree::begin(&opts.output_dir(), &opts.root, &[]).map_err(io)?),
-    };
-    let spill = tree.as_ref().and_then(spill_in);
+    let (tree, spill) = take_the_output(opts, sink)?;
     let keep = match sink {
         Sink::Memory => markdown::Bodies::Plain,
         Sink::Disk => markdown::Bodies::Packed(spill.as_ref()),
     };
-    let marked = match render_markdown(&loaded, cache, opts, keep, &mut watch) {
+    let mut marked = match render_markdown(&loaded, cache, opts, keep, &mut watch) {
         Ok(marked) => marked,
         Err(errors) => {
             cache.theme = Some((loaded.theme_fp, loaded.state));
             return Err(errors);
         }
     };
-    let Loaded {
-        config_fp,
-        theme_fp,
-        state,
-        site,
-        fingerprints,
-        images,
-    } = loaded;
-    let Marked {
-        mut bodies,
-        setting,
-        warnings: more_warnings,
-        status,
-        shared,
-    } = marked;
     // A build that writes lets go of the shared context once its pages
     // and packages are made, before the search index.
-    let mut shared = Some(shared);
+    let mut shared = Some(marked.shared);
+    let (site, state) = (loaded.site, loaded.state);
     let input = Input {
         site: &site,
-        bodies: &bodies,
+        bodies: &marked.bodies,
         theme: &state.theme,
         i18n: &state.i18n,
         renderer: &state.renderer,
         shared: shared.as_ref().expect("taken only after the last page"),
-        status: &status,
-        fingerprints: &fingerprints,
-        images: &images,
+        status: &marked.status,
+        fingerprints: &loaded.fingerprints,
+        images: &loaded.images,
     };
     // Only a build that writes indexes for search: `aula serve` and
     // `aula check` skip it (it costs more CPU than the rest of the build).
     // A build that writes has its writer (`Sink::Disk`); one in memory not.
-    let writer = match tree {
-        None => None,
-        Some(tree) => Some(begin_writing(&input, cache, tree, opts, &mut watch)?),
-    };
+    let writer = tree
+        .map(|tree| begin_writing(&input, cache, tree, opts, &mut watch))
+        .transpose()?;
     let index = opts.write && !preview;
     let (files, mut diags, image_stats) =
         make_outputs(&input, cache, &mut watch, writer.as_ref(), index);
@@ -415,34 +394,39 @@ fn run(
             // the search index is made (and the file the bodies were set
             // aside in closed), once it is sure that every one was read
             // back.
-            drop(std::mem::take(&mut bodies));
+            drop(std::mem::take(&mut marked.bodies));
             shared = None;
-            if let Some(spill) = spill {
-                spill.check().map_err(unspilled)?;
-            }
+            spill.map_or(Ok(()), |s| s.check()).map_err(unspilled)?;
             write_the_rest(&site, writer, files, search, diags, &mut watch)?
         }
     };
     diags.extend(more);
-    cache.theme = Some((theme_fp, state));
-    let (output_warnings, warnings) = sort_out(diags, more_warnings, opts.strict)?;
+    cache.theme = Some((loaded.theme_fp, state));
+    let (output_warnings, warnings) = sort_out(diags, marked.warnings, opts.strict)?;
     // For quick updates (`aula serve`): the outputs' own warnings.
-    let output_warnings = preview.then_some(output_warnings);
     let report = Report {
         images: image_stats,
         budget,
-        ..Report::new(&site, opts, start, watch, report_files, warnings, status)
+        ..Report::new(
+            &site,
+            opts,
+            start,
+            watch,
+            report_files,
+            warnings,
+            marked.status,
+        )
     };
-    if let Some(output_warnings) = output_warnings {
+    if preview {
         cache.last = Some(quick::Last {
             site,
-            bodies,
+            bodies: marked.bodies,
             status: report.translations.clone(),
             shared: shared.expect("kept by a build in memory"),
-            fingerprints,
-            images,
-            setting,
-            config_fp,
+            fingerprints: loaded.fingerprints,
+            images: loaded.images,
+            setting: marked.setting,
+            config_fp: loaded.config_fp,
             output_warnings,
             warnings: report.warnings.clone(),
             files: Arc::default(),
@@ -452,6 +436,22 @@ fn run(
         });
     }
     Ok((finished, report))
+}
+
+/// The output's temporary folder (with its lock) and the file of bodies
+/// set aside in it.
+type Taken = (Option<output::Tree>, Option<Arc<crate::spill::Spill>>);
+
+/// For a build that writes, the output's lock and temporary folder,
+/// taken before the Markdown stage, and the file there where each body
+/// is set aside as soon as it is rendered.
+fn take_the_output(opts: &Options, sink: Sink) -> Result<Taken, Vec<Diagnostic>> {
+    if sink == Sink::Memory {
+        return Ok((None, None));
+    }
+    let tree = output::Tree::begin(&opts.output_dir(), &opts.root, &[]).map_err(io)?;
+    let spill = spill_in(&tree);
+    Ok((Some(tree), spill))
 }
 
 /// The file in the output's temporary folder where a build that writes
