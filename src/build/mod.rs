@@ -777,14 +777,16 @@ fn make_outputs(
     diags.extend(outputs::pages::add_root(
         input, previous, &mut roots, &mut files,
     ));
+    watch.lap("render root pages");
     diags.extend(outputs::status::add(
         input, previous, &mut roots, &mut files,
     ));
+    watch.lap("render the translators' status page");
     diags.extend(outputs::certificates::add(
         input, previous, &mut roots, &mut files,
     ));
     cache.root_pages = Memo::from_results(roots);
-    watch.lap("render root, status and completion pages");
+    watch.lap("render completion pages");
     diags.extend(outputs::feeds::add(input, &mut files));
     diags.extend(outputs::assets::add(input, &mut files));
     diags.extend(outputs::badges::add(input, &mut files));
