@@ -480,6 +480,16 @@ fn take_run(rest: &mut &[u8]) -> Option<Vec<i32>> {
     Some(run)
 }
 
+/// Steps over the next run [`put_run`] wrote in `rest`: its length.
+fn skip_run(rest: &mut &[u8]) -> Option<usize> {
+    let count = usize::try_from(take_number(rest)?).ok()?;
+    for _ in 0..count {
+        let end = rest.iter().position(|&b| b < 0x80)?;
+        *rest = &rest[end + 1..];
+    }
+    Some(count)
+}
+
 /// The pages of a buffer [`hold`] made, as written: each page's number,
 /// locations and metadata locations.
 fn held(buffer: &[u8]) -> impl Iterator<Item = (i32, Vec<i32>, Vec<i32>)> {
@@ -513,10 +523,17 @@ fn unhold(buffer: &[u8], number: Option<&[usize]>) -> Vec<PackedPage> {
 /// What a word adds to the size of its chunk ([`chunk_index`]): each
 /// page's locations and metadata locations and one, and one per variant.
 fn chunk_size(held_word: &Held) -> usize {
+    // Counted from the runs' lengths, without decoding them.
     let size = |buffer: &[u8]| -> usize {
-        held(buffer)
-            .map(|(_, locs, meta)| locs.len() + meta.len() + 1)
-            .sum()
+        let mut rest = buffer;
+        let mut size = 0;
+        while take_number(&mut rest).is_some() {
+            match (skip_run(&mut rest), skip_run(&mut rest)) {
+                (Some(locs), Some(meta)) => size += locs + meta + 1,
+                _ => break,
+            }
+        }
+        size
     };
     size(&held_word.plain)
         + held_word
@@ -1270,7 +1287,7 @@ mod tests {
             vec![
                 PackedPage {
                     page_number: 0,
-                    locs: vec![3, 1, -8, 40],
+                    locs: vec![3, 1, -8, 40_000],
                     meta_locs: vec![],
                 },
                 PackedPage {
