@@ -268,75 +268,7 @@ fn call_context(
     found: &mut Rendered,
     locator: &mut Locator,
 ) -> Option<Map<String, Value>> {
-    let mut files = Map::new();
-    let mut hosts = Map::new();
-    let mut ok = true;
-    for (key, value) in &args {
-        let Value::String(v) = value else { continue };
-        let is_file = FILE_ARGS.contains(&key.as_str());
-        if is_file || URL_ARGS.contains(&key.as_str()) || key.ends_with("_url") {
-            if let Some(scheme) = dangerous_scheme(v) {
-                found.errors.push(MarkdownError {
-                    line,
-                    column,
-                    message: format!("shortcode `{name}`: `{key}` is a `{scheme}` URL"),
-                    help: "such a URL can run code in the reader's browser; give an https:// address or a file next to the page".to_owned(),
-                });
-                ok = false;
-                continue;
-            }
-            if let Some(host) = http_host(v) {
-                hosts.insert(key.clone(), Value::String(host));
-            }
-        }
-        if !is_file {
-            continue;
-        }
-        let Some(path) = local_asset_path(v) else {
-            continue;
-        };
-        if let Err((message, help)) = check_asset_path(&path) {
-            found.errors.push(MarkdownError {
-                line,
-                column,
-                message,
-                help,
-            });
-            ok = false;
-            continue;
-        }
-        let path = path
-            .split('/')
-            .filter(|s| !s.is_empty() && *s != ".")
-            .collect::<Vec<_>>()
-            .join("/");
-        if path.is_empty() {
-            continue;
-        }
-        found.assets.push(AssetRef {
-            path: path.clone(),
-            line,
-            column,
-        });
-        if let Some(info) = (opts.media)(&path) {
-            let mut file = Map::new();
-            file.insert("bytes".into(), info.bytes.into());
-            file.insert(
-                "size".into(),
-                crate::text::human_bytes(info.bytes, opts.lang).into(),
-            );
-            let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
-            file.insert("type".into(), ext.to_ascii_uppercase().into());
-            if let Some((w, h)) = info.size {
-                file.insert("width".into(), w.into());
-                file.insert("height".into(), h.into());
-            }
-            files.insert(key.clone(), Value::Object(file));
-        }
-    }
-    if !ok {
-        return None;
-    }
+    let (files, hosts) = checked_args(name, &args, opts, line, column, found)?;
     let mut context = args;
     if let Some((range, source)) = body {
         if opts.shortcodes.depth >= MAX_DEPTH {
@@ -349,7 +281,6 @@ fn call_context(
             return None;
         }
         let (body_line, _) = locator.position(range.start);
-        let inner = &source[range];
         let nested = Options {
             first_line: body_line,
             shortcodes: Shortcodes {
@@ -360,7 +291,7 @@ fn call_context(
             title: "",
             ..*opts
         };
-        let rendered = super::render(inner, &nested);
+        let rendered = super::render(&source[range], &nested);
         context.insert("body".into(), Value::String(rendered.html.clone()));
         found.merge(rendered);
     }
@@ -368,6 +299,89 @@ fn call_context(
     context.insert("files".into(), Value::Object(files));
     context.insert("hosts".into(), Value::Object(hosts));
     Some(context)
+}
+
+/// A call's file and address arguments, checked: `files` (what the
+/// template may show of each file argument that names a file of the
+/// site) and `hosts` (the host of each web address). `None` when one was
+/// refused; every refusal is recorded, not only the first.
+fn checked_args(
+    name: &str,
+    args: &Map<String, Value>,
+    opts: &Options,
+    line: usize,
+    column: usize,
+    found: &mut Rendered,
+) -> Option<(Map<String, Value>, Map<String, Value>)> {
+    let mut files = Map::new();
+    let mut hosts = Map::new();
+    let mut ok = true;
+    let mut refuse = |message: String, help: String| {
+        found.errors.push(MarkdownError {
+            line,
+            column,
+            message,
+            help,
+        });
+    };
+    let mut assets = Vec::new();
+    for (key, value) in args {
+        let Value::String(v) = value else { continue };
+        let is_file = FILE_ARGS.contains(&key.as_str());
+        if is_file || URL_ARGS.contains(&key.as_str()) || key.ends_with("_url") {
+            if let Some(scheme) = dangerous_scheme(v) {
+                refuse(
+                    format!("shortcode `{name}`: `{key}` is a `{scheme}` URL"),
+                    "such a URL can run code in the reader's browser; give an https:// address or a file next to the page".to_owned(),
+                );
+                ok = false;
+                continue;
+            }
+            if let Some(host) = http_host(v) {
+                hosts.insert(key.clone(), Value::String(host));
+            }
+        }
+        let Some(path) = is_file.then(|| local_asset_path(v)).flatten() else {
+            continue;
+        };
+        if let Err((message, help)) = check_asset_path(&path) {
+            refuse(message, help);
+            ok = false;
+            continue;
+        }
+        let path = path
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .collect::<Vec<_>>()
+            .join("/");
+        if path.is_empty() {
+            continue;
+        }
+        if let Some(info) = (opts.media)(&path) {
+            files.insert(key.clone(), file_value(&path, &info, opts.lang));
+        }
+        assets.push(AssetRef { path, line, column });
+    }
+    found.assets.extend(assets);
+    ok.then_some((files, hosts))
+}
+
+/// What a template sees of a file argument: its size in bytes and for
+/// people, its type, and its pixels when it is an image.
+fn file_value(path: &str, info: &super::FileInfo, lang: &str) -> Value {
+    let mut file = Map::new();
+    file.insert("bytes".into(), info.bytes.into());
+    file.insert(
+        "size".into(),
+        crate::text::human_bytes(info.bytes, lang).into(),
+    );
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    file.insert("type".into(), ext.to_ascii_uppercase().into());
+    if let Some((w, h)) = info.size {
+        file.insert("width".into(), w.into());
+        file.insert("height".into(), h.into());
+    }
+    Value::Object(file)
 }
 
 /// `https://www.example.org/x` → `www.example.org`.
