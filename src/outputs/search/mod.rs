@@ -66,13 +66,13 @@ pub const ENABLED: bool = cfg!(feature = "search");
 /// written) and nothing else, so it can run while other files are
 /// written, reading each language's pages only when it indexes them.
 pub struct Job {
-    pages: Arc<Pages>,
+    pages: Pages,
     /// The bundle is kept for a next build (a build in memory): the
     /// pages' bytes are its fingerprint.
     memo: bool,
     /// The output's temporary folder, where each language's index files
     /// are written as soon as they are made (a build that writes).
-    folder: Option<Arc<std::path::Path>>,
+    folder: Option<std::path::PathBuf>,
 }
 
 /// What a [`Job`] made: the bundle with its fingerprint, or why not.
@@ -169,7 +169,7 @@ impl Job {
     /// bytes are never all held.
     pub fn writing_into(self, folder: &std::path::Path) -> Job {
         Job {
-            folder: Some(Arc::from(folder)),
+            folder: Some(folder.to_path_buf()),
             ..self
         }
     }
@@ -267,7 +267,7 @@ pub fn job(input: &Input, files: &Files, memo: bool) -> Option<Job> {
         }
     }
     Some(Job {
-        pages: Arc::new(pages),
+        pages,
         memo,
         folder: None,
     })
@@ -797,7 +797,7 @@ mod tests {
                 .push((format!("/{lang}/{word}/"), page));
         }
         Job {
-            pages: Arc::new(grouped),
+            pages: grouped,
             memo,
             folder: None,
         }
@@ -946,12 +946,7 @@ mod tests {
     fn a_page_that_cannot_be_read_back_is_an_io_error() {
         let mut job = job();
         let gone = std::env::temp_dir().join("aula-no-such-folder/es/jardin/index.html");
-        Arc::get_mut(&mut job.pages)
-            .expect("one owner")
-            .get_mut("es")
-            .expect("es")[0]
-            .1
-            .data = Data::Written(gone);
+        job.pages.get_mut("es").expect("es")[0].1.data = Data::Written(gone);
         match job.run(&Memo::default()) {
             Err(Failed::Unreadable(message)) => {
                 assert!(message.contains("/es/jardín/"), "{message}")
