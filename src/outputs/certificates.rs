@@ -9,7 +9,6 @@ use crate::memo::{Entry, Memo};
 use crate::render::certificate;
 use crate::site::course_key;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Renders every completion page into `files`; what they were made from
@@ -21,13 +20,12 @@ pub fn add(
     files: &mut Files,
 ) -> Vec<Diagnostic> {
     let site = input.site;
-    let language = super::pages::language_fingerprints(input);
     let made: Vec<_> = (0..site.pages.len())
         .into_par_iter()
         .filter(|&i| certificate::has_certificate(site, i))
         .map(|i| {
             let dir = certificate::dir(&site.pages[i].dir);
-            let r = previous.get_or_make(&dir, &cache_inputs(input, &language, i), || {
+            let r = previous.get_or_make(&dir, &cache_inputs(input, i), || {
                 input
                     .certificate_html(i)
                     .map(|html| Arc::from(html.into_bytes()))
@@ -54,7 +52,7 @@ pub fn add(
 /// What a completion page shows beyond the configuration, the theme and
 /// URLs: its page's own file, its language's shared values, and the
 /// outline of its course or of each course of its itinerary.
-fn cache_inputs(input: &Input, language: &HashMap<&str, u64>, i: usize) -> (u64, u64, u64, u64) {
+fn cache_inputs(input: &Input, i: usize) -> (u64, u64, u64, u64) {
     let site = input.site;
     let p = &site.pages[i];
     let shared = input.shared;
@@ -76,7 +74,7 @@ fn cache_inputs(input: &Input, language: &HashMap<&str, u64>, i: usize) -> (u64,
     (
         input.fingerprints.global,
         input.fingerprints.docs[i],
-        language.get(p.lang.as_str()).copied().unwrap_or(0),
+        shared.language_fingerprint(&p.lang),
         crate::memo::fingerprint(&outlines),
     )
 }

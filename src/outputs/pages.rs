@@ -74,7 +74,12 @@ pub fn add_finished(input: &Input, files: &mut Files, finish: &dyn Finish) -> Ve
 /// language's shared values and its course's outline.
 fn page_inputs(input: &Input) -> Vec<(u64, u64, u64, u64)> {
     let site = input.site;
-    let language = language_fingerprints(input);
+    let language: HashMap<&str, u64> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|l| (l.code.as_str(), input.shared.language_fingerprint(&l.code)))
+        .collect();
     // Each course outline once per language, in parallel: serialising them
     // is most of a rebuild's fingerprinting.
     let pairs: HashSet<(usize, &str)> = site
@@ -102,19 +107,6 @@ fn page_inputs(input: &Input) -> Vec<(u64, u64, u64, u64)> {
                 outline,
             )
         })
-        .collect()
-}
-
-/// Each language's shared values' fingerprint, once per language:
-/// serialising a language's lists costs in proportion to the site, so
-/// per page it would cost in proportion to the site's square.
-pub fn language_fingerprints<'a>(input: &Input<'a>) -> HashMap<&'a str, u64> {
-    input
-        .site
-        .config
-        .languages
-        .par_iter()
-        .map(|l| (l.code.as_str(), input.shared.language_fingerprint(&l.code)))
         .collect()
 }
 

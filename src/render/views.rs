@@ -16,6 +16,7 @@ use crate::markdown::{Rendered, TocEntry};
 use crate::site::Site;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 use tera::{Context, Value};
 
 #[derive(Serialize)]
@@ -126,8 +127,9 @@ struct SectionView<'a> {
 pub struct Shared {
     /// Per language: site, nav, home lists, section lists.
     langs: HashMap<String, LangShared>,
-    /// (course, language) to outline value.
-    outlines: HashMap<(usize, String), Value>,
+    /// (course, language) to outline value, and its fingerprint once
+    /// asked for.
+    outlines: HashMap<(usize, String), (Value, OnceLock<u64>)>,
     /// The list of all languages with their home URLs.
     languages: Value,
 }
@@ -139,6 +141,8 @@ struct LangShared {
     nav: Value,
     home: Value,
     sections: BTreeMap<Section, Value>,
+    /// [`Shared::language_fingerprint`], once asked for.
+    fingerprint: OnceLock<u64>,
 }
 
 impl Shared {
@@ -159,7 +163,8 @@ impl Shared {
         let mut outlines = HashMap::new();
         for c in 0..site.courses.len() {
             for lang in &cfg.languages {
-                outlines.insert((c, lang.code.clone()), campus::outline(site, c, &lang.code));
+                let outline = campus::outline(site, c, &lang.code);
+                outlines.insert((c, lang.code.clone()), (outline, OnceLock::new()));
             }
         }
         let langs = cfg
@@ -175,27 +180,34 @@ impl Shared {
     }
 
     /// Fingerprint of everything shared that any page of `lang` may show
-    /// (site, navigation, section lists, feed, languages).
+    /// (site, navigation, section lists, feed, languages). Serialising
+    /// the lists costs in proportion to the site, so it is done once per
+    /// language and kept: a `Shared` never changes once built.
     pub fn language_fingerprint(&self, lang: &str) -> u64 {
         use crate::memo::fingerprint_serialized as fp;
-        let mut parts = vec![fp(&self.languages)];
-        if let Some(ls) = self.langs.get(lang) {
-            parts.extend([
+        let Some(ls) = self.langs.get(lang) else {
+            return crate::memo::fingerprint(&[fp(&self.languages)]);
+        };
+        *ls.fingerprint.get_or_init(|| {
+            crate::memo::fingerprint(&[
+                fp(&self.languages),
                 u64::from(ls.has_feed),
                 fp(&ls.site),
                 fp(&ls.nav),
                 fp(&ls.home),
-            ]);
-        }
-        crate::memo::fingerprint(&parts)
+            ])
+        })
     }
 
     /// Fingerprint of a course's outline in `lang` (its course page and
-    /// modules show it; prev/next come from the same order).
+    /// modules show it; prev/next come from the same order), computed
+    /// once and kept.
     pub fn outline_fingerprint(&self, course: usize, lang: &str) -> u64 {
         self.outlines
             .get(&(course, lang.to_string()))
-            .map_or(0, crate::memo::fingerprint_serialized)
+            .map_or(0, |(outline, fingerprint)| {
+                *fingerprint.get_or_init(|| crate::memo::fingerprint_serialized(outline))
+            })
     }
 
     /// The start of the context of a page in `lang`'s tree that is not a
@@ -226,8 +238,7 @@ impl Shared {
     pub fn outline(&self, course: usize, lang: &str) -> Value {
         self.outlines
             .get(&(course, lang.to_string()))
-            .cloned()
-            .unwrap_or_else(Value::none)
+            .map_or_else(Value::none, |(outline, _)| outline.clone())
     }
 
     /// The context of a page of `lang` that is not a [`Site`] page (the
@@ -272,6 +283,7 @@ fn language(site: &Site, code: &str, lang_list: &[LangView<'_>]) -> LangShared {
         // `home` on the home page: every section's list, by section name.
         home: Value::from_serializable(&sections),
         sections,
+        fingerprint: OnceLock::new(),
     }
 }
 
@@ -466,6 +478,7 @@ fn kind_values(site: &Site, shared: &Shared, i: usize, ctx: &mut Context) {
             if let Some(v) = p
                 .course
                 .and_then(|c| shared.outlines.get(&(c, p.lang.clone())))
+                .map(|(outline, _)| outline)
             {
                 ctx.insert_value("course", v.clone());
             }
