@@ -6,8 +6,8 @@
 //! own thread. What one client can take is bounded: the request line
 //! (8 KiB, else 414) and head (32 KiB and 100 headers, else 431), the time
 //! to send a head (10 s, else 408), idle time between requests, and the
-//! time any write may make no progress (10 s, then the connection is
-//! closed). When every slot is taken, the longest-idle connection (then
+//! time each 64 KiB of an answer may take to go out (10 s, then the
+//! connection is closed). When every slot is taken, the longest-idle connection (then
 //! the oldest live-reload stream, whose page reconnects and catches up)
 //! is closed to make room, and when none can be, the newcomer gets 503.
 //! The accepting thread never stops: running out of descriptors closes
@@ -37,8 +37,11 @@ pub const MAX_CONNECTIONS: usize = 256;
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a connection may wait for its next request.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long one write may make no progress before the client is dropped.
+/// How long each [`PIECE`] of an answer may take to go out before the
+/// client is dropped as stalled.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Answers go out in pieces of at most this many bytes.
+const PIECE: usize = 64 * 1024;
 /// How often a live-reload stream checks that its page is still there.
 const STREAM_CHECK: Duration = Duration::from_secs(1);
 /// Descriptors kept for the rest of the process (watcher, rebuilds).
@@ -284,7 +287,6 @@ fn refuse(stream: &TcpStream) {
 fn serve(conn: &Conn) {
     let stream = &*conn.stream;
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     // Bytes read beyond one head (a pipelined next request).
     let mut buf = Vec::with_capacity(1024);
     loop {
@@ -440,9 +442,9 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes one answer. Each write may stall for [`WRITE_TIMEOUT`] at most.
+/// Writes one answer within [`WRITE_TIMEOUT`] per [`PIECE`].
 fn write_response(
-    mut stream: &TcpStream,
+    stream: &TcpStream,
     response: Response,
     head_only: bool,
     close: bool,
@@ -466,20 +468,20 @@ fn write_response(
     }
     head.push_str("\r\n");
     if head_only {
-        return stream.write_all(head.as_bytes());
+        return send(stream, head.as_bytes(), WRITE_TIMEOUT);
     }
     match response.body {
-        Body::Bytes(b) => stream.write_all(&[head.as_bytes(), &b].concat()),
+        Body::Bytes(b) => send(stream, &[head.as_bytes(), &b].concat(), WRITE_TIMEOUT),
         Body::Shared(b) => {
-            stream.write_all(head.as_bytes())?;
-            stream.write_all(&b)
+            send(stream, head.as_bytes(), WRITE_TIMEOUT)?;
+            send(stream, &b, WRITE_TIMEOUT)
         }
         Body::File(file, len) => {
-            stream.write_all(head.as_bytes())?;
+            send(stream, head.as_bytes(), WRITE_TIMEOUT)?;
             // By hand, not `io::copy`: on Linux that uses `sendfile`,
             // which ignores the write timeout.
             let mut file = file.take(len);
-            let mut chunk = vec![0u8; 64 * 1024];
+            let mut chunk = vec![0u8; PIECE];
             let mut copied = 0u64;
             loop {
                 let n = match file.read(&mut chunk) {
@@ -488,7 +490,7 @@ fn write_response(
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(e),
                 };
-                stream.write_all(&chunk[..n])?;
+                send(stream, &chunk[..n], WRITE_TIMEOUT)?;
                 copied += n as u64;
             }
             if copied < len {
@@ -498,6 +500,44 @@ fn write_response(
             Ok(())
         }
     }
+}
+
+/// Writes `bytes` in pieces of at most [`PIECE`], and fails once a piece
+/// has not gone out within `limit`: a client that takes in less than
+/// 64 KiB in that time is stalled. The socket's write timeout alone is
+/// not such a bound: it limits the waiting in one call, and a client
+/// that never reads still takes a few bytes now and then (its receive
+/// queue gets compacted), so each call returns a short count and the
+/// next waits the whole timeout again (three times in a row, with 2 s,
+/// on this project's Linux machines).
+fn send(mut stream: &TcpStream, bytes: &[u8], limit: Duration) -> std::io::Result<()> {
+    stream.set_write_timeout(Some(limit))?;
+    for piece in bytes.chunks(PIECE) {
+        let began = Instant::now();
+        let mut rest = piece;
+        let mut shortened = false;
+        loop {
+            match stream.write(rest) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+            if rest.is_empty() {
+                break;
+            }
+            let left = limit.saturating_sub(began.elapsed());
+            if left.is_zero() {
+                return Err(std::io::ErrorKind::TimedOut.into());
+            }
+            stream.set_write_timeout(Some(left))?;
+            shortened = true;
+        }
+        if shortened {
+            stream.set_write_timeout(Some(limit))?;
+        }
+    }
+    Ok(())
 }
 
 /// Closes after an answer: the client gets what was written even when it
@@ -519,15 +559,15 @@ fn linger(mut stream: &TcpStream) {
 /// A live-reload stream: the event-stream head, then every event `live`
 /// queues for this page, until the page goes, the server closes it, or
 /// a write stalls. It either gets every event or is closed.
-fn stream_events(mut stream: &TcpStream, events: &Receiver<Arc<str>>) {
+fn stream_events(stream: &TcpStream, events: &Receiver<Arc<str>>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n";
-    if stream.write_all(head.as_bytes()).is_err() {
+    if send(stream, head.as_bytes(), WRITE_TIMEOUT).is_err() {
         return;
     }
     loop {
         match events.recv_timeout(STREAM_CHECK) {
             Ok(event) => {
-                if stream.write_all(event.as_bytes()).is_err() {
+                if send(stream, event.as_bytes(), WRITE_TIMEOUT).is_err() {
                     break;
                 }
             }
@@ -608,5 +648,45 @@ mod tests {
         for s in [200, 301, 400, 403, 404, 405, 408, 414, 431, 503] {
             assert!(!reason(s).is_empty(), "{s}");
         }
+    }
+
+    #[test]
+    fn a_client_that_stops_reading_is_dropped_within_the_limit() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let client = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+        let (server, _) = listener.accept().expect("accept");
+        // Far more than the socket buffers hold; the client never reads.
+        let limit = Duration::from_secs(2);
+        let started = Instant::now();
+        let failed = send(&server, &vec![7u8; 64 << 20], limit);
+        let took = started.elapsed();
+        drop(client);
+        let kind = failed.expect_err("a stalled client fails the write").kind();
+        assert!(
+            matches!(
+                kind,
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ),
+            "{kind:?}"
+        );
+        // The socket's write timeout alone would wait `limit` per call,
+        // twice or more here: a short write first, then nothing.
+        assert!(took < limit * 7 / 4, "dropped after {took:?}");
+    }
+
+    #[test]
+    fn a_client_that_reads_gets_the_whole_answer() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let mut client = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+        let (server, _) = listener.accept().expect("accept");
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            client.read_to_end(&mut got).expect("read");
+            got
+        });
+        let body: Vec<u8> = (0..(3 * PIECE + 5)).map(|i| (i % 251) as u8).collect();
+        send(&server, &body, Duration::from_secs(10)).expect("sent");
+        drop(server);
+        assert_eq!(reader.join().expect("reader"), body);
     }
 }
