@@ -121,10 +121,10 @@ impl I18n {
         if let Some(s) = self.format(lang, key, args)? {
             return Ok(s);
         }
-        if lang != self.default_language {
-            if let Some(s) = self.format(&self.default_language, key, args)? {
-                return Ok(s);
-            }
+        if lang != self.default_language
+            && let Some(s) = self.format(&self.default_language, key, args)?
+        {
+            return Ok(s);
         }
         Err(Missing::Everywhere(key.to_string()))
     }

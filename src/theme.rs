@@ -142,18 +142,18 @@ impl Theme {
                 );
             }
         } else if let Some(rest) = rel.strip_prefix("locales/") {
-            if let Some((lang, file)) = rest.split_once('/') {
-                if file.ends_with(".ftl") && !file.contains('/') {
-                    if let Some(text) = text(bytes, errors) {
-                        self.locales.push((
-                            lang.to_string(),
-                            TextFile {
-                                shown: shown.clone(),
-                                text,
-                            },
-                        ));
-                    }
-                }
+            if let Some((lang, file)) = rest.split_once('/')
+                && file.ends_with(".ftl")
+                && !file.contains('/')
+                && let Some(text) = text(bytes, errors)
+            {
+                self.locales.push((
+                    lang.to_string(),
+                    TextFile {
+                        shown: shown.clone(),
+                        text,
+                    },
+                ));
             }
         } else if let Some(name) = rel.strip_prefix("static/") {
             self.statics.insert(name.to_string(), bytes);

@@ -67,13 +67,13 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             return (format!("unknown key `{key}` in {what}"), Some(help));
         }
     }
-    if let Some(rest) = raw.strip_prefix("missing field ") {
-        if let Some(key) = backticked(rest).first() {
-            return (
-                format!("missing key `{key}` in {what}"),
-                Some(format!("add a line `{key} = ...`")),
-            );
-        }
+    if let Some(rest) = raw.strip_prefix("missing field ")
+        && let Some(key) = backticked(rest).first()
+    {
+        return (
+            format!("missing key `{key}` in {what}"),
+            Some(format!("add a line `{key} = ...`")),
+        );
     }
     if raw.starts_with("invalid type") {
         let plain = raw

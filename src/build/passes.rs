@@ -447,10 +447,10 @@ impl Plan {
     ) -> (Plan, Vec<Diagnostic>) {
         if output.minify {
             for (path, data) in map.iter_mut() {
-                if let (true, Data::Bytes(b)) = (path.ends_with(".css"), &*data) {
-                    if let Some(small) = minify::css(b) {
-                        *data = Data::Bytes(small.into());
-                    }
+                if let (true, Data::Bytes(b)) = (path.ends_with(".css"), &*data)
+                    && let Some(small) = minify::css(b)
+                {
+                    *data = Data::Bytes(small.into());
                 }
             }
         }

@@ -93,12 +93,13 @@ impl Session {
     /// Rebuilds after the watcher reported `changed` (absolute paths):
     /// a quick update when only page bodies changed, else [`Session::build`].
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Vec<Diagnostic>> {
-        if self.preview && !self.opts.strict {
-            if let Some(last) = self.cache.last.take() {
-                match self.quick(last, changed) {
-                    Ok(update) => return Ok(update),
-                    Err(Fallback) => self.counters.fallbacks += 1,
-                }
+        if self.preview
+            && !self.opts.strict
+            && let Some(last) = self.cache.last.take()
+        {
+            match self.quick(last, changed) {
+                Ok(update) => return Ok(update),
+                Err(Fallback) => self.counters.fallbacks += 1,
             }
         }
         let (files, report) = self.build()?;

@@ -275,14 +275,14 @@ pub fn load_cached(
                 continue;
             }
         };
-        if entry.path_is_symlink() {
-            if let Err(d) = check_link(config, &site_root, entry.path()) {
-                errors.push(d);
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
+        if entry.path_is_symlink()
+            && let Err(d) = check_link(config, &site_root, entry.path())
+        {
+            errors.push(d);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
         }
         if !entry.file_type().is_file() {
             continue;
@@ -558,19 +558,20 @@ fn classify(config: &Config, rel: &str) -> Result<(String, String, Kind), Diagno
 /// belongs to the default language. A suffix that looks like a language
 /// tag but is not configured is an error, not silently part of the name.
 fn split_language<'a>(config: &Config, stem: &'a str) -> Result<(&'a str, String), Diagnostic> {
-    if let Some((base, suffix)) = stem.rsplit_once('.') {
-        if !base.is_empty() && !base.ends_with('/') {
-            if let Some(lang) = config.resolve_language(suffix) {
-                return Ok((base, lang.code.clone()));
-            }
-            if looks_like_language(suffix) {
-                let known: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-                return Err(Diagnostic::error(format!("unknown language suffix `.{suffix}`"))
+    if let Some((base, suffix)) = stem.rsplit_once('.')
+        && !base.is_empty()
+        && !base.ends_with('/')
+    {
+        if let Some(lang) = config.resolve_language(suffix) {
+            return Ok((base, lang.code.clone()));
+        }
+        if looks_like_language(suffix) {
+            let known: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+            return Err(Diagnostic::error(format!("unknown language suffix `.{suffix}`"))
                     .help(format!(
                         "configured languages are {}; add [languages.{suffix}] to aula.toml or rename the file",
                         known.join(", ")
                     )));
-            }
         }
     }
     Ok((stem, config.default_language.clone()))

@@ -156,10 +156,10 @@ pub fn unsafe_markup(html: &str) -> Option<String> {
             if attr.starts_with("on") {
                 return Some(format!("<{name} {attr}=…>"));
             }
-            if URL_ATTRIBUTES.contains(&attr.as_str()) {
-                if let Some(scheme) = dangerous_scheme(&decode_references(value)) {
-                    return Some(format!("<{name} {attr}=\"{scheme}…\">"));
-                }
+            if URL_ATTRIBUTES.contains(&attr.as_str())
+                && let Some(scheme) = dangerous_scheme(&decode_references(value))
+            {
+                return Some(format!("<{name} {attr}=\"{scheme}…\">"));
             }
         }
     }

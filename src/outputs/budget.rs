@@ -522,10 +522,10 @@ fn references(page: &str, html: &[u8]) -> Refs {
             let fetched = value("srcset").and_then(phone_candidate).or(value("src"));
             (fetched.filter(|_| above), &mut refs.images)
         };
-        if let Some(path) = target.and_then(|t| resolve(page, t)) {
-            if !list.contains(&path) {
-                list.push(path);
-            }
+        if let Some(path) = target.and_then(|t| resolve(page, t))
+            && !list.contains(&path)
+        {
+            list.push(path);
         }
     }
     refs

@@ -265,10 +265,10 @@ fn relink(
     if let Some(ch) = chapter_of.get(&file) {
         return Edit::Set(format!("{ch}{}", local.fragment));
     }
-    if tag != "a" {
-        if let (Some(media), true) = (image_type(&file), files.contains_key(&file)) {
-            return Edit::Set(format!("../{}", images.add(&file, media)));
-        }
+    if tag != "a"
+        && let (Some(media), true) = (image_type(&file), files.contains_key(&file))
+    {
+        return Edit::Set(format!("../{}", images.add(&file, media)));
     }
     match base {
         Some(b) if tag == "a" => Edit::Set(packages::absolute(b, &local.path, &local.fragment)),

@@ -171,10 +171,10 @@ pub fn resolve(page: &str, reference: &str) -> Option<String> {
     if reference.is_empty() || reference.starts_with("//") {
         return None;
     }
-    if let Some(colon) = reference.find(':') {
-        if !reference[..colon].contains('/') {
-            return None; // a scheme: another host, data:, mailto:
-        }
+    if let Some(colon) = reference.find(':')
+        && !reference[..colon].contains('/')
+    {
+        return None; // a scheme: another host, data:, mailto:
     }
     let decoded = crate::text::percent_decode(reference, false)?;
     let decoded = String::from_utf8_lossy(&decoded);

@@ -244,16 +244,16 @@ fn not_found(snap: &Snapshot) -> Response {
 /// author to the live site, so it is replaced by `/` here (serve only).
 fn rebase(html: &[u8]) -> Vec<u8> {
     const BASE: &[u8] = b"<base href=\"/\">";
-    if let Some(start) = find_ci(html, b"<base ", false) {
-        if let Some(len) = html[start..].iter().position(|&c| c == b'>') {
-            return [&html[..start], BASE, &html[start + len + 1..]].concat();
-        }
+    if let Some(start) = find_ci(html, b"<base ", false)
+        && let Some(len) = html[start..].iter().position(|&c| c == b'>')
+    {
+        return [&html[..start], BASE, &html[start + len + 1..]].concat();
     }
-    if let Some(start) = find_ci(html, b"<head", false) {
-        if let Some(len) = html[start..].iter().position(|&c| c == b'>') {
-            let at = start + len + 1;
-            return [&html[..at], BASE, &html[at..]].concat();
-        }
+    if let Some(start) = find_ci(html, b"<head", false)
+        && let Some(len) = html[start..].iter().position(|&c| c == b'>')
+    {
+        let at = start + len + 1;
+        return [&html[..at], BASE, &html[at..]].concat();
     }
     html.to_vec()
 }

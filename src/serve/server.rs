@@ -106,10 +106,10 @@ impl Server {
                 SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
             });
         }
-        if TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok() {
-            if let Some(t) = self.accepting.take() {
-                let _ = t.join();
-            }
+        if TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok()
+            && let Some(t) = self.accepting.take()
+        {
+            let _ = t.join();
         }
     }
 }

@@ -144,10 +144,10 @@ pub(super) fn link_itineraries(
         for r in listed {
             let key = course_key(r);
             let folder = key.trim_end_matches("/_index");
-            if let Some(&c) = index.get(folder) {
-                if !courses[c].itineraries.contains(&p.key) {
-                    courses[c].itineraries.push(p.key.clone());
-                }
+            if let Some(&c) = index.get(folder)
+                && !courses[c].itineraries.contains(&p.key)
+            {
+                courses[c].itineraries.push(p.key.clone());
             }
         }
     }

@@ -159,10 +159,10 @@ impl Parse<'_> {
                 .find(|a| a.name == name)
                 .map(|a| a.value.as_deref().unwrap_or(""))
         };
-        if tag.name == "html" {
-            if let Some(lang) = attr("lang") {
-                self.language = Some(lang.to_lowercase());
-            }
+        if tag.name == "html"
+            && let Some(lang) = attr("lang")
+        {
+            self.language = Some(lang.to_lowercase());
         }
         let is_root = tag.name == self.root;
         if self.inside_root == 0 && !is_root {
@@ -213,10 +213,9 @@ impl Parse<'_> {
                 && tag.name == "img"
                 && self.image.is_none()
                 && self.title.is_some()
+                && let Some(src) = attr("src")
             {
-                if let Some(src) = attr("src") {
-                    self.image = Some((normalize(src), normalize(attr("alt").unwrap_or_default())));
-                }
+                self.image = Some((normalize(src), normalize(attr("alt").unwrap_or_default())));
             }
             return;
         }
@@ -257,10 +256,10 @@ impl Parse<'_> {
         if SENTENCE.contains(&node.tag.as_str()) {
             node.value.insert(0, ' ');
             let mut last = [0u8; 4];
-            if let Some(c) = node.value.chars().next_back() {
-                if SENTENCE_CHARS.is_match(c.encode_utf8(&mut last)) {
-                    node.value.push('.');
-                }
+            if let Some(c) = node.value.chars().next_back()
+                && SENTENCE_CHARS.is_match(c.encode_utf8(&mut last))
+            {
+                node.value.push('.');
             }
             node.value.push(' ');
         }
