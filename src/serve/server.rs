@@ -42,6 +42,8 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Answers go out in pieces of at most this many bytes.
 const PIECE: usize = 64 * 1024;
+/// How long a connection being closed after an answer may go on sending.
+const LINGER: Duration = Duration::from_secs(1);
 /// How often a live-reload stream checks that its page is still there.
 const STREAM_CHECK: Duration = Duration::from_secs(1);
 /// Descriptors kept for the rest of the process (watcher, rebuilds).
@@ -542,13 +544,21 @@ fn send(mut stream: &TcpStream, bytes: &[u8], limit: Duration) -> std::io::Resul
 
 /// Closes after an answer: the client gets what was written even when it
 /// is still sending (what it sends meanwhile is read and dropped, within
-/// bounds), instead of a reset that could discard the answer.
+/// [`LINGER`] and 256 KiB), instead of a reset that could discard the
+/// answer.
 fn linger(mut stream: &TcpStream) {
     let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let deadline = Instant::now() + LINGER;
     let mut chunk = [0u8; 4096];
     let mut left = 256 * 1024usize;
     while left > 0 {
+        // A deadline for all of it, not a timeout per read: a client that
+        // sends a byte now and then would otherwise hold the thread for
+        // 256 Ki reads.
+        let wait = deadline.saturating_duration_since(Instant::now());
+        if wait.is_zero() || stream.set_read_timeout(Some(wait)).is_err() {
+            break;
+        }
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => break,
             Ok(n) => left = left.saturating_sub(n),
@@ -688,5 +698,30 @@ mod tests {
         send(&server, &body, Duration::from_secs(10)).expect("sent");
         drop(server);
         assert_eq!(reader.join().expect("reader"), body);
+    }
+
+    #[test]
+    fn closing_waits_a_bounded_time_for_a_client_that_keeps_sending() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let mut client = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+        let (server, _) = listener.accept().expect("accept");
+        let stop = Arc::new(AtomicBool::new(false));
+        let dripping = {
+            let stop = Arc::clone(&stop);
+            // A byte every 50 ms: each read gets one well within any
+            // per-read timeout, so only a deadline ends the wait.
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) && client.write_all(b"x").is_ok() {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            })
+        };
+        let started = Instant::now();
+        linger(&server);
+        let took = started.elapsed();
+        stop.store(true, Ordering::SeqCst);
+        drop(server);
+        dripping.join().expect("client");
+        assert!(took < LINGER * 3, "closing took {took:?}");
     }
 }
