@@ -220,6 +220,12 @@ impl Diagnostic {
     }
 }
 
+/// A path as messages show it: with `/` on every system, as the site's
+/// own paths and URLs are written.
+pub fn shown(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
+}
+
 /// Sorts diagnostics (errors first, then by file and position) and drops
 /// exact duplicates, so parallel stages still report deterministically.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
@@ -237,7 +243,7 @@ impl fmt::Display for Diagnostic {
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(file) = &self.file {
-            let shown = file.display().to_string().replace('\\', "/");
+            let shown = shown(file);
             match (self.line, self.column) {
                 (Some(l), Some(c)) => writeln!(f, "{pad}--> {shown}:{l}:{c}")?,
                 (Some(l), None) => writeln!(f, "{pad}--> {shown}:{l}")?,

@@ -449,11 +449,17 @@ impl Lock {
         // Short at first: the holder is often a build's last moments.
         let mut pause = Duration::from_millis(1);
         loop {
-            let file = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
+            let mut options = std::fs::OpenOptions::new();
+            options.read(true).write(true).create(true).truncate(false);
+            #[cfg(windows)]
+            {
+                // Without FILE_SHARE_DELETE (std's default has it): the file
+                // cannot be removed while anyone has it open (see `Drop`).
+                use std::os::windows::fs::OpenOptionsExt;
+                const FILE_SHARE_READ_WRITE: u32 = 0x1 | 0x2;
+                options.share_mode(FILE_SHARE_READ_WRITE);
+            }
+            let file = options
                 .open(&path)
                 .map_err(|e| io_error(&path, &e, "cannot create the output's lock file"))?;
             match try_lock(&file) {
@@ -493,32 +499,26 @@ impl Lock {
 }
 
 /// Takes an exclusive lock on `file` without waiting: `false` when
-/// someone else holds it. An `flock`, which the
-/// system releases when the process ends, however it ends.
-#[cfg(unix)]
+/// someone else holds it. An OS lock (`flock` on Unix, `LockFileEx` on
+/// Windows), which the system releases when the process ends, however it
+/// ends.
 fn try_lock(file: &File) -> std::io::Result<bool> {
-    use rustix::fs::{FlockOperation, flock};
-    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+    match file.try_lock() {
         Ok(()) => Ok(true),
-        Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
-        Err(e) if [rustix::io::Errno::NOSYS, rustix::io::Errno::OPNOTSUPP].contains(&e) => Err(
-            std::io::Error::new(std::io::ErrorKind::Unsupported, std::io::Error::from(e)),
-        ),
-        Err(e) => Err(e.into()),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
 }
 
-/// Elsewhere builds are not serialized (std's `File::try_lock` needs a
-/// newer Rust than aula's minimum).
-#[cfg(not(unix))]
-fn try_lock(_: &File) -> std::io::Result<bool> {
-    Err(std::io::ErrorKind::Unsupported.into())
-}
-
 impl Drop for Lock {
-    /// Removes the lock file while still holding the lock, so no file is
-    /// left beside the output; a build waiting on it notices (`same_file`).
+    /// Removes the lock file, so none is left beside the output. On Unix
+    /// while still holding the lock: a build waiting on it notices
+    /// (`same_file`). Elsewhere after closing it: the removal fails while
+    /// a waiting build has the file open (it then takes the lock and
+    /// removes the file in its turn), so no build can lock a removed file.
     fn drop(&mut self) {
+        #[cfg(not(unix))]
+        drop(self._file.take());
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -533,7 +533,8 @@ fn same_file(file: &File, path: &Path) -> bool {
     }
 }
 
-/// Elsewhere the lock file is never removed, so it is always the same.
+/// Elsewhere a file that someone has open is never removed (see `Drop`),
+/// so it is always the same.
 #[cfg(not(unix))]
 fn same_file(_: &File, _: &Path) -> bool {
     true
@@ -949,6 +950,30 @@ mod tests {
         drop(held);
         assert!(!place.lock_file().exists(), "no lock file left behind");
         Lock::acquire(&place, Duration::ZERO).expect("free again");
+    }
+
+    #[test]
+    fn waiting_writers_take_the_lock_in_turn_and_never_together() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let place = Place::of(&dir.path().join("public"));
+        let held = Lock::acquire(&place, Duration::ZERO).expect("first lock");
+        let inside = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    // Each has the file open and waits while the first holds it.
+                    let lock = Lock::acquire(&place, Duration::from_secs(60)).expect("in turn");
+                    let before = inside.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    assert_eq!(before, 0, "two writers held the lock at once");
+                    std::thread::sleep(Duration::from_millis(20));
+                    inside.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                    drop(lock);
+                });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            drop(held);
+        });
+        assert!(!place.lock_file().exists(), "no lock file left behind");
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl Document {
         if crate::memo::fingerprint(&text) != self.fingerprint {
             return Err(Diagnostic::error(format!(
                 "{} changed while aula was building the site",
-                self.path.display()
+                crate::diagnostic::shown(&self.path)
             ))
             .file(&self.path)
             .help("build again once the file is saved"));

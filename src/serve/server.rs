@@ -47,6 +47,7 @@ const LINGER: Duration = Duration::from_secs(1);
 /// How often a live-reload stream checks that its page is still there.
 const STREAM_CHECK: Duration = Duration::from_secs(1);
 /// Descriptors kept for the rest of the process (watcher, rebuilds).
+#[cfg(unix)]
 const RESERVED_FDS: u64 = 32;
 /// Connection threads need little: answers are built on the heap.
 const STACK: usize = 256 * 1024;

@@ -282,6 +282,7 @@ mod tests {
         )));
     }
 
+    #[cfg(target_os = "linux")]
     fn event(kind: EventKind, paths: &[&str]) -> Event {
         let mut e = Event::new(kind);
         for p in paths {

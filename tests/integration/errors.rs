@@ -46,7 +46,7 @@ fn apply_manifests(root: &Path, outside: &Path) -> bool {
             };
             let link = root.join(link);
             let _ = std::fs::remove_file(&link);
-            std::os::unix::fs::symlink(&target, &link).expect("create symlink");
+            symlink(&target, &link);
         }
     }
     let modes = root.join("CHMOD");
@@ -64,9 +64,27 @@ fn apply_manifests(root: &Path, outside: &Path) -> bool {
     true
 }
 
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).expect("create symlink");
+}
+
+#[cfg(unix)]
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+// Cases with `SYMLINKS` or `CHMOD` need what only Unix has (links any
+// user may make, read permissions per user): elsewhere they say so.
+#[cfg(not(unix))]
+fn symlink(_: &Path, link: &Path) {
+    panic!("{}: the case's SYMLINKS need a Unix system", link.display());
+}
+
+#[cfg(not(unix))]
+fn set_mode(path: &Path, _: u32) {
+    panic!("{}: the case's CHMOD needs a Unix system", path.display());
 }
 
 /// Opens every folder and file of the tree to every user (and so undoes

@@ -6,7 +6,6 @@ use crate::common::*;
 use aula::output::{self, Data, Files};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// aula's own names next to an output folder called `public`.
 fn leftovers(parent: &Path) -> Vec<String> {
@@ -51,6 +50,7 @@ fn small_site(version: usize) -> Files {
 #[cfg(target_os = "linux")]
 #[test]
 fn readers_never_see_the_output_missing_during_rebuilds() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("public");
     output::write(&out, dir.path(), &small_site(0)).expect("first write");

@@ -751,6 +751,7 @@ proptest! {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn symlinks_inside_the_site_are_followed() {
     let site = site("basic");
