@@ -14,6 +14,7 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(
     name = "aula",
+    bin_name = "aula",
     version,
     about = "Build a static, multilingual open course campus from Markdown"
 )]

@@ -182,12 +182,12 @@ impl Diagnostic {
         match &self.rendering {
             None => self.message.clone(),
             Some(Rendering { page, others: 0 }) => {
-                format!("{} (while rendering {})", self.message, page.display())
+                format!("{} (while rendering {})", self.message, slashed(page))
             }
             Some(Rendering { page, others }) => format!(
                 "{} (while rendering {} and {others} other page{})",
                 self.message,
-                page.display(),
+                slashed(page),
                 if *others == 1 { "" } else { "s" }
             ),
         }
@@ -222,7 +222,7 @@ impl Diagnostic {
 
 /// A path as messages show it: with `/` on every system, as the site's
 /// own paths and URLs are written.
-pub fn shown(path: &Path) -> String {
+pub fn slashed(path: &Path) -> String {
     path.display().to_string().replace('\\', "/")
 }
 
@@ -243,7 +243,7 @@ impl fmt::Display for Diagnostic {
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(file) = &self.file {
-            let shown = shown(file);
+            let shown = slashed(file);
             match (self.line, self.column) {
                 (Some(l), Some(c)) => writeln!(f, "{pad}--> {shown}:{l}:{c}")?,
                 (Some(l), None) => writeln!(f, "{pad}--> {shown}:{l}")?,

@@ -302,11 +302,7 @@ impl Report {
 }
 
 fn shown(site: &Site, i: usize) -> String {
-    site.pages[i]
-        .path()
-        .display()
-        .to_string()
-        .replace('\\', "/")
+    crate::diagnostic::slashed(site.pages[i].path())
 }
 
 /// The original among a page's translations: the one without
@@ -406,7 +402,7 @@ pub fn anchor_warnings(
                 out.push(
                     Diagnostic::warning(format!(
                         "the source {} has the anchor `#{id}` but this translation does not",
-                        site.pages[src].path().display()
+                        shown(site, src)
                     ))
                     .file(page.path())
                     .help(format!(

@@ -420,7 +420,7 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
                     Some(s) => format!("did you mean `#{s}`?"),
                     None => format!(
                         "give the heading an explicit id that is the same in every language: `## Heading {{#{anchor}}}` in {}",
-                        target.path().display()
+                        crate::diagnostic::slashed(target.path())
                     ),
                 };
                 errors.push(
@@ -428,7 +428,7 @@ pub(super) fn check(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
                         format!(
                             "broken anchor `{}`: {} has no heading with id `{anchor}`",
                             link.raw,
-                            target.path().display()
+                            crate::diagnostic::slashed(target.path())
                         ),
                         link.line,
                         link.column,

@@ -70,7 +70,7 @@ impl Document {
         if crate::memo::fingerprint(&text) != self.fingerprint {
             return Err(Diagnostic::error(format!(
                 "{} changed while aula was building the site",
-                crate::diagnostic::shown(&self.path)
+                crate::diagnostic::slashed(&self.path)
             ))
             .file(&self.path)
             .help("build again once the file is saved"));
@@ -346,13 +346,13 @@ fn walk_error(config: &Config, dir: &Path, e: &walkdir::Error) -> Diagnostic {
     if let Some(ancestor) = e.loop_ancestor() {
         return Diagnostic::error(format!(
             "symbolic link loop: `{}` leads back to its own parent folder `{}`",
-            at.display(),
-            shown(config, ancestor).display()
+            crate::diagnostic::slashed(&at),
+            crate::diagnostic::slashed(&shown(config, ancestor))
         ))
         .file(&at)
         .help(format!(
             "remove the link (`rm {}`) or point it at a folder that does not contain it",
-            at.display()
+            crate::diagnostic::slashed(&at)
         ));
     }
     let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
@@ -363,7 +363,7 @@ fn walk_error(config: &Config, dir: &Path, e: &walkdir::Error) -> Diagnostic {
                 .unwrap_or_default();
             Diagnostic::error(format!(
                 "broken symbolic link: `{}` points to `{target}`, which does not exist",
-                at.display()
+                crate::diagnostic::slashed(&at)
             ))
             .file(&at)
             .help("fix the link so it points at a file inside the site, or remove it")
@@ -375,7 +375,7 @@ fn walk_error(config: &Config, dir: &Path, e: &walkdir::Error) -> Diagnostic {
             let why = e.io_error().map(ToString::to_string).unwrap_or_default();
             Diagnostic::error(format!(
                 "cannot follow symbolic link `{}` (to `{target}`): {why}",
-                at.display()
+                crate::diagnostic::slashed(&at)
             ))
             .file(&at)
             .help(
@@ -384,12 +384,12 @@ fn walk_error(config: &Config, dir: &Path, e: &walkdir::Error) -> Diagnostic {
         }
         Some(std::io::ErrorKind::PermissionDenied) => Diagnostic::error(format!(
             "permission denied: aula may not read the folder `{}`",
-            at.display()
+            crate::diagnostic::slashed(&at)
         ))
         .file(&at)
         .help(format!(
             "let your user read and enter it (`chmod a+rx {}`), or move it out of content/",
-            at.display()
+            crate::diagnostic::slashed(&at)
         )),
         _ => Diagnostic::error(format!("cannot read content: {e}"))
             .file(&at)
@@ -409,7 +409,7 @@ fn check_link(config: &Config, site_root: &Path, link: &Path) -> Result<(), Diag
         Ok(real) if real.starts_with(site_root) => Ok(()),
         Ok(_) => Err(Diagnostic::error(format!(
             "symbolic link `{}` points outside the site, to `{target}`",
-            at.display()
+            crate::diagnostic::slashed(&at)
         ))
         .file(&at)
         .help(
@@ -417,7 +417,7 @@ fn check_link(config: &Config, site_root: &Path, link: &Path) -> Result<(), Diag
         )),
         Err(e) => Err(Diagnostic::error(format!(
             "cannot follow symbolic link `{}` to `{target}`: {e}",
-            at.display()
+            crate::diagnostic::slashed(&at)
         ))
         .file(&at)
         .help("fix the link so it points at a file inside the site, or remove it")),
@@ -533,12 +533,12 @@ fn read_error(shown: &Path, e: &std::io::Error) -> Diagnostic {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => Diagnostic::error(format!(
             "permission denied: aula may not read `{}`",
-            shown.display()
+            crate::diagnostic::slashed(shown)
         ))
         .file(shown)
         .help(format!(
             "make the file readable (`chmod a+r {}`), or move it out of content/",
-            shown.display()
+            crate::diagnostic::slashed(shown)
         )),
         _ => Diagnostic::error(format!("cannot read file: {e}"))
             .file(shown)

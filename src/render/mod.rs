@@ -98,7 +98,9 @@ impl Renderer {
         self.tera.render(&template, &ctx).map_err(|e| {
             let d = tera_error(&e, &self.files, &Theme::default(), None);
             match (&d.file, d.line) {
-                (Some(f), Some(l)) => format!("{} ({}:{l})", d.message, f.display()),
+                (Some(f), Some(l)) => {
+                    format!("{} ({}:{l})", d.message, crate::diagnostic::slashed(f))
+                }
                 _ => d.message,
             }
         })

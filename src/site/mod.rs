@@ -124,7 +124,7 @@ impl Page {
     }
     fn describe(&self) -> String {
         match self.doc() {
-            Some(d) => crate::diagnostic::shown(&d.path),
+            Some(d) => crate::diagnostic::slashed(&d.path),
             None => format!("the generated {} page", self.kind.name()),
         }
     }

@@ -179,11 +179,34 @@ fn errors_of(case: &str) -> String {
     report.replace(&outside.path().display().to_string(), "$OUTSIDE")
 }
 
+/// Whether the case can be laid out on this system: elsewhere than on
+/// Unix, links and file modes (`SYMLINKS`, `CHMOD`) and names with `?`
+/// and other characters Windows forbids cannot be made; says so.
+fn runs_here(case: &str) -> bool {
+    if cfg!(unix) {
+        return true;
+    }
+    let dir = fixture("invalid").join(case);
+    let forbidden = walkdir::WalkDir::new(&dir).into_iter().flatten().any(|e| {
+        e.file_name()
+            .to_string_lossy()
+            .contains(['?', '*', ':', '<', '>', '|', '"'])
+    });
+    let runs = !forbidden && !dir.join("SYMLINKS").exists() && !dir.join("CHMOD").exists();
+    if !runs {
+        eprintln!("skipped {case}: it needs links, file modes or file names that only Unix has");
+    }
+    runs
+}
+
 macro_rules! invalid {
     ($($case:ident),* $(,)?) => {
         $(
             #[test]
             fn $case() {
+                if !runs_here(stringify!($case)) {
+                    return;
+                }
                 insta::assert_snapshot!(errors_of(stringify!($case)));
             }
         )*
@@ -326,14 +349,18 @@ fn output_that_is_a_file_is_an_error() {
         "not a folder",
         "the file is left alone"
     );
-    insta::assert_snapshot!(render(&errs).replace(&site.path().display().to_string(), "$ROOT"));
+    // The headline names the folder as the system writes paths, the
+    // `-->` line with `/`: one form for the snapshot on every system.
+    let slashed = |s: &str| s.replace('\\', "/");
+    let root = slashed(&site.path().display().to_string());
+    insta::assert_snapshot!(slashed(&render(&errs)).replace(&root, "$ROOT"));
 }
 
 /// The command line turns every bad input into exit code 1 and a
 /// "build failed" line, never a panic (exit 101).
 #[test]
 fn every_invalid_case_exits_1_through_the_command_line() {
-    for case in CASES {
+    for case in CASES.iter().filter(|c| runs_here(c)) {
         let site = site("basic");
         let outside = tempfile::tempdir().expect("tempdir");
         copy_tree(&fixture("invalid").join(case), site.path());

@@ -180,8 +180,9 @@ fn edit(site: &Path) {
 }
 
 /// Hundreds of connections that never send a byte, far beyond `fds`
-/// descriptors, then ordinary requests; prints and returns how many of
+/// descriptors (Unix only: `ulimit -n`; Windows has no such limit), then ordinary requests; prints and returns how many of
 /// those were answered during the flood and after it.
+#[cfg(unix)]
 fn flood(fds: u32) -> (usize, usize) {
     let site = site("basic");
     let serve = Serve::start(site.path(), Some(fds));
@@ -202,6 +203,7 @@ fn flood(fds: u32) -> (usize, usize) {
     (during, after)
 }
 
+#[cfg(unix)]
 #[test]
 fn running_out_of_descriptors_does_not_stop_the_server() {
     // 64: the connection limit (16 here) keeps the server below it.
