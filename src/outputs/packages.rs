@@ -379,7 +379,91 @@ pub fn zip(entries: &[Entry], stored: impl Fn(&str) -> bool) -> Result<Vec<u8>, 
             .map_err(|e| e.to_string())?;
         w.write_all(bytes).map_err(|e| e.to_string())?;
     }
-    w.finish()
+    let mut bytes = w
+        .finish()
         .map(std::io::Cursor::into_inner)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    made_on_unix(&mut bytes);
+    Ok(bytes)
+}
+
+/// Marks every entry of a finished zip as made on Unix, as the `zip` crate
+/// does everywhere but on Windows (where it writes MS-DOS, with no option):
+/// so a campus built on Windows has the same bytes as one built on Linux,
+/// and the 0644 permissions stay meaningful. Patches the "version made by"
+/// system byte of each central directory header (no checksum covers it).
+fn made_on_unix(zip: &mut [u8]) {
+    const CENTRAL: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
+    const UNIX: u8 = 3;
+    // The zip crate's reader finds the central directory (zip64 too).
+    let Ok(mut at) = zip::ZipArchive::new(std::io::Cursor::new(&*zip))
+        .map(|archive| archive.central_directory_start() as usize)
+    else {
+        return;
+    };
+    let u16_at = |z: &[u8], at: usize| {
+        z.get(at..at + 2)
+            .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    while zip.get(at..at + 4) == Some(&CENTRAL[..]) {
+        zip[at + 5] = UNIX;
+        at += 46 + u16_at(zip, at + 28) + u16_at(zip, at + 30) + u16_at(zip, at + 32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The system byte of every central directory header, set to `to`
+    /// when given.
+    fn systems(zip: &mut [u8], to: Option<u8>) -> Vec<u8> {
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(&*zip)).expect("a valid zip");
+        let mut at = archive.central_directory_start() as usize;
+        let mut out = Vec::new();
+        while zip[at..at + 4] == [0x50, 0x4b, 0x01, 0x02] {
+            out.push(zip[at + 5]);
+            if let Some(to) = to {
+                zip[at + 5] = to;
+            }
+            let len = |o: usize| u16::from_le_bytes([zip[at + o], zip[at + o + 1]]) as usize;
+            at += 46 + len(28) + len(30) + len(32);
+        }
+        out
+    }
+
+    #[test]
+    fn zips_say_unix_and_0644_on_every_system() {
+        let entries: Vec<Entry> = ["mimetype", "a/b.html", "c.css"]
+            .iter()
+            .map(|n| (n.to_string(), format!("bytes of {n}").into_bytes().into()))
+            .collect();
+        let mut zip = zip(&entries, |n| n == "mimetype").expect("zip");
+        assert_eq!(systems(&mut zip, None), vec![3, 3, 3], "made on Unix");
+        // As the zip crate writes them on Windows.
+        systems(&mut zip, Some(0));
+        made_on_unix(&mut zip);
+        assert_eq!(systems(&mut zip, None), vec![3, 3, 3], "marked");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&zip)).expect("reads back");
+        for i in 0..archive.len() {
+            let file = archive.by_index(i).expect("entry");
+            assert_eq!(file.unix_mode(), Some(0o100644), "{}", file.name());
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_zip_is_left_alone() {
+        let entries: Vec<Entry> = vec![("a".into(), Cow::Borrowed(&b"x"[..]))];
+        let whole = zip(&entries, |_| false).expect("zip");
+        for mut broken in [
+            b"PK\x05\x06".to_vec(),
+            whole[..whole.len() - 3].to_vec(),
+            vec![0x50; 40],
+            vec![],
+        ] {
+            let before = broken.clone();
+            made_on_unix(&mut broken);
+            assert_eq!(broken, before);
+        }
+    }
 }
