@@ -532,7 +532,7 @@ fn json_report(
                 "severity": if d.is_error() { "error" } else { "warning" },
                 "kind": d.kind.name(),
                 "message": d.headline(),
-                "file": d.file.as_ref().map(|f| f.display().to_string().replace('\\', "/")),
+                "file": d.file.as_deref().map(crate::diagnostic::slashed),
                 "line": d.line,
                 "column": d.column,
                 "help": d.help,

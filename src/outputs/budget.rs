@@ -344,7 +344,7 @@ pub fn assemble(
         let page = pages.get(*path).map(|&i| &site.pages[i]);
         let source = page
             .filter(|p| !p.is_generated())
-            .map(|p| p.path().display().to_string().replace('\\', "/"));
+            .map(|p| crate::diagnostic::slashed(p.path()));
         let kind = page.map_or("other", |p| p.kind.name()).to_string();
         let linked: Vec<String> = m
             .refs

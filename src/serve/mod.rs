@@ -418,7 +418,7 @@ fn shown(path: &Path, root: &Path) -> String {
     match path.strip_prefix(root) {
         // The root itself: the watcher lost track and rescanned.
         Ok(rel) if rel.as_os_str().is_empty() => "the whole site".into(),
-        Ok(rel) => rel.display().to_string().replace('\\', "/"),
+        Ok(rel) => crate::diagnostic::slashed(rel),
         Err(_) => path.display().to_string(),
     }
 }
